@@ -1,0 +1,86 @@
+"""Frozen records that flow between the pipeline's stages.
+
+Every span is a half-open ``[start, end)`` pair of character offsets. Offsets held by records that
+leave the pipeline (``Mention``) index the document's ORIGINAL text, so that
+``original[start:end] == text`` always holds; offsets inside ``Quantity`` index whichever text it was
+found in (the clean view during extraction).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+COMPARATORS = ("=", "~", ">", ">=", "<", "<=", "up_to", "range")
+UNITS = ("percent", "count", "ratio", "year", "rank", "usd", "other")
+SLOTS = ("subject", "metric", "scope", "time", "source")
+
+
+def content_id(*parts: object, prefix: str = "") -> str:
+    """A short, stable id made from the content it names (re-running gives the same id)."""
+    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
+    return f"{prefix}{digest}"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Quantity:
+    """A number-like mention with its normalised value.
+
+    ``value`` follows the catalogue conventions: percentages as fractions (70% -> 0.7), "N% faster" as a
+    speed ratio (1 + N/100), "Nx"/"N times" as ratios, k/M/million expanded, years as the year.
+    """
+
+    start: int
+    end: int
+    surface: str
+    value: float
+    value_high: float | None = None
+    unit: str = "other"
+    comparator: str = "="
+    kind: str = "number"
+    """What the rules think it is: percent, ratio, count, year, date, rank, money, version, ordinal, number."""
+    date: str | None = None
+    """ISO date (YYYY-MM-DD or YYYY-MM) when the text gives a full date."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Span:
+    """A slot filled from the text: offsets into the ORIGINAL text and the words found there."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Mention:
+    """One quantity the tagger judged to be a claim about a framework, with provenance and slots."""
+
+    document: str
+    value_start: int
+    value_end: int
+    value_text: str
+    sentence: str
+    sentence_start: int
+    sentence_end: int
+    subject: str | None
+    subjects: tuple[str, ...]
+    metric: str
+    metric_phrase: str | None
+    value: float | None
+    value_high: float | None
+    unit: str
+    comparator: str
+    time: str | None
+    time_from: str
+    """Where ``time`` came from: ``text`` (a time slot) or ``none``; later stages may set ``published``."""
+    scope: str | None
+    source: str | None
+    confidence: float
+    kind: str = "numeric"
+    """``numeric`` for a figure, ``comparative`` for a claim without a number ("has surpassed")."""
+    spans: dict[str, list[Span]] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def id(self) -> str:
+        return content_id(self.document, self.value_start, self.value_end, prefix="m_")

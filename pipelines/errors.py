@@ -1,0 +1,50 @@
+"""One error hierarchy for the whole library; every error has a stable ``code``.
+
+The API maps these to ``{"error": {"code", "message", "detail"}}`` and the CLI to a message and an exit
+code, each in one place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ClaimgraphError(Exception):
+    """Base of every error Claimgraph raises on purpose."""
+
+    code = "claimgraph_error"
+
+    def __init__(self, message: str, **detail: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+
+class InputError(ClaimgraphError):
+    """An input that cannot be read as an article; the message names the file."""
+
+    code = "invalid_input"
+
+
+class EmptyInput(InputError):
+    code = "empty_input"
+
+
+class BinaryInput(InputError):
+    code = "binary_input"
+
+
+class EncodingProblem(InputError):
+    code = "undecodable_input"
+
+
+class InputTooLarge(InputError):
+    code = "input_too_large"
+
+
+class UnsupportedFormat(InputError):
+    code = "unsupported_format"
+
+
+class ModelNotFound(ClaimgraphError):
+    code = "model_not_found"

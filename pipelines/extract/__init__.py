@@ -1,0 +1,1 @@
+"""Claim extraction: spaCy segmentation, rule-proposed quantities, the transformer claim tagger."""

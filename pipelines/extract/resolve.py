@@ -1,0 +1,111 @@
+"""From tagged slot phrases to catalogue ids: subject (aliases), metric (embedding + aliases + head), time."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import numpy as np
+
+from pipelines.catalogue import Catalogue
+from pipelines.embed import Embedder
+
+# Which metric unit kinds a quantity's unit can express.
+_COMPATIBLE = {
+    "percent": {"share", "percent_change", "other", "count"},
+    "count": {"count", "other", "rank"},
+    "ratio": {"ratio", "other", "percent_change"},
+    "year": {"year", "other"},
+    "rank": {"rank", "other"},
+    "usd": {"other", "count"},
+    "other": {"share", "count", "ratio", "year", "rank", "percent_change", "other"},
+}
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+_QUARTER = re.compile(r"\b(?:Q([1-4])\s*(?:of\s*)?(19[5-9]\d|20\d\d)|(19[5-9]\d|20\d\d)\s*Q([1-4]))\b")
+_OTHER_SIMILARITY = 0.35
+_ALIAS_BONUS = 0.15
+_INCOMPATIBLE = 0.3
+
+
+def normalise_time(phrase: str | None) -> str | None:
+    """A period from its words: "2025 Q1" / "Q1 2025" -> "2025-Q1", "in 2022" -> "2022"; else None."""
+    if not phrase:
+        return None
+    q = _QUARTER.search(phrase)
+    if q:
+        year = q.group(2) or q.group(3)
+        quarter = q.group(1) or q.group(4)
+        return f"{year}-Q{quarter}"
+    y = _YEAR.search(phrase)
+    return y.group(1) if y else None
+
+
+class MetricResolver:
+    """Maps a metric phrase (and the tagger's metric distribution) to a catalogue metric id."""
+
+    def __init__(self, catalogue: Catalogue, embedder: Embedder, head_weight: float = 0.5) -> None:
+        self.catalogue = catalogue
+        self.embedder = embedder
+        self.head_weight = head_weight
+        self._ids: list[str] = []
+        self._rows: list[int] = []
+        self._matrix: np.ndarray | None = None
+        self._alias_patterns: dict[str, re.Pattern[str]] = {}
+
+    def warm_up(self) -> None:
+        if self._matrix is not None:
+            return
+        texts: list[str] = []
+        for metric_id, metric_texts in self.catalogue.metric_texts().items():
+            self._ids.append(metric_id)
+            for t in metric_texts:
+                texts.append(t)
+                self._rows.append(len(self._ids) - 1)
+            aliases = [a for a in self.catalogue.metrics[metric_id].aliases if a]
+            if aliases:
+                alt = "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))
+                self._alias_patterns[metric_id] = re.compile(rf"\b(?:{alt})\b", re.IGNORECASE)
+        self._matrix = self.embedder.embed(texts)
+
+    def similarities(self, phrases: list[str]) -> list[dict[str, float]]:
+        """Per phrase, the best cosine similarity to each metric's description or aliases."""
+        self.warm_up()
+        assert self._matrix is not None
+        if not phrases:
+            return []
+        sims = self.embedder.embed(phrases) @ self._matrix.T
+        rows = np.array(self._rows)
+        out = []
+        for row in sims:
+            best = np.full(len(self._ids), -1.0)
+            np.maximum.at(best, rows, row)
+            out.append(dict(zip(self._ids, best.tolist(), strict=True)))
+        return out
+
+    def resolve(
+        self,
+        phrase: str | None,
+        unit: str,
+        head_probs: Mapping[str, float],
+        similarity: Mapping[str, float] | None,
+    ) -> tuple[str, float]:
+        """The metric id and its score; ``other`` when nothing scores above the 'other' baseline."""
+        self.warm_up()
+        w = self.head_weight if similarity else 1.0
+        scores: dict[str, float] = {}
+        allowed = _COMPATIBLE.get(unit, _COMPATIBLE["other"])
+        for metric_id, metric in self.catalogue.metrics.items():
+            head = head_probs.get(metric_id, 0.0)
+            if metric_id == "other":
+                sim = _OTHER_SIMILARITY
+            else:
+                sim = similarity.get(metric_id, 0.0) if similarity else 0.0
+            score = w * head + (1 - w) * sim
+            pattern = self._alias_patterns.get(metric_id)
+            if phrase and pattern is not None and pattern.search(phrase):
+                score += _ALIAS_BONUS
+            if metric.unit_kind not in allowed:
+                score *= _INCOMPATIBLE
+            scores[metric_id] = score
+        best = max(scores, key=lambda k: scores[k])
+        return best, scores[best]

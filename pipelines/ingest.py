@@ -1,0 +1,374 @@
+"""Bytes, HTML or text -> ``Article``: the original text, a clean view, and a map between them.
+
+The clean view is what the NLP stages read: mojibake repaired and, for HTML, only the main content that
+trafilatura keeps. Every character of the clean view knows the span of ORIGINAL text it came from, so a
+span found in the clean view maps back exactly (``Article.to_original``).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from array import array
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from html.parser import HTMLParser
+from pathlib import Path
+
+import charset_normalizer
+import ftfy
+
+from pipelines.errors import BinaryInput, EmptyInput, EncodingProblem, InputTooLarge, UnsupportedFormat
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+
+
+class OffsetMap:
+    """Builds the clean view and, for each of its characters, the original span it came from."""
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self.starts = array("l")
+        self.ends = array("l")
+
+    def copy(self, text: str, orig_start: int) -> None:
+        """Append text that stands verbatim in the original at ``orig_start``."""
+        self._parts.append(text)
+        self.starts.extend(range(orig_start, orig_start + len(text)))
+        self.ends.extend(range(orig_start + 1, orig_start + len(text) + 1))
+
+    def replace(self, text: str, orig_start: int, orig_end: int) -> None:
+        """Append text that stands for ``original[orig_start:orig_end]`` as a whole (a repair, an entity)."""
+        self._parts.append(text)
+        self.starts.extend([orig_start] * len(text))
+        self.ends.extend([orig_end] * len(text))
+
+    def text(self) -> str:
+        return "".join(self._parts)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Article:
+    """An article as received, with the clean view the pipeline reads."""
+
+    name: str
+    original: str
+    clean: str
+    starts: array = field(repr=False)
+    ends: array = field(repr=False)
+    format: str = "text"
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    publisher: str | None = None
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a clean-view span to the ORIGINAL text's span."""
+        if end <= start:
+            pos = self.starts[start] if start < len(self.starts) else len(self.original)
+            return pos, pos
+        return self.starts[start], self.ends[end - 1]
+
+    def to_clean(self, start: int, end: int) -> tuple[int, int] | None:
+        """Map an ORIGINAL span to the clean view (None when the span was dropped, e.g. page chrome)."""
+        lo = bisect_left(self.starts, start)
+        hi = bisect_left(self.starts, end)
+        while hi > lo and self.ends[hi - 1] > end and self.starts[hi - 1] >= end:
+            hi -= 1
+        if hi <= lo:
+            return None
+        return lo, hi
+
+    def original_span_text(self, start: int, end: int) -> tuple[int, int, str]:
+        s, e = self.to_original(start, end)
+        return s, e, self.original[s:e]
+
+
+# --- decoding ---------------------------------------------------------------------------------
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
+
+
+def decode_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Decode an article's bytes, refusing empty, huge, binary and undecodable input with a clear error."""
+    if len(data) > max_bytes:
+        raise InputTooLarge(f"{name}: {len(data):,} bytes is over the limit of {max_bytes:,}", size=len(data))
+    if not data.strip():
+        raise EmptyInput(f"{name}: the file is empty")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    sample = data[:65536]
+    if b"\x00" in sample or sum(b < 9 or 13 < b < 32 for b in sample) > len(sample) * 0.01:
+        raise BinaryInput(f"{name}: looks like a binary file, not text")
+    try:
+        return data.decode("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8")
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    declared = _META_CHARSET.search(data[:4096])
+    if declared:
+        try:
+            return data.decode(declared.group(1).decode("ascii"))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None or best.chaos > 0.2:
+        raise EncodingProblem(
+            f"{name}: not valid UTF-8 (byte {utf8_error.start}) and no reliable encoding detected",
+            position=utf8_error.start,
+        )
+    return str(best)
+
+
+# --- mojibake ---------------------------------------------------------------------------------
+
+# UTF-8 read through a legacy code page leaves runs of 2-4 non-ASCII characters; re-encoding the run
+# with that code page gives back valid UTF-8. ftfy knows the Latin/Windows pages; the Greek and Cyrillic
+# pages (seen in the wild: "β€”" for an em dash) are tried here too.
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]{2,}")
+_LEGACY_CODECS = ("cp1252", "cp1253", "cp1251", "cp1250", "latin-1")
+
+
+def _repair_run(run: str) -> str | None:
+    for codec in _LEGACY_CODECS:
+        try:
+            fixed = run.encode(codec).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if len(fixed) < len(run):
+            return fixed
+    return None
+
+
+def _repair_line(line: str, orig_start: int, out: OffsetMap) -> None:
+    """Append ``line`` to ``out`` with mojibake repaired, mapping each repair to the text it replaced."""
+    fixed = ftfy.fix_encoding(line)
+    if fixed != line:
+        matcher = SequenceMatcher(None, line, fixed, autojunk=False)
+        pieces: list[tuple[str, int, int, bool]] = []
+        for op, i1, i2, j1, j2 in matcher.get_opcodes():
+            pieces.append((fixed[j1:j2], i1, i2, op == "equal"))
+    else:
+        pieces = [(line, 0, len(line), True)]
+    for text, i1, i2, exact in pieces:
+        if not exact:
+            out.replace(text, orig_start + i1, orig_start + i2)
+            continue
+        pos = 0
+        for m in _NON_ASCII_RUN.finditer(text):
+            repaired = _repair_run(m.group(0))
+            if repaired is None:
+                continue
+            out.copy(text[pos : m.start()], orig_start + i1 + pos)
+            out.replace(repaired, orig_start + i1 + m.start(), orig_start + i1 + m.end())
+            pos = m.end()
+        out.copy(text[pos:], orig_start + i1 + pos)
+
+
+def _clean_plain(original: str) -> OffsetMap:
+    out = OffsetMap()
+    pos = 0
+    for line in original.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        _repair_line(body, pos, out)
+        if len(body) < len(line):
+            out.copy("\n", pos + len(body))  # \r\n and \n both become one newline mapped to its first char
+            if line.endswith("\r\n"):
+                out.ends[-1] = pos + len(line)
+        pos += len(line)
+    return out
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+
+_BLOCK_TAGS = {
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
+    "article", "header", "footer", "nav", "aside", "blockquote", "pre", "dt", "dd", "figcaption", "main",
+    "title", "td", "th",
+}
+_SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head"}
+
+
+class _TextWithOffsets(HTMLParser):
+    """Collects the visible text of an HTML page as blocks, each with the source span of every char."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.source = source
+        self._line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
+        self.blocks: list[OffsetMap] = [OffsetMap()]
+        self._skip = 0
+        self.title_parts: list[str] = []
+        self._in_title = False
+
+    def _offset(self) -> int:
+        line, col = self.getpos()
+        return self._line_starts[line - 1] + col
+
+    def _break(self) -> None:
+        if self.blocks[-1].text().strip():
+            self.blocks.append(OffsetMap())
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS and tag != "head":
+            self._skip += 1
+        if tag == "title":
+            self._in_title = True
+        if tag in _BLOCK_TAGS:
+            self._break()
+        elif tag in ("td", "th", "span", "a", "em", "strong", "b", "i"):
+            pass
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS and tag != "head" and self._skip:
+            self._skip -= 1
+        if tag == "title":
+            self._in_title = False
+        if tag in _BLOCK_TAGS:
+            self._break()
+        elif tag in ("td", "th"):
+            self.blocks[-1].replace(" ", self._offset(), self._offset())
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        if self._in_title:
+            self.title_parts.append(data)
+        start = self._offset()
+        # Runs of white space (source newlines, indentation) collapse to one space mapped to the run.
+        pos = 0
+        for m in re.finditer(r"\s{2,}|[\n\t\r]", data):
+            self.blocks[-1].copy(data[pos : m.start()], start + pos)
+            self.blocks[-1].replace(" ", start + m.start(), start + m.end())
+            pos = m.end()
+        self.blocks[-1].copy(data[pos:], start + pos)
+
+    def _entity(self, text: str) -> None:
+        if self._skip:
+            return
+        start = self._offset()
+        raw_end = self.source.find(";", start)
+        end = raw_end + 1 if raw_end != -1 and raw_end - start < 12 else start + len(text)
+        self.blocks[-1].replace(html.unescape(self.source[start:end]).replace("\xa0", " "), start, end)
+
+    def handle_entityref(self, name: str) -> None:
+        self._entity(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self._entity(f"&#{name};")
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _clean_html(original: str) -> tuple[OffsetMap, dict[str, str | None]]:
+    import trafilatura  # heavy import, only needed for HTML
+
+    parser = _TextWithOffsets(original)
+    parser.feed(original)
+    parser.close()
+    doc = trafilatura.bare_extraction(original, include_tables=True, with_metadata=True, favor_precision=True)
+    kept = _norm(doc.text) if doc is not None and doc.text else ""
+    meta: dict[str, str | None] = {
+        "title": (doc.title if doc is not None else None) or _norm("".join(parser.title_parts)) or None,
+        "published": doc.date if doc is not None else None,
+        "publisher": doc.sitename if doc is not None else None,
+        "url": doc.url if doc is not None else None,
+    }
+    out = OffsetMap()
+    for block in parser.blocks:
+        text = block.text()
+        stripped = _norm(text)
+        # A block belongs to the main content when trafilatura kept its text; when trafilatura kept
+        # nothing at all, every visible block stays rather than losing the article.
+        if not stripped or (kept and stripped not in kept):
+            continue
+        lead = len(text) - len(text.lstrip())
+        tail = len(text.rstrip())
+        for i in range(lead, tail):
+            out._parts.append(text[i])
+            out.starts.append(block.starts[i])
+            out.ends.append(block.ends[i])
+        out.replace("\n", block.ends[tail - 1], block.ends[tail - 1])
+    # Repair mojibake inside the kept text, composing the two maps.
+    repaired = _clean_plain(out.text())
+    final = OffsetMap()
+    final._parts.append(repaired.text())
+    final.starts = array("l", (out.starts[s] if s < len(out.starts) else out.ends[-1] for s in repaired.starts))
+    final.ends = array("l", (out.ends[e - 1] if e > 0 else out.starts[0] for e in repaired.ends))
+    return final, meta
+
+
+# --- entry points -------------------------------------------------------------------------------
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text[:2048].lstrip().lower()
+    return head.startswith(("<!doctype html", "<html")) or bool(re.search(r"<(body|article|p|div)\b", head))
+
+
+def article_from_text(
+    text: str,
+    *,
+    name: str = "<text>",
+    fmt: str | None = None,
+    title: str | None = None,
+    url: str | None = None,
+    published: str | None = None,
+    publisher: str | None = None,
+) -> Article:
+    """Build an Article from already-decoded text (``fmt``: text, markdown or html; guessed when None)."""
+    if not text.strip():
+        raise EmptyInput(f"{name}: the article has no text")
+    fmt = fmt or ("html" if _looks_like_html(text) else "text")
+    meta: dict[str, str | None] = {}
+    if fmt == "html":
+        omap, meta = _clean_html(text)
+    elif fmt in ("text", "markdown"):
+        omap = _clean_plain(text)
+    else:
+        raise UnsupportedFormat(f"{name}: unsupported format {fmt!r}")
+    return Article(
+        name=name,
+        original=text,
+        clean=omap.text(),
+        starts=omap.starts,
+        ends=omap.ends,
+        format=fmt,
+        title=title or meta.get("title"),
+        url=url or meta.get("url"),
+        published=published or meta.get("published"),
+        publisher=publisher or meta.get("publisher"),
+    )
+
+
+def read_article(path: Path, *, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
+    """Read one article file (.txt, .md, .html); ``name`` (default: the path as given) identifies it."""
+    name = name or str(path)
+    suffix = path.suffix.lower()
+    if suffix not in ARTICLE_SUFFIXES:
+        raise UnsupportedFormat(f"{name}: not an article file (expected one of {sorted(ARTICLE_SUFFIXES)})")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise EmptyInput(f"{name}: cannot read ({exc.strerror})") from exc
+    if size > max_bytes:
+        raise InputTooLarge(f"{name}: {size:,} bytes is over the limit of {max_bytes:,}", size=size)
+    text = decode_bytes(path.read_bytes(), name, max_bytes=max_bytes)
+    fmt = "html" if suffix in HTML_SUFFIXES else ("markdown" if suffix in (".md", ".markdown") else "text")
+    return article_from_text(text, name=name, fmt=fmt)
+
+
+def expand_paths(paths: list[Path]) -> list[Path]:
+    """Files as given, and for a folder every article file in it (recursively, sorted)."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in ARTICLE_SUFFIXES))
+        else:
+            out.append(p)
+    return out

@@ -115,7 +115,8 @@ def decode_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
         except (LookupError, UnicodeDecodeError):
             pass
     best = charset_normalizer.from_bytes(data).best()
-    if best is None or best.chaos > 0.2:
+    # A single-byte code page decodes any bytes; accept a guess only when it reads as language.
+    if best is None or best.chaos > 0.2 or best.coherence < 0.2:
         raise EncodingProblem(
             f"{name}: not valid UTF-8 (byte {utf8_error.start}) and no reliable encoding detected",
             position=utf8_error.start,
@@ -132,7 +133,7 @@ _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]{2,}")
 _LEGACY_CODECS = ("cp1252", "cp1253", "cp1251", "cp1250", "latin-1")
 
 
-def _repair_run(run: str) -> str | None:
+def _repair_whole(run: str) -> str | None:
     for codec in _LEGACY_CODECS:
         try:
             fixed = run.encode(codec).decode("utf-8")
@@ -141,6 +142,27 @@ def _repair_run(run: str) -> str | None:
         if len(fixed) < len(run):
             return fixed
     return None
+
+
+def _repair_run(run: str) -> str | None:
+    """Repair the longest decodable pieces of a run ("β€’…" holds a repairable "β€’" and a real "…")."""
+    if len(run) > 48:
+        return None
+    out: list[str] = []
+    i = 0
+    changed = False
+    while i < len(run):
+        for j in range(len(run), i + 1, -1):
+            fixed = _repair_whole(run[i:j])
+            if fixed is not None:
+                out.append(fixed)
+                i = j
+                changed = True
+                break
+        else:
+            out.append(run[i])
+            i += 1
+    return "".join(out) if changed else None
 
 
 def _repair_line(line: str, orig_start: int, out: OffsetMap) -> None:

@@ -1,0 +1,41 @@
+# The targets people type. `make run` and `make test` work on a fresh clone: they create .venv first.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: install run test test-all lint eval bench train
+
+$(BIN)/claimgraph: pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# torch first, pinned: any other torch requirement pulls gigabytes of CUDA packages.
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(BIN)/claimgraph
+
+install: $(BIN)/claimgraph
+
+run: install
+	$(BIN)/claimgraph extract corpus --format table
+
+test: install
+	$(BIN)/python -m pytest -m "not slow" -q
+
+test-all: install
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check pipelines service tests bench
+	$(BIN)/ruff format --check pipelines service tests bench
+
+eval: install
+	$(BIN)/claimgraph evaluate --split dev
+	$(BIN)/claimgraph evaluate --split test
+
+train: install
+	$(BIN)/claimgraph train
+
+bench: install
+	$(BIN)/python bench/throughput.py

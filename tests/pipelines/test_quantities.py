@@ -1,0 +1,408 @@
+"""Tests for pipelines.quantities: spans, normalisation, blocked tokens and intervals."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import pytest
+
+from pipelines.quantities import find_quantities, interval, parse_quantity
+from pipelines.types import Quantity
+
+
+def only(text: str) -> Quantity:
+    """The single quantity in ``text`` (fails when there are none or several)."""
+    found = find_quantities(text)
+    assert len(found) == 1, [q.surface for q in found]
+    q = found[0]
+    assert text[q.start:q.end] == q.surface
+    return q
+
+
+# (text, surface, value, unit, comparator, kind)
+SINGLE = [
+    # percents
+    ("used by 70% of papers", "70%", 0.70, "percent", "=", "percent"),
+    ("a share of 8.41% overall", "8.41%", 0.0841, "percent", "=", "percent"),
+    ("reached 70 % in the survey", "70 %", 0.70, "percent", "=", "percent"),
+    ("climbed to 70 percent this year", "70 percent", 0.70, "percent", "=", "percent"),
+    ("climbed to 70 per cent this year", "70 per cent", 0.70, "percent", "=", "percent"),
+    ("added eight percentage points", "eight percentage points", 0.08, "percent", "=", "percent"),
+    ("seventy percent of users", "seventy percent", 0.70, "percent", "=", "percent"),
+    ("a 25% increase in stars", "25%", 0.25, "percent", "=", "percent"),
+    ("25% growth year on year", "25%", 0.25, "percent", "=", "percent"),
+    ("a drop of −3% since", "−3%", -0.03, "percent", "=", "percent"),
+    # speed words turn a percent into a ratio
+    ("PyTorch trained 25.5% faster than TF", "25.5% faster", 1.255, "ratio", "=", "ratio"),
+    ("inference was 77.7% quicker", "77.7% quicker", 1.777, "ratio", "=", "ratio"),
+    ("but 30% slower on CPU", "30% slower", 0.70, "ratio", "=", "ratio"),
+    # multipliers
+    ("a 1.8x speed-up", "1.8x", 1.8, "ratio", "=", "ratio"),
+    ("a 1.8× speed-up", "1.8×", 1.8, "ratio", "=", "ratio"),
+    ("it runs 3x faster here", "3x faster", 3.0, "ratio", "=", "ratio"),
+    ("it runs 3x slower here", "3x slower", 1 / 3, "ratio", "=", "ratio"),
+    ("it is 1.8 times as fast", "1.8 times", 1.8, "ratio", "=", "ratio"),
+    ("three times faster than JAX", "three times faster", 3.0, "ratio", "=", "ratio"),
+    ("it has twice the stars", "twice", 2.0, "ratio", "=", "ratio"),
+    ("stars will double soon", "double", 2.0, "ratio", "=", "ratio"),
+    ("usage tripled last year", "tripled", 3.0, "ratio", "=", "ratio"),
+    ("a 10-fold increase", "10-fold", 10.0, "ratio", "=", "ratio"),
+    ("a tenfold increase", "tenfold", 10.0, "ratio", "=", "ratio"),
+    ("it takes half the time", "half", 0.5, "ratio", "=", "ratio"),
+    ("nearly twice the count", "nearly twice", 2.0, "ratio", "~", "ratio"),
+    ("at least twice as fast", "at least twice", 2.0, "ratio", ">=", "ratio"),
+    ("usage roughly tripled", "roughly tripled", 3.0, "ratio", "~", "ratio"),
+    ("about 4 times smaller", "about 4 times", 4.0, "ratio", "~", "ratio"),
+    ("PyTorch drew 2.4 times the search interest", "2.4 times", 2.4, "ratio", "=", "ratio"),
+    ("latency was cut by half.", "half", 0.5, "ratio", "=", "ratio"),
+    ("half of respondents said so", "half", 0.5, "percent", "=", "share"),
+    ("We asked everyone. Half said yes", "Half", 0.5, "percent", "=", "share"),
+    # counts
+    ("it has 74k stars", "74k", 74000, "count", "=", "count"),
+    ("it has 74k+ stars", "74k+", 74000, "count", ">=", "count"),
+    ("it has 180K stars", "180K", 180000, "count", "=", "count"),
+    ("it has 22,000 stars", "22,000", 22000, "count", "=", "count"),
+    ("it has 4.77 million downloads", "4.77 million", 4_770_000, "count", "=", "count"),
+    ("it has 1.2M downloads", "1.2M", 1_200_000, "count", "=", "count"),
+    ("it has 3 billion downloads", "3 billion", 3_000_000_000, "count", "=", "count"),
+    ("it has 1,204 issues", "1,204", 1204, "count", "=", "count"),
+    ("it has 1,000,000 users", "1,000,000", 1_000_000, "count", "=", "count"),
+    ("eighty thousand developers", "eighty thousand", 80000, "count", "=", "count"),
+    ("three frameworks dominate", "three", 3, "count", "=", "count"),
+    ("ten companies replied", "ten", 10, "count", "=", "count"),
+    ("twenty-five papers", "twenty-five", 25, "count", "=", "count"),
+    ("one hundred and five repos", "one hundred and five", 105, "count", "=", "count"),
+    ("a million downloads", "a million", 1_000_000, "count", "=", "count"),
+    ("a survey of 410 companies", "410", 410, "count", "=", "number"),
+    # "N times" after a large number counts occurrences; "times" leaves the span
+    ("downloaded 14 million times", "14 million", 14_000_000, "count", "=", "count"),
+    ("viewed 1,204 times", "1,204", 1204, "count", "=", "count"),
+    ("installed more than 27k times.", "more than 27k", 27000, "count", ">", "count"),
+    # latency units are part of the value; verbs that compare are not
+    ("from about 38 milliseconds per request", "about 38 milliseconds", 38, "other", "~", "number"),
+    ("checkpoints passed 150,000 this", "150,000", 150000, "count", ">", "count"),
+    ("the contributor list tops 560 names", "560", 560, "count", ">", "count"),
+    ("trains in 2.5 hours", "2.5", 2.5, "other", "=", "number"),
+    ("with 16GB of memory", "16GB", 16, "other", "=", "number"),
+    # shares
+    ("one in four developers", "one in four", 0.25, "percent", "=", "share"),
+    ("behind seven in ten papers", "seven in ten", 0.70, "percent", "=", "share"),
+    ("3 in 10 respondents", "3 in 10", 0.30, "percent", "=", "share"),
+    ("roughly four out of every five papers", "roughly four out of every five", 0.8, "percent", "~", "share"),
+    ("a third of developers", "a third", 1 / 3, "percent", "=", "share"),
+    ("two-thirds of users", "two-thirds", 2 / 3, "percent", "=", "share"),
+    ("LightGBM about a quarter\n\nSlides", "about a quarter", 0.25, "percent", "~", "share"),
+    ("about one twentieth of PyTorch's share", "about one twentieth", 0.05, "ratio", "~", "ratio"),
+    ("less than a twentieth of what they were", "less than a twentieth", 0.05, "ratio", "<", "ratio"),
+    ("roughly a quarter of TensorFlow's count", "roughly a quarter", 0.25, "ratio", "~", "ratio"),
+    # comparators
+    ("over 75% of papers", "over 75%", 0.75, "percent", ">", "percent"),
+    ("more than 30 members", "more than 30", 30, "count", ">", "count"),
+    ("above 5 points", "above 5", 5, "count", ">", "count"),
+    ("upwards of 10 labs", "upwards of 10", 10, "count", ">", "count"),
+    ("exceeding 20 labs", "exceeding 20", 20, "count", ">", "count"),
+    ("a little over 31,000 stars", "a little over 31,000", 31000, "count", ">", "count"),
+    ("well over 80,000 stars", "well over 80,000", 80000, "count", ">", "count"),
+    ("approximately 80% of", "approximately 80%", 0.8, "percent", "~", "percent"),
+    ("nearly 1.8x faster", "nearly 1.8x faster", 1.8, "ratio", "~", "ratio"),
+    ("almost 3 times", "almost 3 times", 3, "ratio", "~", "ratio"),
+    ("about 9,900 of them", "about 9,900", 9900, "count", "~", "count"),
+    ("around 6 percent", "around 6 percent", 0.06, "percent", "~", "percent"),
+    ("Roughly 14,200 repositories", "Roughly 14,200", 14200, "count", "~", "count"),
+    ("something like 18 million users", "something like 18 million", 18e6, "count", "~", "count"),
+    ("close to 7 labs", "close to 7", 7, "count", "~", "count"),
+    ("some 40% of users", "some 40%", 0.4, "percent", "~", "percent"),
+    ("~9 labs", "~9", 9, "count", "~", "count"),
+    ("≈10 labs", "≈10", 10, "count", "~", "count"),
+    ("at least 3 labs", "at least 3", 3, "count", ">=", "count"),
+    ("no fewer than 4 labs", "no fewer than 4", 4, "count", ">=", "count"),
+    ("10 or more labs", "10 or more", 10, "count", ">=", "count"),
+    ("10+ years", "10+", 10, "count", ">=", "count"),
+    ("under 5% of", "under 5%", 0.05, "percent", "<", "percent"),
+    ("well under one percent", "well under one percent", 0.01, "percent", "<", "percent"),
+    ("less than 6 labs", "less than 6", 6, "count", "<", "count"),
+    ("below 7 labs", "below 7", 7, "count", "<", "count"),
+    ("fewer than 8 labs", "fewer than 8", 8, "count", "<", "count"),
+    ("at most 9 labs", "at most 9", 9, "count", "<=", "count"),
+    ("no more than 10 labs", "no more than 10", 10, "count", "<=", "count"),
+    ("up to 4x faster", "up to 4x faster", 4, "ratio", "up_to", "ratio"),
+    # years
+    ("open-sourced in 2015 by Google", "2015", 2015, "year", "=", "year"),
+    ("until late 2016 we used it", "2016", 2016, "year", "=", "year"),
+    ("since mid-2016", "2016", 2016, "year", "=", "year"),
+    ("in around 2016 it grew", "2016", 2016, "year", "~", "year"),  # gold: year spans are digits only
+    ("launched around 2015, when", "2015", 2015, "year", "~", "year"),
+    ("circa 2016 it grew", "2016", 2016, "year", "~", "year"),
+    ("about 2000 papers", "about 2000", 2000, "count", "~", "count"),
+    # money
+    ("raised $4.5 million", "$4.5 million", 4_500_000, "usd", "=", "money"),
+    ("costs €20 a month", "€20", 20, "other", "=", "money"),
+    ("a US$3bn market", "US$3bn", 3e9, "usd", "=", "money"),
+    ("costs 20 dollars", "20 dollars", 20, "usd", "=", "money"),
+    ("a NOK 45 million grant", "NOK 45 million", 45e6, "other", "=", "money"),
+    ("a USD 5 million round", "USD 5 million", 5e6, "usd", "=", "money"),
+    ("costs 300 EUR per seat", "300 EUR", 300, "other", "=", "money"),
+    ("the report is $95;", "$95", 95, "usd", "=", "money"),
+    # ranks
+    ("PyTorch is #1 on GitHub", "#1", 1, "rank", "=", "rank"),
+    ("the No. 2 framework", "No. 2", 2, "rank", "=", "rank"),
+    ("it came 1st in the poll", "1st", 1, "rank", "=", "rank"),
+    ("it came 3rd in the poll", "3rd", 3, "rank", "=", "rank"),
+    ("JAX ranked second overall", "second", 2, "rank", "=", "rank"),
+    ("the second-largest community", "second", 2, "rank", "=", "rank"),
+    ("ranking first among ML libraries", "first", 1, "rank", "=", "rank"),
+    ("Keras is the third most requested", "third", 3, "rank", "=", "rank"),
+    ("it is in the top 100 repositories", "top 100", 100, "rank", "<=", "rank"),
+    # versions
+    ("migrating to TensorFlow 2.x was slow", "2.x", 2, "other", "=", "version"),
+    ("requires Python 3.11 now", "3.11", 3.11, "other", "=", "version"),
+    ("pin v2.1.0 please", "2.1.0", 2.1, "other", "=", "version"),  # gold spans drop the "v"
+    ("on a TPU v4 pod", "4", 4, "other", "=", "version"),
+    ("it used Keras 3 with JAX", "3", 3, "other", "=", "version"),
+    ("it used Keras 3.", "3", 3, "other", "=", "version"),
+    ("PyTorch 2.3 with torch.compile", "2.3", 2.3, "other", "=", "version"),
+    ("compared with GPT-4 today", "4", 4, "other", "=", "version"),
+    # unicode spacing
+    ("a rate of 70\u00a0% today", "70\u00a0%", 0.70, "percent", "=", "percent"),
+    ("it is 80\u2009% done", "80\u2009%", 0.80, "percent", "=", "percent"),
+    ("a table of 22\u202f000 rows", "22\u202f000", 22000, "count", "=", "count"),
+    ("70 per\u00a0cent", "70 per\u00a0cent", 0.70, "percent", "=", "percent"),
+]
+
+
+@pytest.mark.parametrize(("text", "surface", "value", "unit", "comparator", "kind"), SINGLE,
+                         ids=[c[0] for c in SINGLE])
+def test_single(text: str, surface: str, value: float, unit: str, comparator: str, kind: str) -> None:
+    q = only(text)
+    assert (q.surface, q.unit, q.comparator, q.kind) == (surface, unit, comparator, kind)
+    assert q.value == pytest.approx(value, rel=1e-12)
+    assert q.value_high is None
+
+
+def test_percent_value_is_exact_decimal() -> None:
+    # Decimal arithmetic: no float noise such as 0.08410000000000001.
+    assert only("8.41%").value == 0.0841
+    assert only("4.77 million").value == 4770000.0
+
+
+RANGES = [
+    ("18–25% of users", "18–25%", 0.18, 0.25, "percent"),
+    ("18-25% of users", "18-25%", 0.18, 0.25, "percent"),
+    ("18%–25% of users", "18%–25%", 0.18, 0.25, "percent"),
+    ("18 to 25% of users", "18 to 25%", 0.18, 0.25, "percent"),
+    ("between 18% and 25% of users", "between 18% and 25%", 0.18, 0.25, "percent"),
+    ("a 2-3x speed-up", "2-3x", 2.0, 3.0, "ratio"),
+    ("a 2x–3x speed-up", "2x–3x", 2.0, 3.0, "ratio"),
+    ("between 2 and 3 times faster", "between 2 and 3 times faster", 2.0, 3.0, "ratio"),
+    ("20–30% faster on GPU", "20–30% faster", 1.2, 1.3, "ratio"),
+    ("10–20k stars", "10–20k", 10_000, 20_000, "count"),
+    ("500 to 2 million users", "500 to 2 million", 500, 2_000_000, "count"),
+    ("$2–3 million in funding", "$2–3 million", 2e6, 3e6, "usd"),
+    ("the 1990s saw", "1990s", 1990, 1999, "year"),
+    ("in 2015–2017 forking was", "2015–2017", 2015, 2017, "year"),
+    ("published 2022-2025", "2022-2025", 2022, 2025, "year"),
+    ("it narrowed from 2-3x", "2-3x", 2.0, 3.0, "ratio"),  # "from" only vetoes "A to B"
+]
+
+
+@pytest.mark.parametrize(("text", "surface", "low", "high", "unit"), RANGES, ids=[c[0] for c in RANGES])
+def test_range(text: str, surface: str, low: float, high: float, unit: str) -> None:
+    q = only(text)
+    assert (q.surface, q.comparator, q.unit) == (surface, "range", unit)
+    assert (q.value, q.value_high) == (pytest.approx(low), pytest.approx(high))
+
+
+@pytest.mark.parametrize(("text", "surfaces"), [
+    ("went from 62 to 70 over three years", ["62", "70", "over three"]),  # a change, not a range
+    ("from 62% to 70%", ["62%", "70%"]),
+    ("between 2018 and 2021", ["2018", "2021"]),  # two time anchors
+    ("fiscal 2011-12 results", ["2011", "12"]),
+    ("a 3-1 win", ["3", "1"]),  # low >= high is no range
+])
+def test_not_a_range(text: str, surfaces: list[str]) -> None:
+    found = find_quantities(text)
+    assert [q.surface for q in found] == surfaces
+    assert all(q.comparator != "range" for q in found)
+
+
+DATES = [
+    ("Published April 16, 2025 by", "April 16, 2025", "2025-04-16"),
+    ("Posted on 16 April 2025 ·", "16 April 2025", "2025-04-16"),
+    ("updated 2025-04-16.", "2025-04-16", "2025-04-16"),
+    ("on Sept. 3, 2024 we", "Sept. 3, 2024", "2024-09-03"),
+    ("on 3rd June 2025 we", "3rd June 2025", "2025-06-03"),
+    ("on 04/16/2025 we", "04/16/2025", "2025-04-16"),
+    ("since March 2017 it", "March 2017", "2017-03"),
+    ("released in July 2024 and", "July 2024", "2024-07"),
+    ("results for Q1 2025 show", "Q1 2025", "2025-Q1"),
+    ("results for 2025 Q1 show", "2025 Q1", "2025-Q1"),
+    ("in the first quarter of 2025 we", "first quarter of 2025", "2025-Q1"),
+    ("in H1 2025 we", "H1 2025", "2025-H1"),
+    ("on Feb 30, 2025 (sic)", "Feb 30, 2025", "2025-02"),  # impossible day: keep the month
+]
+
+
+@pytest.mark.parametrize(("text", "surface", "date"), DATES, ids=[c[0] for c in DATES])
+def test_dates(text: str, surface: str, date: str) -> None:
+    q = only(text)
+    assert (q.surface, q.kind, q.unit, q.date) == (surface, "date", "year", date)
+    assert q.value == float(date[:4])
+
+
+@pytest.mark.parametrize(("text", "surfaces"), [
+    ("1. PyTorch\n2. TensorFlow", ["1", "2"]),  # gold spans leave the punctuation out
+    ("## 3. Results\n", ["3"]),
+    ("  2.1. Setup\n", ["2.1"]),
+    ("3) the last item", ["3"]),
+    ("### 4 Discussion", ["4"]),
+])
+def test_ordinals(text: str, surfaces: list[str]) -> None:
+    found = find_quantities(text)
+    assert [q.surface for q in found] == surfaces
+    assert {q.kind for q in found} == {"ordinal"}
+
+
+@pytest.mark.parametrize("text", [
+    "see https://example.com/2025/report?id=123&page=4",
+    "see http://10.0.0.1:8080/v2/api",
+    "mirror at www.example.org/2024/07",
+    "docs at pytorch.org/docs/2.3/index.html",
+    "write to jane.doe2025@example.com",
+    "commit 304b2e42315e",
+    "id 123e4567-e89b-12d3-a456-426614174000",
+    "call +1-650-246-9381",
+    "call +44 20 7946 0958",
+    "call (415) 555-0142",
+    "call 1-800-555-0199",
+    "call 415-555-0132",
+    "meet at 10:30",
+    "see arXiv:2301.12345",
+    "chips: TPU v5e and A100",  # digits glued to letters are part of a name
+    "one of the best",  # a lone word below two is an idiom
+    "no one came",
+    "zero-shot and one-shot",
+    "a quarter mile away",  # fraction words need "of"/"the"/punctuation after them
+    "he was half asleep",
+    "double precision floats",
+    "",
+])
+def test_nothing(text: str) -> None:
+    assert find_quantities(text) == []
+
+
+def test_mixed_document_offsets_order_and_overlap() -> None:
+    text = (
+        "# PyTorch vs TensorFlow in 2025\n\n"
+        "By Jane Doe | Published June 3, 2025 | 4 min read\n\n"
+        "1. Adoption\n"
+        "PyTorch now powers seven in ten papers — roughly 70\u00a0percent, up from 62% in 2022. "
+        "TensorFlow (open-sourced in 2015) fell to around 6\u2009%; JAX reached 18–25% at NeurIPS.\n"
+        "2. Speed\n"
+        "On a ResNet-50 benchmark PyTorch 2.3 trained 25.5% faster, and JAX was 1.8× quicker on TPU v5e. "
+        "Some claim a 2-3x gap, “up to 4x” in the best case.\n"
+        "3. Community\n"
+        "PyTorch has well over 80,000 stars vs TensorFlow’s 180K; JAX has 31k+. "
+        "Details: https://example.com/report/2025?id=42 or +1-650-246-9381, mail press2025@example.com, "
+        "commit 304b2e42315e. The report costs $95 and covers Q1 2025.\n"
+    )
+    found = find_quantities(text)
+    for q in found:
+        assert text[q.start:q.end] == q.surface
+    assert all(a.end <= b.start for a, b in zip(found, found[1:], strict=False))
+    assert [q.surface for q in found] == [
+        "2025", "June 3, 2025", "4", "1", "seven in ten", "roughly 70\u00a0percent", "62%", "2022",
+        "2015", "around 6\u2009%", "18–25%", "2", "50", "2.3", "25.5% faster", "1.8× quicker", "2-3x",
+        "up to 4x", "3", "well over 80,000", "180K", "31k+", "$95", "Q1 2025",
+    ]
+    kinds = {q.surface: q.kind for q in found}
+    assert kinds["50"] == kinds["2.3"] == "version"
+    assert kinds["1"] == "ordinal"
+    assert kinds["June 3, 2025"] == kinds["Q1 2025"] == "date"
+
+
+def test_whole_article_is_fast() -> None:
+    paragraph = ("In 2023, PyTorch reached about 70% of papers (up from 62%), TensorFlow 2.15 fell to 9.3%, "
+                 "and JAX ran 1.8x faster on 64 TPUs; see https://example.com/a/1 or call 415-555-0132. ")
+    text = paragraph * (30_000 // len(paragraph) + 1)
+    find_quantities(text)  # warm caches
+    began = time.perf_counter()
+    found = find_quantities(text)
+    assert time.perf_counter() - began < 1.0
+    assert len(found) == 7 * (30_000 // len(paragraph) + 1)
+
+
+@pytest.mark.parametrize(("surface", "value", "unit", "comparator", "kind"), [
+    ("over 75%", 0.75, "percent", ">", "percent"),
+    ("74k+", 74000, "count", ">=", "count"),
+    ("25.5% faster", 1.255, "ratio", "=", "ratio"),
+    ("half", 0.5, "percent", "=", "share"),  # no context needed for a lone span
+    ("around 2016", 2016, "count", "~", "count"),  # a lone span keeps its comparator words
+    ("one", 1, "count", "=", "count"),
+    ("  70% ", 0.7, "percent", "=", "percent"),
+    ("2015", 2015, "year", "=", "year"),
+])
+def test_parse_quantity(surface: str, value: float, unit: str, comparator: str, kind: str) -> None:
+    q = parse_quantity(surface)
+    assert q is not None
+    assert (q.start, q.end, q.surface) == (0, len(surface), surface)
+    assert (q.value, q.unit, q.comparator, q.kind) == (pytest.approx(value), unit, comparator, kind)
+
+
+@pytest.mark.parametrize("surface", ["in 2015", "PyTorch", "", "70% and 80%", "call 415-555-0132"])
+def test_parse_quantity_rejects(surface: str) -> None:
+    assert parse_quantity(surface) is None
+
+
+INF = math.inf
+NEXT = math.nextafter
+
+
+@pytest.mark.parametrize(("surface", "low", "high"), [
+    ("70%", 0.695, 0.705),
+    ("8.41%", 0.08405, 0.08415),
+    ("74k", 73500, 74500),
+    ("1.8x", 1.75, 1.85),
+    ("25.5% faster", 1.2545, 1.2555),
+    ("$4.5 million", 4_450_000, 4_550_000),
+    ("eighty thousand", 79500, 80500),
+    ("1,204", 1203.5, 1204.5),
+    ("2016", 2016, 2016),
+    ("April 16, 2025", 2025, 2025),
+    ("#1", 1, 1),
+    ("twice", 1.5, 2.5),
+    ("four out of five", 0.75, 0.85),
+    ("about 70%", 0.665, 0.735),
+    ("about 9,900", 9405, 10395),
+    ("around 2016", 1915.2, 2116.8),  # "around 2016" with no time word is a count
+    ("over 75%", NEXT(0.75, INF), 1.0),
+    ("over 150%", NEXT(1.5, INF), INF),
+    ("more than 30", NEXT(30.0, INF), INF),
+    ("at least 3", 3, INF),
+    ("74k+", 74000, INF),
+    ("under 5%", 0.0, NEXT(0.05, -INF)),
+    ("at most 9", 0.0, 9),
+    ("up to 4x", NEXT(0.0, 1.0), 4),
+    ("18–25%", 0.18, 0.25),
+])
+def test_interval(surface: str, low: float, high: float) -> None:
+    q = parse_quantity(surface)
+    assert q is not None
+    got = interval(q)
+    assert got == (pytest.approx(low, rel=1e-12, abs=1e-15), pytest.approx(high, rel=1e-12, abs=1e-15))
+
+
+def test_interval_tolerance_and_years() -> None:
+    q = parse_quantity("about 70%")
+    assert interval(q, tolerance=0.1) == (pytest.approx(0.63), pytest.approx(0.77))
+    # With a tiny tolerance the written rounding still applies.
+    assert interval(q, tolerance=0.0) == (pytest.approx(0.695), pytest.approx(0.705))
+    year = find_quantities("in around 2016")[0]
+    assert (year.kind, year.comparator) == ("year", "~")
+    assert interval(year) == (2015.0, 2017.0)
+
+
+def test_interval_of_constructed_quantity() -> None:
+    # interval() works from the surface alone, so a hand-made record is enough.
+    q = Quantity(start=0, end=5, surface="8.41%", value=0.0841, unit="percent", kind="percent")
+    assert interval(q) == (pytest.approx(0.08405), pytest.approx(0.08415))

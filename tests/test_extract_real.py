@@ -1,0 +1,76 @@
+"""The shipped tagger on real text: the seeds (read from ../shared/corpus) and the team corpus."""
+
+import json
+
+import pytest
+
+from pipelines.annotations import load_split
+from pipelines.evaluate import evaluate
+from pipelines.ingest import read_article
+
+
+@pytest.fixture(scope="module")
+def seed_mentions(extractor, seed_paths):
+    articles = [read_article(p) for p in seed_paths]
+    return list(zip(articles, extractor.run(articles), strict=True))
+
+
+def test_every_offset_of_every_seed_mention_is_exact(seed_mentions):
+    total = 0
+    for article, mentions in seed_mentions:
+        for m in mentions:
+            total += 1
+            assert article.original[m.value_start : m.value_end] == m.value_text
+            assert article.original[m.sentence_start : m.sentence_end] == m.sentence
+            assert m.sentence_start <= m.value_start < m.value_end <= m.sentence_end
+            for spans in m.spans.values():
+                for s in spans:
+                    assert article.original[s.start : s.end] == s.text
+    assert total >= 20
+
+
+def test_no_claim_from_page_chrome(seed_mentions):
+    article, mentions = seed_mentions[0]
+    body = article.original.index("Frequently Used")
+    # Everything before the article's first heading is publisher chrome: phone, address, ratings.
+    assert not [m.value_text for m in mentions if m.value_start < body]
+    chrome_words = ("subscribers", "reviews", "lesson", "Phone", "Avenue")
+    assert not [m for m in mentions if any(w in m.sentence for w in chrome_words)]
+
+
+def test_versions_and_numbering_are_not_claims(seed_mentions):
+    texts = [m.value_text for _, ms in seed_mentions for m in ms]
+    assert not [t for t in texts if t in ("2.x", "3", "1.", "2.1", "4.2")]
+
+
+def test_known_seed_claims_are_found_with_their_slots(seed_mentions):
+    found = {(m.value_text, m.subject, m.metric) for _, ms in seed_mentions for m in ms}
+    assert ("74k+", "pytorch", "github_stars") in found
+    assert ("180k+", "tensorflow", "github_stars") in found
+    assert any(v == "8.41%" and s == "tensorflow" for v, s, _ in found)
+
+
+@pytest.fixture(scope="module")
+def seed_scores(extractor):
+    return {s.system: s for s in evaluate(load_split("test"), ("tagger", "rules"), extractor=extractor)}
+
+
+def test_tagger_scores_on_the_seed_test_split(seed_scores):
+    tagger = seed_scores["tagger"]
+    print(json.dumps(tagger.as_dict()))
+    assert tagger.f1 >= SEED_F1_FLOOR
+    assert tagger.accuracy("subject") >= SEED_SUBJECT_FLOOR
+    assert tagger.accuracy("metric") >= SEED_METRIC_FLOOR
+
+
+def test_tagger_beats_rules_on_dev(extractor):
+    scores = {s.system: s for s in evaluate(load_split("dev"), ("tagger", "rules"), extractor=extractor)}
+    print(json.dumps([s.as_dict() for s in scores.values()]))
+    assert scores["tagger"].f1 >= scores["rules"].f1 + DEV_MARGIN
+
+
+# Floors the test holds; the issue's targets and the measured figures are in the README.
+SEED_F1_FLOOR = 0.95
+SEED_SUBJECT_FLOOR = 0.95
+SEED_METRIC_FLOOR = 0.95
+DEV_MARGIN = 0.10

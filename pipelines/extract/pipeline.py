@@ -83,6 +83,14 @@ def candidates(doc: Any, clean: str) -> list[Candidate]:
     return out
 
 
+def metric_window(clean: str, cand: Candidate, chars: int = 40) -> tuple[str, int]:
+    """The words around a value within its sentence, the value left out, and where the value stood."""
+    q = cand.quantity
+    left = clean[max(cand.sent_start, q.start - chars) : q.start]
+    right = clean[q.end : min(cand.sent_end, q.end + chars)]
+    return f"{left} {right}", len(left)
+
+
 class Extractor:
     """Articles in, claim mentions out. Cheap to build; ``warm_up`` loads spaCy and the models."""
 
@@ -139,9 +147,7 @@ class Extractor:
         for article, pairs in zip(articles, kept, strict=True):
             for cand, out in pairs:
                 phrase = self._slot_texts(article, cand, out, "METRIC")
-                if phrase:
-                    phrases.append(phrase[0][3])
-        sims = dict(zip(phrases, self.metrics.similarities(sorted(set(phrases))), strict=False))
+                phrases.append(phrase[0][3] if phrase else metric_window(article.clean, cand)[0])
         sims = dict(zip(sorted(set(phrases)), self.metrics.similarities(sorted(set(phrases))), strict=True))
         result: list[list[Mention]] = []
         for article, pairs in zip(articles, kept, strict=True):
@@ -178,14 +184,17 @@ class Extractor:
                     break
         if not subjects:
             # The tagger marked the subject with words that name no framework ("it", "the library"):
-            # take the framework named nearest before the value, in the sentence and then the context.
-            window_start = cand.ctx_start
-            hits = self.catalogue.find_frameworks(article.clean[window_start : cand.sent_end])
-            if any(h.start + window_start >= cand.sent_start or True for h in hits) and hits:
-                before = [h for h in hits if h.start + window_start < cand.quantity.start]
-                hit = (before or hits)[-1] if before else hits[0]
-                subjects.append(hit.framework)
-                spans.append(self._span(article, hit.start + window_start, hit.end + window_start))
+            # take the framework named nearest the value in its sentence, else the last one before it.
+            sentence = article.clean[cand.sent_start : cand.sent_end]
+            value_at = cand.quantity.start - cand.sent_start
+            hits = sorted(self.catalogue.find_frameworks(sentence), key=lambda h: abs(h.start - value_at))
+            base = cand.sent_start
+            if not hits:
+                hits = self.catalogue.find_frameworks(article.clean[cand.ctx_start : cand.ctx_end])[::-1]
+                base = cand.ctx_start
+            if hits:
+                subjects.append(hits[0].framework)
+                spans.append(self._span(article, hits[0].start + base, hits[0].end + base))
         return subjects, spans
 
     def _mention(
@@ -198,7 +207,10 @@ class Extractor:
         q = cand.quantity
         metric_found = self._slot_texts(article, cand, out, "METRIC")
         phrase = metric_found[0][3] if metric_found else None
-        metric, _ = self.metrics.resolve(phrase, q.unit, out.metric_probs, sims.get(phrase) if phrase else None)
+        window = metric_window(article.clean, cand)
+        metric, _ = self.metrics.resolve(
+            phrase, q.unit, out.metric_probs, sims.get(phrase or window[0]), near=window
+        )
         spans: dict[str, list[Span]] = {"subject": subject_spans}
         values: dict[str, str | None] = {}
         for slot in ("METRIC", "SCOPE", "TIME", "SOURCE"):

@@ -67,6 +67,16 @@ class MetricResolver:
                 self._alias_patterns[metric_id] = re.compile(rf"\b(?:{alt})\b", re.IGNORECASE)
         self._matrix = self.embedder.embed(texts)
 
+    def nearest_alias(self, window: str, middle: int) -> str | None:
+        """The metric whose alias stands closest to position ``middle`` of ``window`` (the value)."""
+        best, best_distance = None, float("inf")
+        for metric_id, pattern in self._alias_patterns.items():
+            for m in pattern.finditer(window):
+                distance = min(abs(m.start() - middle), abs(m.end() - middle))
+                if distance < best_distance:
+                    best, best_distance = metric_id, distance
+        return best
+
     def similarities(self, phrases: list[str]) -> list[dict[str, float]]:
         """Per phrase, the best cosine similarity to each metric's description or aliases."""
         self.warm_up()
@@ -88,10 +98,16 @@ class MetricResolver:
         unit: str,
         head_probs: Mapping[str, float],
         similarity: Mapping[str, float] | None,
+        near: tuple[str, int] | None = None,
     ) -> tuple[str, float]:
-        """The metric id and its score; ``other`` when nothing scores above the 'other' baseline."""
+        """The metric id and its score; ``other`` when nothing scores above the 'other' baseline.
+
+        ``phrase`` is the tagged metric phrase; ``near`` the words around the value and the value's
+        position in them. An alias in the phrase earns a bonus; so does the alias nearest the value.
+        """
         self.warm_up()
         w = self.head_weight if similarity else 1.0
+        nearest = self.nearest_alias(*near) if near else None
         scores: dict[str, float] = {}
         allowed = _COMPATIBLE.get(unit, _COMPATIBLE["other"])
         for metric_id, metric in self.catalogue.metrics.items():
@@ -103,6 +119,8 @@ class MetricResolver:
             score = w * head + (1 - w) * sim
             pattern = self._alias_patterns.get(metric_id)
             if phrase and pattern is not None and pattern.search(phrase):
+                score += _ALIAS_BONUS
+            if metric_id == nearest:
                 score += _ALIAS_BONUS
             if metric.unit_kind not in allowed:
                 score *= _INCOMPATIBLE

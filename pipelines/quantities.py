@@ -16,10 +16,14 @@ import math
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from text_to_num import text2num
 
 from pipelines.types import Quantity
+
+if TYPE_CHECKING:
+    from dateparser.date import DateDataParser
 
 __all__ = ["find_quantities", "interval", "parse_quantity"]
 
@@ -42,7 +46,7 @@ _TENS_W = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 _SCALES_W = "hundred thousand million billion trillion".split()
 _WTOK = "(?:" + "|".join(_TENS_W + _UNITS_W[::-1] + _SCALES_W) + r")\b"
 _WORDNUM = (rf"(?i:\b(?:a{_W}(?=(?:{'|'.join(_SCALES_W)})\b))?{_WTOK}"
-            rf"(?:(?:[^\S\n]+|-|(?<=hundred)[^\S\n]+and[^\S\n]+){_WTOK})*)")
+            rf"(?:(?:[^\S\n]+|-|(?<=hundred)[^\S\n]+and[^\S\n]+){_WTOK}){{0,7}})")
 _YR = r"(?:1[89]\d\d|20\d\d|2100)"
 _MON = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
         r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b\.?")
@@ -65,6 +69,7 @@ _SYMBOLS = {"~": "~", "≈": "~", "∼": "~", "<": "<", ">": ">", "<=": "<=", ">
 _INTENS = r"(?:(?:well|just|slightly|far|much|a{_W}little|a{_W}bit){_W})?".replace("{_W}", _W)
 _PHRASES = "|".join(_W.join(map(re.escape, p.split())) for p in sorted(_COMP_OF, key=len, reverse=True))
 _COMP = rf"(?:(?i:\b{_INTENS}(?:{_PHRASES})){_W}|(?:<=|>=|[~≈∼<>≤≥]){_W0})"
+_SPEED = r"(?i:faster|quicker|speedier|slower|ahead|behind)\b"
 
 
 def _atom(s: str) -> str:
@@ -75,13 +80,14 @@ def _atom(s: str) -> str:
         rf"(?:(?P<num{s}>{_NUM})(?P<gm{s}>(?:k|K|M|B|bn|mn|tn)(?!\w))?(?P<gu{s}>{_GUNIT}(?!\w))?{_END}"
         rf"|(?P<word{s}>{_WORDNUM}))"
         rf"(?P<wm{s}>{_W}(?i:thousand|million|billion|trillion)\b)?"
-        rf"(?:(?P<pct{s}>{_W0}%|{_W}(?i:percent(?:age{_W}points?)?|per{_W}cent|pct)\b)"
-        rf"|(?P<times{s}>x(?!\w)|{_W0}×|(?P<tword{s}>{_W}(?i:times)\b)|{_W0}-?(?i:fold)\b)"
+        rf"(?:(?P<pct{s}>{_W0}%|{_W}(?i:percent(?:age{_W}points?)?|per{_W}cent|pct|points?|pts|pp)\b)"
+        rf"|(?P<times{s}>x(?!\w)|{_W0}×|:1(?![\d:])|(?P<tword{s}>{_W}(?i:times)\b)|{_W0}-?(?i:fold)\b)"
         rf"|(?P<csfx{s}>{_W}(?:{_CODES}|(?i:dollars|euros?))\b)"
-        # Latency units stay in the span ("about 38 milliseconds"); durations (days, years) do not.
-        rf"|(?P<mu{s}>{_W}(?i:(?:milli|micro|nano)seconds?|ms)\b))?"
+        # Short timings keep their unit, as the gold spans do ("roughly 95 seconds", "41 min", "58 s");
+        # hours and calendar durations do not ("a median of 6.5 hours" -> "6.5").
+        rf"|(?P<mu{s}>{_W}(?i:(?:milli|micro|nano)?seconds?|secs?|minutes?|mins?|ms|s)\b))?"
         # A speed word only belongs to the span after a percent or a multiplier ("30% slower").
-        rf"(?P<speed{s}>(?(pct{s})|(?(times{s})|(?!))){_W}(?i:faster|quicker|speedier|slower)\b)?"
+        rf"(?P<speed{s}>(?(pct{s})|(?(times{s})|(?!))){_W}{_SPEED})?"
     )
 
 
@@ -97,7 +103,7 @@ _RANGE = re.compile(
     rf"{_START}(?:(?P<btw>(?i:\bbetween)){_W})?(?P<pre>{_COMP})?{_atom('a')}"
     rf"(?(btw){_W}(?i:and){_W}|(?:{_W0}(?P<dash>{_DASH}){_W0}|{_W}(?i:to|through){_W})){_atom('b')}{_TAIL}")
 _SHARE = re.compile(
-    rf"{_START}(?P<pre>{_COMP})?(?P<a>(?<![\w.])\d+|{_WORDNUM}){_W}(?i:in|out{_W}of(?:{_W}every)?){_W}"
+    rf"{_START}(?P<pre>{_COMP})?(?P<a>(?<![\w.])\d+|{_WORDNUM}){_W}(?i:in|(?:out{_W})?of{_W}every|out{_W}of){_W}"
     rf"(?P<b>\d+(?![\w.])|{_WORDNUM}\b)")
 _FRACTION = re.compile(
     rf"{_START}(?P<pre>{_COMP})?(?i:\b(?P<fa>a|one|two|three|four|five|six|seven|eight|nine)[-\s]"
@@ -113,8 +119,8 @@ _RANK = re.compile(
     rf"|(?i:\b(?P<r4>{'|'.join(_ORD_W)})\b|\btop[-\s](?P<r5>\d+)))(?!\w)")
 _DATE_FULL = re.compile(
     rf"\b(?:{_MON}{_W}\d{{1,2}}(?:st|nd|rd|th)?,?{_W}{_YR}|\d{{1,2}}(?:st|nd|rd|th)?{_W}(?:of{_W})?"
-    rf"{_MON},?{_W}{_YR}|{_YR}-\d\d-\d\d|\d{{1,2}}/\d{{1,2}}/{_YR}|{_YR}/\d{{1,2}}/\d{{1,2}})(?![\w/-]|[.,]\d)")
-_DATE_MONTH = re.compile(rf"\b(?P<m>{_MON}),?{_W}(?P<y>{_YR})(?![\w/-]|[.,]\d)")
+    rf"{_MON},?{_W}{_YR}|{_MON},?{_W}{_YR}|{_YR}-\d\d-\d\d|\d{{1,2}}/\d{{1,2}}/{_YR}|{_YR}/\d{{1,2}}/\d{{1,2}})"
+    rf"(?![\w/-]|[.,]\d)")
 _DATE_PART = re.compile(
     rf"\b(?:(?P<p1>[QH][1-4]){_W0}[-/]?{_W0}(?P<y1>{_YR})|(?P<y2>{_YR}){_W0}[-/]?{_W0}(?P<p2>[QH][1-4])"
     rf"|(?i:(?P<qw>first|second|third|fourth|1st|2nd|3rd|4th){_W}quarter{_W}(?:of{_W})?)(?P<y3>{_YR}))\b")
@@ -123,12 +129,11 @@ _DECADE = re.compile(r"(?<![\w.])(?P<d>(?:19[5-9]|20\d)0)['’]?s\b")
 _NOT_NAMES = ("In On At By For Of To And But Or Nor The A An As If So Is Was Are With From Since Until "
               "After Before Between Than Top Step Figure Fig Table Chapter Section Page Part Level Day "
               "Week Month Year No Number Rank Group Phase Round Stage Season Vol Volume Issue Item Tip "
-              "Lesson Module Unit Type Class Grade Tier Appendix Eq Equation Only Just Up We I It "
-              "Jan January Feb February Mar March Apr April May Jun June Jul July Aug August Sep Sept "
-              "September Oct October Nov November Dec December Monday Tuesday Wednesday Thursday Friday "
-              "Saturday Sunday").split()
+              "Lesson Module Unit Type Class Grade Tier Appendix Eq Equation Only Just Up We I It Slide "
+              "Edition Episode Lecture Exercise Example Note Question Problem Task Epoch Layer Monday "
+              "Tuesday Wednesday Thursday Friday Saturday Sunday").split()
 _VERSION = re.compile(
-    rf"{_START}(?:(?<![\w.])(?:(?!(?:{'|'.join(_NOT_NAMES)})\b)[A-Z][\w+#.-]*|(?i:torch|jax|numpy|pandas|python"
+    rf"{_START}(?:(?<![\w.])(?:(?!(?:{'|'.join(_NOT_NAMES)})\b|{_MON})[A-Z][\w+#.-]*|(?i:torch|jax|numpy|pandas|python"
     rf"|pytorch|tensorflow|keras|cuda|sklearn|scikit-learn|flax|onnx|mxnet|triton))[^\S\n]"
     rf"(?P<v1>\d+(?:\.(?:\d+|x))+|\d)(?!\w|\.\w)"
     rf"|(?<![\w.])v?(?P<v2>(?<=v)\d+(?:\.(?:\d+|x))*|\d+\.x(?:\.x)?|\d+\.\d+\.\d+(?:\.\d+)*)(?!\w|\.\w)"
@@ -136,10 +141,12 @@ _VERSION = re.compile(
     rf"[A-Za-z][\w]*-(?P<v3>\d+(?:\.\d+)?)(?!\w|%|[.,]\d))")
 _ORDINAL = re.compile(r"(?m)^[^\S\n]*(?:(?P<o1>\d{1,3}(?:\.\d{1,3})*)[.)](?=[^\S\n])"
                       r"|#{1,6}[^\S\n]*(?P<o2>\d{1,3}(?:\.\d{1,3})*)\.?(?=[^\S\n]))")
+# Each pattern starts only at a token start, so a 30k-character token costs one linear scan, not n².
 _BLOCKED = [re.compile(p) for p in (
     r"(?i)\b(?:https?|ftp)://[^\s<>\"')\]]+|\bwww\.[^\s<>\"')\]]+",
-    r"(?i)\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|ai|dev|edu|gov|co|info|app|html?|php|pdf)\b(?:/[^\s<>\"')\]]*)?",
-    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
+    r"(?i)(?<![\w.-])[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|ai|dev|edu|gov|co|info|app|html?|php|pdf)\b"
+    r"(?:/[^\s<>\"')\]]*)?",
+    r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
     r"(?<![\w+])\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,5}(?![\w])",
     r"(?<!\w)\(\d{3}\)[^\S\n]?\d{3}[ .-]\d{4}(?!\d)",
     r"(?<![\w.-])(?:1[ .-])?\d{3}[.-]\d{3}[.-]\d{4}(?![\w-])",
@@ -176,13 +183,14 @@ _Cand = tuple[int, int, int, dict, float]
 
 
 def _comparator(pre: str | None) -> str:
+    """Comparator of the words before a number ("well over " -> ">", "" -> "=")."""
     if not pre:
         return "="
     p = " ".join(pre.lower().split())
     if p in _SYMBOLS:
         return _SYMBOLS[p]
     p = re.sub(r"^(?:well|just|slightly|far|much|a little|a bit) (?=.)", "", p)
-    return _COMP_OF.get(p, _COMP_OF.get(p.removeprefix("just "), "~"))
+    return _COMP_OF.get(p, "~")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -214,14 +222,15 @@ def _atom_value(m: re.Match, s: str) -> tuple[Decimal, Decimal, dict] | None:
     if m[f"sign{s}"]:
         value = -value
     speed = (m[f"speed{s}"] or "").strip().lower()
+    slower = speed in ("slower", "behind")
     if m[f"pct{s}"]:
         value, step = value / 100, step / 100
         if not speed:
             return value, step, {"unit": "percent", "kind": "percent"}
-        value = 1 - value if speed == "slower" else 1 + value
+        value = 1 - value if slower else 1 + value
         return value, step, {"unit": "ratio", "kind": "ratio"}
     if m[f"times{s}"]:
-        if speed == "slower" and value:  # "3x slower" is a speed ratio of 1/3
+        if slower and value:  # "3x slower" is a speed ratio of 1/3
             value, step = 1 / value, step / (value * value)
         return value, step, {"unit": "ratio", "kind": "ratio"}
     if m[f"cur{s}"] or m[f"csfx{s}"]:
@@ -340,6 +349,7 @@ def _fraction(m: re.Match, text: str, strict: bool) -> list[_Cand]:
 
 
 def _sentence_start(text: str, i: int) -> bool:
+    """Whether position ``i`` starts a sentence, line or bullet ("Half said ...")."""
     before = text[max(0, i - 4):i].rstrip(" \t\u00a0\"“*")
     return i == 0 or not before or before[-1] in ".!?:\n•"
 
@@ -347,13 +357,14 @@ def _sentence_start(text: str, i: int) -> bool:
 def _word_ratio(m: re.Match, text: str, strict: bool) -> list[_Cand]:
     w, ws = m["w"].lower(), m.start("w")
     of_the = _HALF_CONTEXT.match(text, m.end())
-    by_half = text[max(0, ws - 3):ws].lower() == "by "
-    if strict and (_RATIO_SKIP.match(text, m.end())
-                   or (w == "half" and not (of_the or by_half or _sentence_start(text, ws)))):
-        return []  # "double precision"; "half" only as "half the/of", "by half" or "Half said ..."
+    opener = w == "half" and not of_the and _sentence_start(text, ws)
+    if strict and (_RATIO_SKIP.match(text, m.end()) or (
+            w == "half" and not (of_the or opener or m["pre"] or text[max(0, ws - 3):ws].lower() == "by "))):
+        return []  # "double precision"; a bare "half" needs "half the/of", "by half", "roughly half"...
     fields = {"value": float(_FOLD[w[:-4]] if w.endswith("fold") else _RATIO_WORDS[w[:3]]),
               "unit": "ratio", "kind": "ratio", "comparator": _comparator(m["pre"])}
-    if w == "half" and (not of_the or "of" in text[m.end():m.end() + 4].lower()) and not by_half:
+    if opener or (of_the and "of" in of_the[0].lower() and not _RELATIVE.match(text, m.end())):
+        # "half of respondents", "Half said ..." are shares; "half the time", "roughly half" compare.
         return [(m.start(), m.end(), 6, fields | {"unit": "percent", "kind": "share"}, _share_step(2))]
     # "twice" is as round as "2x" (step 1); "half the time" as round as a share.
     return [(m.start(), m.end(), 6, fields, _share_step(2) if w == "half" else 1.0)]
@@ -369,7 +380,8 @@ def _rank(m: re.Match, text: str, strict: bool) -> list[_Cand]:
 
 
 @functools.cache
-def _date_parser():  # noqa: ANN202 - dateparser is imported lazily: it costs ~0.2 s at import
+def _date_parser() -> DateDataParser:
+    """One shared parser, built on first use: importing dateparser costs ~0.2 s."""
     from dateparser.date import DateDataParser
 
     return DateDataParser(languages=["en"], settings={
@@ -388,18 +400,12 @@ def _date(m: re.Match, text: str, strict: bool) -> list[_Cand]:
     surface = " ".join(m[0].split())
     year = int(re.search(_YR + r"(?!\d)", surface)[0])
     iso = _parse_date(surface)
-    if iso is None:
+    if iso is None:  # "March 2017" (no day) or an impossible day ("February 30"): keep the month
         month = re.search(r"[A-Za-z]{3}", surface)
         if not month or month[0].lower() not in _MONTHS:
             return []
-        iso = f"{year}-{_MONTHS[month[0].lower()]:02d}"  # impossible day ("February 30"): keep the month
+        iso = f"{year}-{_MONTHS[month[0].lower()]:02d}"
     fields = {"value": float(year), "unit": "year", "kind": "date", "date": iso}
-    return [(m.start(), m.end(), 0, fields, 0.0)]
-
-
-def _date_month(m: re.Match, text: str, strict: bool) -> list[_Cand]:
-    iso = f"{m['y']}-{_MONTHS[m['m'][:3].lower()]:02d}"
-    fields = {"value": float(m["y"]), "unit": "year", "kind": "date", "date": iso}
     return [(m.start(), m.end(), 0, fields, 0.0)]
 
 
@@ -432,7 +438,7 @@ def _ordinal(m: re.Match, text: str, strict: bool) -> list[_Cand]:
 
 
 _RECOGNISERS: list[tuple[re.Pattern, Callable[[re.Match, str, bool], list[_Cand]]]] = [
-    (_DATE_FULL, _date), (_DATE_MONTH, _date_month), (_DATE_PART, _date_part), (_VERSION, _version),
+    (_DATE_FULL, _date), (_DATE_PART, _date_part), (_VERSION, _version),
     (_ORDINAL, _ordinal), (_RANK, _rank), (_SHARE, _share), (_FRACTION, _fraction),
     (_WORD_RATIO, _word_ratio), (_RANGE, _range), (_SINGLE, _single), (_DECADE, _decade),
 ]

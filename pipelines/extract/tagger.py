@@ -28,8 +28,8 @@ from torch import nn
 SLOT_TAGS = ("SUBJECT", "SUBJECT2", "METRIC", "SCOPE", "TIME", "SOURCE")
 TAGS = ("O",) + tuple(f"{p}-{s}" for s in SLOT_TAGS for p in ("B", "I"))
 MARK_OPEN, MARK_CLOSE = "[unused0]", "[unused1]"
-MAX_SENTENCE_TOKENS = 110
-MAX_CONTEXT_TOKENS = 40
+MAX_SENTENCE_TOKENS = 96
+MAX_CONTEXT_TOKENS = 32
 
 
 def base_model_path() -> Path:

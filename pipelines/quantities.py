@@ -57,7 +57,7 @@ _COMPARATORS = {
     ">": ["over", "more than", "above", "upwards of", "exceeding", "in excess of", "greater than",
           "higher than", "north of"],
     "~": ["approximately", "approx.", "nearly", "almost", "about", "around", "roughly", "close to",
-          "some", "circa", "ca.", "near", "just about",
+          "some", "circa", "ca.", "near", "just about", "closer to",
           "something like"],
     ">=": ["at least", "no fewer than", "no less than", "a minimum of"],
     "<": ["under", "less than", "below", "fewer than", "lower than"],
@@ -478,7 +478,34 @@ def find_quantities(text: str) -> list[Quantity]:
     Returns:
         One ``Quantity`` per mention; ``text[q.start:q.end] == q.surface`` holds for each.
     """
-    return [_to_quantity(text, c) for c in _scan(text)]
+    found = [_speed_before(text, _to_quantity(text, c)) for c in _scan(text)]
+    vague = [q for m in _VAGUE_COUNT.finditer(text) if not any(o.start < m.end() and m.start() < o.end for o in found)
+             for q in [_vague_count(m)]]
+    return sorted(found + vague, key=lambda q: q.start) if vague else found
+
+
+# "faster by 25.5%": the speed word stands before the number and still makes it a speed ratio.
+_SPEED_BEFORE = re.compile(r"(?i)\b(faster|quicker|speedier|slower)[^\S\n]+by[^\S\n]+$")
+# "thousands of models": a vague count, at least the order of magnitude it names.
+_VAGUE_COUNT = re.compile(r"(?i)(?<![\w-])(hundreds|thousands|millions|billions)(?=[^\S\n]+of\b)")
+_VAGUE_VALUE = {"hundreds": 100.0, "thousands": 1000.0, "millions": 1e6, "billions": 1e9}
+
+
+def _speed_before(text: str, q: Quantity) -> Quantity:
+    if q.unit != "percent" or q.comparator != "=":
+        return q
+    m = _SPEED_BEFORE.search(text, max(0, q.start - 24), q.start)
+    if m is None:
+        return q
+    slower = m.group(1).lower() == "slower"
+    value = 1 - q.value if slower else 1 + q.value
+    return Quantity(start=m.start(), end=q.end, surface=text[m.start() : q.end], value=round(value, 10),
+                    unit="ratio", comparator="=", kind="ratio")
+
+
+def _vague_count(m: re.Match) -> Quantity:
+    return Quantity(start=m.start(), end=m.end(), surface=m.group(0), value=_VAGUE_VALUE[m.group(1).lower()],
+                    unit="count", comparator=">=", kind="count")
 
 
 def parse_quantity(surface: str) -> Quantity | None:

@@ -154,7 +154,10 @@ def train(
             # Slots are taught on claims only: a negative's neighbours are not its slots.
             tag_labels[claim_labels[idx] == 0] = -100
             tags, claim, metric = tagger.net(**batch)
-            loss = loss_fn(claim, claim_labels[idx]) + loss_fn(tags.flatten(0, 1), tag_labels.flatten())
+            loss = loss_fn(claim, claim_labels[idx])
+            # A batch of negatives only has no slot labels (the mean over none would be NaN).
+            if (tag_labels != -100).any():
+                loss = loss + loss_fn(tags.flatten(0, 1), tag_labels.flatten())
             if (metric_labels[idx] != -100).any():
                 loss = loss + 0.5 * loss_fn(metric, metric_labels[idx])
             optimiser.zero_grad()

@@ -425,3 +425,23 @@ def test_interval_of_constructed_quantity() -> None:
     # interval() works from the surface alone, so a hand-made record is enough.
     q = Quantity(start=0, end=5, surface="8.41%", value=0.0841, unit="percent", kind="percent")
     assert interval(q) == (pytest.approx(0.08405), pytest.approx(0.08415))
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "value", "unit", "comparator"),
+    [
+        ("PyTorch Faster by 25.5%", "Faster by 25.5%", 1.255, "ratio", "="),
+        ("it was slower by 30% here", "slower by 30%", 0.7, "ratio", "="),
+        ("thousands of pre-trained models", "thousands", 1000.0, "count", ">="),
+        ("millions of downloads", "millions", 1e6, "count", ">="),
+        ("closer to 90% of papers", "closer to 90%", 0.9, "percent", "~"),
+    ],
+)
+def test_speed_word_before_and_vague_counts(text, surface, value, unit, comparator):
+    (q,) = [q for q in find_quantities(text) if q.surface == surface]
+    assert (q.value, q.unit, q.comparator) == (pytest.approx(value), unit, comparator)
+    assert text[q.start : q.end] == surface
+
+
+def test_vague_count_needs_of():
+    assert not [q for q in find_quantities("We had thousands.") if q.surface == "thousands"]

@@ -83,6 +83,13 @@ def candidates(doc: Any, clean: str) -> list[Candidate]:
     return out
 
 
+def metric_phrase(found: list[tuple[int, int, int, str]]) -> str | None:
+    """The tagged metric words of the value's sentence, in text order ("usage rate … research papers")."""
+    in_sentence = sorted({(s, t) for s, _, distance, t in found if distance < 10_000})
+    words = [t for _, t in in_sentence] or [t for _, _, _, t in found[:1]]
+    return " ".join(dict.fromkeys(words)) or None
+
+
 def metric_window(clean: str, cand: Candidate, chars: int = 40) -> tuple[str, int]:
     """The words around a value within its sentence, the value left out, and where the value stood."""
     q = cand.quantity
@@ -146,8 +153,8 @@ class Extractor:
         phrases: list[str] = []
         for article, pairs in zip(articles, kept, strict=True):
             for cand, out in pairs:
-                phrase = self._slot_texts(article, cand, out, "METRIC")
-                phrases.append(phrase[0][3] if phrase else metric_window(article.clean, cand)[0])
+                phrase = metric_phrase(self._slot_texts(article, cand, out, "METRIC"))
+                phrases.append(phrase or metric_window(article.clean, cand)[0])
         sims = dict(zip(sorted(set(phrases)), self.metrics.similarities(sorted(set(phrases))), strict=True))
         result: list[list[Mention]] = []
         for article, pairs in zip(articles, kept, strict=True):
@@ -156,17 +163,21 @@ class Extractor:
         return result
 
     def _slot_texts(self, article: Article, cand: Candidate, out: TaggerOutput, slot: str) -> list[tuple[int, int, int, str]]:
-        """Slot spans as (clean start, clean end, distance to the value, text), nearest first."""
+        """Slot spans as (clean start, clean end, distance to the value, text), best first.
+
+        Best: in the value's sentence before the context, then the tagger's confidence (it saw which
+        value was marked), then nearness to the value.
+        """
         found = []
-        for seg, start, end, name, _ in out.slots:
+        for seg, start, end, name, confidence in out.slots:
             if name != slot:
                 continue
             base = cand.sent_start if seg == 0 else cand.ctx_start
             s, e = base + start, base + end
             distance = abs(s - cand.quantity.start) if seg == 0 else 10_000 + (cand.sent_start - e)
-            found.append((s, e, distance, article.clean[s:e]))
-        found.sort(key=lambda f: f[2])
-        return found
+            found.append((seg, -round(confidence, 2), distance, (s, e, distance, article.clean[s:e])))
+        found.sort(key=lambda f: f[:3])
+        return [f[3] for f in found]
 
     def _span(self, article: Article, start: int, end: int) -> Span:
         s, e, text = article.original_span_text(start, end)
@@ -206,7 +217,7 @@ class Extractor:
             return None  # a claim must be about a framework the catalogue knows
         q = cand.quantity
         metric_found = self._slot_texts(article, cand, out, "METRIC")
-        phrase = metric_found[0][3] if metric_found else None
+        phrase = metric_phrase(metric_found)
         window = metric_window(article.clean, cand)
         metric, _ = self.metrics.resolve(
             phrase, q.unit, out.metric_probs, sims.get(phrase or window[0]), near=window

@@ -270,17 +270,28 @@ class ClaimTagger:
 
 
 def _decode_bio(probs: torch.Tensor, offsets: list[tuple[int, int, int]]) -> list[tuple[int, int, int, str, float]]:
-    """Greedy BIO decoding to character spans; an I- tag without a B- opens a span (lenient)."""
+    """BIO decoding to character spans, whole words only.
+
+    An I- tag without a B- opens a span (lenient); a word piece glued to the previous token ("Tensor" +
+    "Flow") always joins the span of its word, whatever its own tag, so spans never cut a word.
+    """
     best = probs.argmax(-1).tolist()
     conf = probs.max(-1).values.tolist()
     spans: list[tuple[int, int, int, str, float]] = []
     current: list[Any] | None = None
+
+    def close() -> None:
+        if current:
+            spans.append((current[0], current[1], current[2], current[3], current[4] / current[5]))
+
     for i, tag_id in enumerate(best):
         seg, start, end = offsets[i]
+        if current and seg == current[0] and seg >= 0 and start == current[2]:
+            current[2] = end  # the rest of a word already in a span
+            continue
         tag = TAGS[tag_id]
         if seg < 0 or tag == "O":
-            if current:
-                spans.append((current[0], current[1], current[2], current[3], current[4] / current[5]))
+            close()
             current = None
             continue
         prefix, slot = tag.split("-", 1)
@@ -289,11 +300,9 @@ def _decode_bio(probs: torch.Tensor, offsets: list[tuple[int, int, int]]) -> lis
             current[4] += conf[i]
             current[5] += 1
             continue
-        if current:
-            spans.append((current[0], current[1], current[2], current[3], current[4] / current[5]))
+        close()
         current = [seg, start, end, slot, conf[i], 1]
-    if current:
-        spans.append((current[0], current[1], current[2], current[3], current[4] / current[5]))
+    close()
     return spans
 
 

@@ -28,13 +28,14 @@ SLOT_LABELS = {"SUBJECT": "SUBJECT", "METRIC": "METRIC", "SCOPE": "SCOPE", "TIME
 
 @dataclass(frozen=True)
 class TrainConfig:
-    epochs: int = 5
+    epochs: int = 8
     batch_size: int = 16
     learning_rate: float = 8e-4
     weight_decay: float = 0.01
     warmup_fraction: float = 0.08
     lora_rank: int = 16
     seed: int = 13
+    metric_weight: float = 1.0
     threads: int = 2
 
 
@@ -159,7 +160,7 @@ def train(
             if (tag_labels != -100).any():
                 loss = loss + loss_fn(tags.flatten(0, 1), tag_labels.flatten())
             if (metric_labels[idx] != -100).any():
-                loss = loss + 0.5 * loss_fn(metric, metric_labels[idx])
+                loss = loss + config.metric_weight * loss_fn(metric, metric_labels[idx])
             optimiser.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)

@@ -59,7 +59,7 @@ def extract(
 @app.command()
 def train(
     out: Annotated[Path | None, typer.Option(help="Where to write the tagger (default: the shipped model folder).")] = None,
-    epochs: Annotated[int, typer.Option(help="Training epochs.")] = 5,
+    epochs: Annotated[int, typer.Option(help="Training epochs.")] = 8,
     seed: Annotated[int, typer.Option(help="Random seed (training is deterministic for a seed).")] = 13,
 ) -> None:
     """Train the claim tagger on the train split of annotations/ (deterministic for a seed)."""

@@ -29,6 +29,7 @@ test-all: install
 lint: install
 	$(BIN)/ruff check pipelines service tests bench
 	$(BIN)/ruff format --check pipelines service tests bench
+	$(BIN)/mypy pipelines service --ignore-missing-imports
 
 eval: install
 	$(BIN)/claimgraph evaluate --split dev

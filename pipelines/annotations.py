@@ -79,8 +79,8 @@ def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
     start = 0
     for m in _SENTENCE_END.finditer(text, 0, pos):
         start = m.end()
-    m = _SENTENCE_END.search(text, pos)
-    return start, (m.start() if m else len(text))
+    nxt = _SENTENCE_END.search(text, pos)
+    return start, (nxt.start() if nxt else len(text))
 
 
 def _nth(text: str, needle: str, n: int) -> int:
@@ -181,10 +181,12 @@ def parse_ann(path: Path, catalogue: Catalogue | None = None, seed_dir: Path = S
         errors.extend(f"{where}: {p}" for p in problems)
         if claim is None:
             continue
-        key = (claim.start, claim.end)
-        if key in taken and claim.label != "comparative":
-            errors.append(f"{where}: value {claim.text!r} at {key} annotated twice (line {taken[key]}); use occurrence")
-        taken[key] = lineno
+        span_key = (claim.start, claim.end)
+        if span_key in taken and claim.label != "comparative":
+            errors.append(
+                f"{where}: value {claim.text!r} at {span_key} annotated twice (line {taken[span_key]}); use occurrence"
+            )
+        taken[span_key] = lineno
         claims.append(claim)
     if errors:
         raise AnnotationError("\n".join(errors))
@@ -249,11 +251,11 @@ def _resolve_claim(item: dict[str, Any], text: str, catalogue: Catalogue) -> tup
         for needle in _as_list(item.get(key)):
             if not needle:
                 continue
-            where = locate_slot(text, needle, start, end)
-            if where is None:
+            found_at = locate_slot(text, needle, start, end)
+            if found_at is None:
                 problems.append(f"{key} {needle!r} not found near value {value!r}")
                 continue
-            claim.slots.setdefault(slot_label, []).append((where[0], where[1], needle))
+            claim.slots.setdefault(slot_label, []).append((found_at[0], found_at[1], needle))
     return claim, problems
 
 
@@ -359,7 +361,7 @@ def main(argv: list[str]) -> int:
         return 0
     failed = 0
     totals = {label: 0 for label in LABELS}
-    for path, doc, error in iter_checked(Path(p) for p in argv[1:]):
+    for _path, doc, error in iter_checked(Path(p) for p in argv[1:]):
         if error:
             failed += 1
             print(error)

@@ -6,7 +6,7 @@ Used to map metric phrases to catalogue metrics and, later, to cluster value-fre
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -22,8 +22,8 @@ class MiniLMEmbedder:
 
     def __init__(self, batch_size: int = 64) -> None:
         self.batch_size = batch_size
-        self._model = None
-        self._tokenizer = None
+        self._model: Any = None
+        self._tokenizer: Any = None
 
     def warm_up(self) -> None:
         if self._model is not None:

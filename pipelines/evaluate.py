@@ -79,7 +79,11 @@ def score(system: str, records: Sequence[dict[str, Any]], predicted: Sequence[Se
         used: set[int] = set()
         for m in mentions:
             match = next(
-                (i for i, g in enumerate(golds) if i not in used and g["start"] < m.value_end and m.value_start < g["end"]),
+                (
+                    i
+                    for i, g in enumerate(golds)
+                    if i not in used and g["start"] < m.value_end and m.value_start < g["end"]
+                ),
                 None,
             )
             if match is None:
@@ -99,8 +103,12 @@ def score(system: str, records: Sequence[dict[str, Any]], predicted: Sequence[Se
                 result.correct[key] += ok
                 if not ok:
                     got = {"subject": m.subject, "metric": m.metric, "value": m.value, "comparator": m.comparator}[key]
-                    want = {"subject": g["subjects"][0], "metric": g["metric"], "value": g["value"],
-                            "comparator": g["comparator"]}[key]
+                    want = {
+                        "subject": g["subjects"][0],
+                        "metric": g["metric"],
+                        "value": g["value"],
+                        "comparator": g["comparator"],
+                    }[key]
                     result.errors.append(f"{key} {record['id']}: {m.value_text!r} got {got!r}, gold {want!r}")
         for i, g in enumerate(golds):
             if i not in used:
@@ -126,7 +134,9 @@ class RulesBaseline:
                 alias_patterns[mid] = re.compile(rf"\b(?:{alt})\b", re.I)
         self._aliases = alias_patterns
 
-    def run(self, articles: Sequence[Article], proposer: Callable[[Article, Any], list[Candidate]] | None = None) -> list[list[Mention]]:
+    def run(
+        self, articles: Sequence[Article], proposer: Callable[[Article, Any], list[Candidate]] | None = None
+    ) -> list[list[Mention]]:
         if self.nlp is None:
             self.nlp = load_nlp()
         out = []
@@ -155,10 +165,26 @@ class RulesBaseline:
         v_start, v_end, v_text = article.original_span_text(q.start, q.end)
         s_start, s_end, s_text = article.original_span_text(cand.sent_start, cand.sent_end)
         return Mention(
-            document=article.name, value_start=v_start, value_end=v_end, value_text=v_text, sentence=s_text,
-            sentence_start=s_start, sentence_end=s_end, subject=hit.framework, subjects=(hit.framework,),
-            metric=metric, metric_phrase=None, value=q.value, value_high=q.value_high, unit=q.unit,
-            comparator=q.comparator, time=None, time_from="none", scope=None, source=None, confidence=1.0,
+            document=article.name,
+            value_start=v_start,
+            value_end=v_end,
+            value_text=v_text,
+            sentence=s_text,
+            sentence_start=s_start,
+            sentence_end=s_end,
+            subject=hit.framework,
+            subjects=(hit.framework,),
+            metric=metric,
+            metric_phrase=None,
+            value=q.value,
+            value_high=q.value_high,
+            unit=q.unit,
+            comparator=q.comparator,
+            time=None,
+            time_from="none",
+            scope=None,
+            source=None,
+            confidence=1.0,
             spans={"subject": [Span(start=0, end=0, text="")]},
         )
 
@@ -209,8 +235,15 @@ def quantulum_proposer() -> Callable[[Article, Any], list[Candidate]]:
                 unit = "percent" if found.unit.name == "percentage" else "other"
                 value = found.value / 100 if unit == "percent" else found.value
                 kind, comparator = ("percent" if unit == "percent" else "number"), "="
-            q = Quantity(start=start, end=end, surface=article.clean[start:end], value=value, unit=unit,
-                         comparator=comparator, kind=kind)
+            q = Quantity(
+                start=start,
+                end=end,
+                surface=article.clean[start:end],
+                value=value,
+                unit=unit,
+                comparator=comparator,
+                kind=kind,
+            )
             sent = next(((a, b) for a, b in sents if a <= start < b), (0, len(article.clean)))
             out.append(Candidate(q, sent[0], sent[1], sent[0], sent[0]))
         return out
@@ -218,8 +251,11 @@ def quantulum_proposer() -> Callable[[Article, Any], list[Candidate]]:
     return propose
 
 
-def evaluate(records: Sequence[dict[str, Any]], systems: Sequence[str] = ("tagger", "rules", "quantulum3"),
-             extractor: Extractor | None = None) -> list[Score]:
+def evaluate(
+    records: Sequence[dict[str, Any]],
+    systems: Sequence[str] = ("tagger", "rules", "quantulum3"),
+    extractor: Extractor | None = None,
+) -> list[Score]:
     """Run each named system over the records and score it."""
     articles = [record_article(r) for r in records]
     scores = []

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import charset_normalizer
 import ftfy
@@ -207,9 +208,35 @@ def _clean_plain(original: str) -> OffsetMap:
 # --- HTML ---------------------------------------------------------------------------------------
 
 _BLOCK_TAGS = {
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
-    "article", "header", "footer", "nav", "aside", "blockquote", "pre", "dt", "dd", "figcaption", "main",
-    "title", "td", "th",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "table",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "blockquote",
+    "pre",
+    "dt",
+    "dd",
+    "figcaption",
+    "main",
+    "title",
+    "td",
+    "th",
 }
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head"}
 
@@ -293,7 +320,7 @@ def _clean_html(original: str) -> tuple[OffsetMap, dict[str, str | None]]:
     parser = _TextWithOffsets(original)
     parser.feed(original)
     parser.close()
-    doc = trafilatura.bare_extraction(original, include_tables=True, with_metadata=True, favor_precision=True)
+    doc: Any = trafilatura.bare_extraction(original, include_tables=True, with_metadata=True, favor_precision=True)
     kept = _norm(doc.text) if doc is not None and doc.text else ""
     meta: dict[str, str | None] = {
         "title": (doc.title if doc is not None else None) or _norm("".join(parser.title_parts)) or None,

@@ -16,7 +16,7 @@ import math
 import re
 from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from text_to_num import text2num
 
@@ -35,30 +35,61 @@ _W0 = r"[^\S\n]?"
 _DASH = r"[-\u2010-\u2015\u2212]"
 # Grouped thousands ("22,000", "22 000" with a thin/no-break space); the lookarounds stop a match
 # from starting or ending inside a longer token ("A100", "2.1.0", "1,2,3").
-_NUM = (r"(?<![\w.])(?<!\d,)(?:\d{1,3}(?:[,\u00a0\u2009\u202f]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
-        r"(?![.,]?\d)")
+_NUM = (
+    r"(?<![\w.])(?<!\d,)(?:\d{1,3}(?:[,\u00a0\u2009\u202f]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    r"(?![.,]?\d)"
+)
 _GUNIT = r"(?:GB|MB|TB|KB|GiB|MiB|TiB|ms|fps)"
 _END = rf"(?=x(?!\w)|{_GUNIT}(?!\w)|(?!\w))"
 _CODES = r"(?:USD|EUR|GBP|CHF|NOK|SEK|DKK|JPY|CNY|RMB|INR|CAD|AUD|NZD|SGD|HKD)"
-_UNITS_W = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-            "fifteen sixteen seventeen eighteen nineteen").split()
+_UNITS_W = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen"
+).split()
 _TENS_W = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 _SCALES_W = "hundred thousand million billion trillion".split()
 _WTOK = "(?:" + "|".join(_TENS_W + _UNITS_W[::-1] + _SCALES_W) + r")\b"
-_WORDNUM = (rf"(?i:\b(?:a{_W}(?=(?:{'|'.join(_SCALES_W)})\b))?{_WTOK}"
-            rf"(?:(?:[^\S\n]+|-|(?<=hundred)[^\S\n]+and[^\S\n]+){_WTOK}){{0,7}})")
+_WORDNUM = (
+    rf"(?i:\b(?:a{_W}(?=(?:{'|'.join(_SCALES_W)})\b))?{_WTOK}"
+    rf"(?:(?:[^\S\n]+|-|(?<=hundred)[^\S\n]+and[^\S\n]+){_WTOK}){{0,7}})"
+)
 _YR = r"(?:1[89]\d\d|20\d\d|2100)"
-_MON = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-        r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b\.?")
+_MON = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b\.?"
+)
 _ORD_W = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
 
 # Comparator phrases -> comparator. Intensifiers ("well over", "just under") stay in the span.
 _COMPARATORS = {
-    ">": ["over", "more than", "above", "upwards of", "exceeding", "in excess of", "greater than",
-          "higher than", "north of"],
-    "~": ["approximately", "approx.", "nearly", "almost", "about", "around", "roughly", "close to",
-          "some", "circa", "ca.", "near", "just about", "closer to",
-          "something like"],
+    ">": [
+        "over",
+        "more than",
+        "above",
+        "upwards of",
+        "exceeding",
+        "in excess of",
+        "greater than",
+        "higher than",
+        "north of",
+    ],
+    "~": [
+        "approximately",
+        "approx.",
+        "nearly",
+        "almost",
+        "about",
+        "around",
+        "roughly",
+        "close to",
+        "some",
+        "circa",
+        "ca.",
+        "near",
+        "just about",
+        "closer to",
+        "something like",
+    ],
     ">=": ["at least", "no fewer than", "no less than", "a minimum of"],
     "<": ["under", "less than", "below", "fewer than", "lower than"],
     "<=": ["at most", "no more than", "a maximum of"],
@@ -91,8 +122,10 @@ def _atom(s: str) -> str:
     )
 
 
-_TAIL = (rf"(?:(?P<plus>\+)(?![\w+])|(?P<ormore>{_W}or{_W}(?:more|greater|higher|above)\b)"
-         rf"|(?P<orless>{_W}or{_W}(?:less|fewer|lower|below)\b))?")
+_TAIL = (
+    rf"(?:(?P<plus>\+)(?![\w+])|(?P<ormore>{_W}or{_W}(?:more|greater|higher|above)\b)"
+    rf"|(?P<orless>{_W}or{_W}(?:less|fewer|lower|below)\b))?"
+)
 
 # --- candidate recognisers -----------------------------------------------------------------------
 # No match starts right after a word character; testing that first lets `re` reject most positions
@@ -101,70 +134,92 @@ _START = r"(?<!\w)"
 _SINGLE = re.compile(rf"{_START}(?P<pre>{_COMP})?{_atom('')}{_TAIL}")
 _RANGE = re.compile(
     rf"{_START}(?:(?P<btw>(?i:\bbetween)){_W})?(?P<pre>{_COMP})?{_atom('a')}"
-    rf"(?(btw){_W}(?i:and){_W}|(?:{_W0}(?P<dash>{_DASH}){_W0}|{_W}(?i:to|through){_W})){_atom('b')}{_TAIL}")
+    rf"(?(btw){_W}(?i:and){_W}|(?:{_W0}(?P<dash>{_DASH}){_W0}|{_W}(?i:to|through){_W})){_atom('b')}{_TAIL}"
+)
 _SHARE = re.compile(
     rf"{_START}(?P<pre>{_COMP})?(?P<a>(?<![\w.])\d+|{_WORDNUM}){_W}(?i:in|(?:out{_W})?of{_W}every|out{_W}of){_W}"
-    rf"(?P<b>\d+(?![\w.])|{_WORDNUM}\b)")
+    rf"(?P<b>\d+(?![\w.])|{_WORDNUM}\b)"
+)
 _FRACTION = re.compile(
     rf"{_START}(?P<pre>{_COMP})?(?i:\b(?P<fa>a|one|two|three|four|five|six|seven|eight|nine)[-\s]"
-    rf"(?P<fb>half|halves|thirds?|quarters?|fifths?|sixths?|eighths?|tenths?|twentieths?|hundredths?)\b)")
+    rf"(?P<fb>half|halves|thirds?|quarters?|fifths?|sixths?|eighths?|tenths?|twentieths?|hundredths?)\b)"
+)
 _FRACTION_CONTEXT = re.compile(rf"{_W}(?:of|the|as|more|less|fewer)\b|[^\S\n]*(?:[.,;:!?)\n]|$)", re.I)
 _WORD_RATIO = re.compile(
     rf"{_START}(?P<pre>{_COMP})?(?i:\b(?P<w>twice|doubl(?:e[sd]?|ing)|tripl(?:e[sd]?|ing)|quadrupl(?:e[sd]?|ing)|half"
-    r"|(?:two|three|four|five|six|seven|eight|nine|ten|hundred|thousand)fold)\b)(?!-)")
+    r"|(?:two|three|four|five|six|seven|eight|nine|ten|hundred|thousand)fold)\b)(?!-)"
+)
 _RATIO_SKIP = re.compile(rf"{_W}(?:precision|digits?|click|check|quotes?|agent)\b", re.I)
 _HALF_CONTEXT = re.compile(rf"{_W}(?:of|the)\b", re.I)
 _RANK = re.compile(
     rf"{_START}(?:(?<![\w&])#(?P<r1>\d+)|\b[Nn][Oo]\.{_W0}(?P<r2>\d+)|(?<![\w.])(?P<r3>\d+)(?:st|nd|rd|th)"
-    rf"|(?i:\b(?P<r4>{'|'.join(_ORD_W)})\b|\btop[-\s](?P<r5>\d+)))(?!\w)")
+    rf"|(?i:\b(?P<r4>{'|'.join(_ORD_W)})\b|\btop[-\s](?P<r5>\d+)))(?!\w)"
+)
 _DATE_FULL = re.compile(
     rf"\b(?:{_MON}{_W}\d{{1,2}}(?:st|nd|rd|th)?,?{_W}{_YR}|\d{{1,2}}(?:st|nd|rd|th)?{_W}(?:of{_W})?"
     rf"{_MON},?{_W}{_YR}|{_MON},?{_W}{_YR}|{_YR}-\d\d-\d\d|\d{{1,2}}/\d{{1,2}}/{_YR}|{_YR}/\d{{1,2}}/\d{{1,2}})"
-    rf"(?![\w/-]|[.,]\d)")
+    rf"(?![\w/-]|[.,]\d)"
+)
 _DATE_PART = re.compile(
     rf"\b(?:(?P<p1>[QH][1-4]){_W0}[-/]?{_W0}(?P<y1>{_YR})|(?P<y2>{_YR}){_W0}[-/]?{_W0}(?P<p2>[QH][1-4])"
-    rf"|(?i:(?P<qw>first|second|third|fourth|1st|2nd|3rd|4th){_W}quarter{_W}(?:of{_W})?)(?P<y3>{_YR}))\b")
+    rf"|(?i:(?P<qw>first|second|third|fourth|1st|2nd|3rd|4th){_W}quarter{_W}(?:of{_W})?)(?P<y3>{_YR}))\b"
+)
 _DECADE = re.compile(r"(?<![\w.])(?P<d>(?:19[5-9]|20\d)0)['’]?s\b")
 # Product-name stop words: capitalised function words and document furniture are not products.
-_NOT_NAMES = ("In On At By For Of To And But Or Nor The A An As If So Is Was Are With From Since Until "
-              "After Before Between Than Top Step Figure Fig Table Chapter Section Page Part Level Day "
-              "Week Month Year No Number Rank Group Phase Round Stage Season Vol Volume Issue Item Tip "
-              "Lesson Module Unit Type Class Grade Tier Appendix Eq Equation Only Just Up We I It Slide "
-              "Edition Episode Lecture Exercise Example Note Question Problem Task Epoch Layer Monday "
-              "Tuesday Wednesday Thursday Friday Saturday Sunday").split()
+_NOT_NAMES = (
+    "In On At By For Of To And But Or Nor The A An As If So Is Was Are With From Since Until "
+    "After Before Between Than Top Step Figure Fig Table Chapter Section Page Part Level Day "
+    "Week Month Year No Number Rank Group Phase Round Stage Season Vol Volume Issue Item Tip "
+    "Lesson Module Unit Type Class Grade Tier Appendix Eq Equation Only Just Up We I It Slide "
+    "Edition Episode Lecture Exercise Example Note Question Problem Task Epoch Layer Monday "
+    "Tuesday Wednesday Thursday Friday Saturday Sunday"
+).split()
 _VERSION = re.compile(
     rf"{_START}(?:(?<![\w.])(?:(?!(?:{'|'.join(_NOT_NAMES)})\b|{_MON})[A-Z][\w+#.-]*|(?i:torch|jax|numpy|pandas|python"
     rf"|pytorch|tensorflow|keras|cuda|sklearn|scikit-learn|flax|onnx|mxnet|triton))[^\S\n]"
     rf"(?P<v1>\d+(?:\.(?:\d+|x))+|\d)(?!\w|\.\w)"
     rf"|(?<![\w.])v?(?P<v2>(?<=v)\d+(?:\.(?:\d+|x))*|\d+\.x(?:\.x)?|\d+\.\d+\.\d+(?:\.\d+)*)(?!\w|\.\w)"
     rf"|(?<![\w.])(?!(?i:mid|pre|post|early|late|end|top|over|under|since|fy|year|week|day|q[1-4]|h[12])-)"
-    rf"[A-Za-z][\w]*-(?P<v3>\d+(?:\.\d+)?)(?!\w|%|[.,]\d))")
-_ORDINAL = re.compile(r"(?m)^[^\S\n]*(?:(?P<o1>\d{1,3}(?:\.\d{1,3})*)[.)](?=[^\S\n])"
-                      r"|#{1,6}[^\S\n]*(?P<o2>\d{1,3}(?:\.\d{1,3})*)\.?(?=[^\S\n]))")
+    rf"[A-Za-z][\w]*-(?P<v3>\d+(?:\.\d+)?)(?!\w|%|[.,]\d))"
+)
+_ORDINAL = re.compile(
+    r"(?m)^[^\S\n]*(?:(?P<o1>\d{1,3}(?:\.\d{1,3})*)[.)](?=[^\S\n])"
+    r"|#{1,6}[^\S\n]*(?P<o2>\d{1,3}(?:\.\d{1,3})*)\.?(?=[^\S\n]))"
+)
 # Each pattern starts only at a token start, so a 30k-character token costs one linear scan, not n².
-_BLOCKED = [re.compile(p) for p in (
-    r"(?i)\b(?:https?|ftp)://[^\s<>\"')\]]+|\bwww\.[^\s<>\"')\]]+",
-    r"(?i)(?<![\w.-])[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|ai|dev|edu|gov|co|info|app|html?|php|pdf)\b"
-    r"(?:/[^\s<>\"')\]]*)?",
-    r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
-    r"(?<![\w+])\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,5}(?![\w])",
-    r"(?<!\w)\(\d{3}\)[^\S\n]?\d{3}[ .-]\d{4}(?!\d)",
-    r"(?<![\w.-])(?:1[ .-])?\d{3}[.-]\d{3}[.-]\d{4}(?![\w-])",
-    r"(?<![\w-])(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{7,}(?![\w-])",
-    r"(?<![\w-])[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}(?![\w-])",
-    r"(?<![\w:])\d{1,2}:\d{2}(?::\d{2})?(?![\w:])",
-    r"(?i)\barxiv:\S+|\b10\.\d{4,}/\S+",
-)]
+_BLOCKED = [
+    re.compile(p)
+    for p in (
+        r"(?i)\b(?:https?|ftp)://[^\s<>\"')\]]+|\bwww\.[^\s<>\"')\]]+",
+        r"(?i)(?<![\w.-])[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|ai|dev|edu|gov|co|info|app|html?|php|pdf)\b"
+        r"(?:/[^\s<>\"')\]]*)?",
+        r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
+        r"(?<![\w+])\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,5}(?![\w])",
+        r"(?<!\w)\(\d{3}\)[^\S\n]?\d{3}[ .-]\d{4}(?!\d)",
+        r"(?<![\w.-])(?:1[ .-])?\d{3}[.-]\d{3}[.-]\d{4}(?![\w-])",
+        r"(?<![\w-])(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{7,}(?![\w-])",
+        r"(?<![\w-])[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}(?![\w-])",
+        r"(?<![\w:])\d{1,2}:\d{2}(?::\d{2})?(?![\w:])",
+        r"(?i)\barxiv:\S+|\b10\.\d{4,}/\S+",
+    )
+]
 # "around 2016" is a count unless a time preposition or "circa" says it is a year.
 _YEAR_PREP = re.compile(r"(?i)\b(?:in|since|until|by|from|before|after)\s+$")
-_YEAR_AFTER = re.compile(r"[^\S\n]*(?:[,.;:)!?\n]|$)|\s+(?:and|or|when|to|until|onwards?|on|in|at|as|with"
-                         r"|for|but|after|before|the|we|it|they|he|she|this|that)\b", re.I)
+_YEAR_AFTER = re.compile(
+    r"[^\S\n]*(?:[,.;:)!?\n]|$)|\s+(?:and|or|when|to|until|onwards?|on|in|at|as|with"
+    r"|for|but|after|before|the|we|it|they|he|she|this|that)\b",
+    re.I,
+)
 _RATIO_AFTER_TIMES = re.compile(
     rf"{_W}(?:faster|slower|quicker|more|less|fewer|larger|bigger|smaller|higher|lower|greater|as|the|that|than"
-    rf"|over|what|its|their)\b", re.I)
-_GT_VERB = re.compile(r"(?i)\b(?:passe[sd]|tops|topped|surpass(?:es|ed)?|exceed(?:s|ed)|cross(?:es|ed)"
-                      r"|eclipsed)"
-                      r"\s+$")
+    rf"|over|what|its|their)\b",
+    re.I,
+)
+_GT_VERB = re.compile(
+    r"(?i)\b(?:passe[sd]|tops|topped|surpass(?:es|ed)?|exceed(?:s|ed)|cross(?:es|ed)"
+    r"|eclipsed)"
+    r"\s+$"
+)
 _RELATIVE = re.compile(rf"{_W}of{_W}(?:what|that|those|\w+['’]s)\b", re.I)
 _FROM_BEFORE = re.compile(r"(?i)\bfrom\s*$")
 _WORD_IDIOM_AFTER = re.compile(r"-(?:shot|way|sided|liner|off)\b", re.I)
@@ -173,8 +228,18 @@ _GLUED_MULT = {"k": 10**3, "K": 10**3, "M": 10**6, "mn": 10**6, "B": 10**9, "bn"
 _WORD_MULT = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12, "hundred": 100}
 _RATIO_WORDS = {"twi": 2, "dou": 2, "tri": 3, "qua": 4, "hal": 0.5}
 _FOLD = {w: i for i, w in enumerate(_UNITS_W[:11])} | {"hundred": 100, "thousand": 1000}
-_DENOM = {"half": 2, "halv": 2, "thir": 3, "quar": 4, "fift": 5, "sixt": 6, "eigh": 8, "tent": 10,
-          "twen": 20, "hund": 100}
+_DENOM = {
+    "half": 2,
+    "halv": 2,
+    "thir": 3,
+    "quar": 4,
+    "fift": 5,
+    "sixt": 6,
+    "eigh": 8,
+    "tent": 10,
+    "twen": 20,
+    "hund": 100,
+}
 _ORD_N = {w: i + 1 for i, w in enumerate(_ORD_W)} | {"1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 _MONTHS = {m: i + 1 for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split())}
 
@@ -206,10 +271,10 @@ def _words_value(words: str) -> tuple[int, int] | None:
     return value, _WORD_MULT.get(toks[-1], 1)
 
 
-def _atom_value(m: re.Match, s: str) -> tuple[Decimal, Decimal, dict] | None:
+def _atom_value(m: re.Match[str] | _Lend, s: str) -> tuple[Decimal, Decimal, dict] | None:
     """Value, rounding step and Quantity fields (unit, kind) of one ``_atom`` match."""
-    if m[f"num{s}"]:
-        digits = re.sub(r"[,\u00a0\u2009\u202f]", "", m[f"num{s}"])
+    if num := m[f"num{s}"]:
+        digits = re.sub(r"[,\u00a0\u2009\u202f]", "", num)
         value = Decimal(digits)
         step = Decimal(1).scaleb(-len(digits.partition(".")[2]))
     else:
@@ -257,17 +322,30 @@ def _single(m: re.Match, text: str, strict: bool) -> list[_Cand]:
     if got is None:
         return []
     value, step, fields = got
-    if m["tword"] and not m["speed"] and not _RATIO_AFTER_TIMES.match(text, m.end()) and (
-            value >= 1000 or m["gm"] or m["wm"]):
+    if (
+        m["tword"]
+        and not m["speed"]
+        and not _RATIO_AFTER_TIMES.match(text, m.end())
+        and (value >= 1000 or m["gm"] or m["wm"])
+    ):
         # "downloaded 14 million times" counts occurrences: the span stops before "times".
         again = _SINGLE.match(text, m.start(), m.start("times"))
         return _single(again, text, strict) if again else []
     tail = bool(m["plus"] or m["ormore"] or m["orless"])
     comparator, pre = _comparator(m["pre"]), (m["pre"] or "").lower()
     start = m.start()
-    if _is_bare_year(m, "") and not tail and (comparator == "=" or pre.startswith(("circa", "ca.")) or (
-            comparator == "~" and (_YEAR_PREP.search(text, max(0, start - 7), start)
-                                   or (strict and _YEAR_AFTER.match(text, m.end()))))):
+    if (
+        _is_bare_year(m, "")
+        and not tail
+        and (
+            comparator == "="
+            or pre.startswith(("circa", "ca."))
+            or (
+                comparator == "~"
+                and (_YEAR_PREP.search(text, max(0, start - 7), start) or (strict and _YEAR_AFTER.match(text, m.end())))
+            )
+        )
+    ):
         # "in around 2015," is a year; gold spans keep only its digits (a lone span keeps its words).
         fields, step = {"unit": "year", "kind": "year"}, Decimal(0)
         start = m.start("num") if strict else start
@@ -290,8 +368,13 @@ def _range(m: re.Match, text: str, strict: bool) -> list[_Cand]:
     if _is_bare_year(m, "a"):
         if not (m["dash"] and _is_bare_year(m, "b")) or m["plus"] or int(m["numa"]) >= int(m["numb"]):
             return []  # "2011-12" is a fiscal year; "between 2020 and 2023" two time anchors
-        fields = {"value": float(m["numa"]), "value_high": float(m["numb"]), "unit": "year", "kind": "year",
-                  "comparator": "range"}
+        fields = {
+            "value": float(m["numa"]),
+            "value_high": float(m["numb"]),
+            "unit": "year",
+            "kind": "year",
+            "comparator": "range",
+        }
         return [(m.start(), m.end(), 7, fields, 0.0)]
     if (m["pcta"] and not m["pctb"]) or (m["timesa"] and not m["timesb"]):
         return []
@@ -350,7 +433,7 @@ def _fraction(m: re.Match, text: str, strict: bool) -> list[_Cand]:
 
 def _sentence_start(text: str, i: int) -> bool:
     """Whether position ``i`` starts a sentence, line or bullet ("Half said ...")."""
-    before = text[max(0, i - 4):i].rstrip(" \t\u00a0\"“*")
+    before = text[max(0, i - 4) : i].rstrip(' \t\u00a0"“*')
     return i == 0 or not before or before[-1] in ".!?:\n•"
 
 
@@ -358,11 +441,17 @@ def _word_ratio(m: re.Match, text: str, strict: bool) -> list[_Cand]:
     w, ws = m["w"].lower(), m.start("w")
     of_the = _HALF_CONTEXT.match(text, m.end())
     opener = w == "half" and not of_the and _sentence_start(text, ws)
-    if strict and (_RATIO_SKIP.match(text, m.end()) or (
-            w == "half" and not (of_the or opener or m["pre"] or text[max(0, ws - 3):ws].lower() == "by "))):
+    if strict and (
+        _RATIO_SKIP.match(text, m.end())
+        or (w == "half" and not (of_the or opener or m["pre"] or text[max(0, ws - 3) : ws].lower() == "by "))
+    ):
         return []  # "double precision"; a bare "half" needs "half the/of", "by half", "roughly half"...
-    fields = {"value": float(_FOLD[w[:-4]] if w.endswith("fold") else _RATIO_WORDS[w[:3]]),
-              "unit": "ratio", "kind": "ratio", "comparator": _comparator(m["pre"])}
+    fields = {
+        "value": float(_FOLD[w[:-4]] if w.endswith("fold") else _RATIO_WORDS[w[:3]]),
+        "unit": "ratio",
+        "kind": "ratio",
+        "comparator": _comparator(m["pre"]),
+    }
     if opener or (of_the and "of" in of_the[0].lower() and not _RELATIVE.match(text, m.end())):
         # "half of respondents", "Half said ..." are shares; "half the time", "roughly half" compare.
         return [(m.start(), m.end(), 6, fields | {"unit": "percent", "kind": "share"}, _share_step(2))]
@@ -384,9 +473,15 @@ def _date_parser() -> DateDataParser:
     """One shared parser, built on first use: importing dateparser costs ~0.2 s."""
     from dateparser.date import DateDataParser
 
-    return DateDataParser(languages=["en"], settings={
-        "PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month", "year"],
-        "RETURN_AS_TIMEZONE_AWARE": False, "DATE_ORDER": "MDY"})
+    return DateDataParser(
+        languages=["en"],
+        settings={
+            "PREFER_DAY_OF_MONTH": "first",
+            "REQUIRE_PARTS": ["day", "month", "year"],
+            "RETURN_AS_TIMEZONE_AWARE": False,
+            "DATE_ORDER": "MDY",
+        },
+    )
 
 
 @functools.lru_cache(maxsize=4096)
@@ -398,7 +493,7 @@ def _parse_date(surface: str) -> str | None:
 
 def _date(m: re.Match, text: str, strict: bool) -> list[_Cand]:
     surface = " ".join(m[0].split())
-    year = int(re.search(_YR + r"(?!\d)", surface)[0])
+    year = int(cast(re.Match[str], re.search(_YR + r"(?!\d)", surface))[0])
     iso = _parse_date(surface)
     if iso is None:  # "March 2017" (no day) or an impossible day ("February 30"): keep the month
         month = re.search(r"[A-Za-z]{3}", surface)
@@ -433,22 +528,31 @@ def _version(m: re.Match, text: str, strict: bool) -> list[_Cand]:
 
 def _ordinal(m: re.Match, text: str, strict: bool) -> list[_Cand]:
     group = "o1" if m["o1"] else "o2"
-    value = float(re.match(r"\d+", m[group])[0])
+    value = float(cast(re.Match[str], re.match(r"\d+", m[group]))[0])
     return [(*m.span(group), 2, {"value": value, "unit": "other", "kind": "ordinal"}, 0.0)]
 
 
 _RECOGNISERS: list[tuple[re.Pattern, Callable[[re.Match, str, bool], list[_Cand]]]] = [
-    (_DATE_FULL, _date), (_DATE_PART, _date_part), (_VERSION, _version),
-    (_ORDINAL, _ordinal), (_RANK, _rank), (_SHARE, _share), (_FRACTION, _fraction),
-    (_WORD_RATIO, _word_ratio), (_RANGE, _range), (_SINGLE, _single), (_DECADE, _decade),
+    (_DATE_FULL, _date),
+    (_DATE_PART, _date_part),
+    (_VERSION, _version),
+    (_ORDINAL, _ordinal),
+    (_RANK, _rank),
+    (_SHARE, _share),
+    (_FRACTION, _fraction),
+    (_WORD_RATIO, _word_ratio),
+    (_RANGE, _range),
+    (_SINGLE, _single),
+    (_DECADE, _decade),
 ]
 
 
 def _scan(text: str, strict: bool = True) -> list[_Cand]:
     """All recognisers' candidates, minus blocked tokens, resolved to non-overlapping spans."""
     # A "+44 20 ..." run is a phone number only with enough digits ("+5 10" is not).
-    blocked = sorted(m.span() for rx in _BLOCKED for m in rx.finditer(text)
-                     if m[0][0] != "+" or sum(c.isdigit() for c in m[0]) >= 8)
+    blocked = sorted(
+        m.span() for rx in _BLOCKED for m in rx.finditer(text) if m[0][0] != "+" or sum(c.isdigit() for c in m[0]) >= 8
+    )
     cands = [c for rx, handler in _RECOGNISERS for m in rx.finditer(text) for c in handler(m, text, strict)]
     cands.sort(key=lambda c: (c[0], -c[1], c[2]))
     chosen: list[_Cand] = []
@@ -479,8 +583,12 @@ def find_quantities(text: str) -> list[Quantity]:
         One ``Quantity`` per mention; ``text[q.start:q.end] == q.surface`` holds for each.
     """
     found = [_speed_before(text, _to_quantity(text, c)) for c in _scan(text)]
-    vague = [q for m in _VAGUE_COUNT.finditer(text) if not any(o.start < m.end() and m.start() < o.end for o in found)
-             for q in [_vague_count(m)]]
+    vague = [
+        q
+        for m in _VAGUE_COUNT.finditer(text)
+        if not any(o.start < m.end() and m.start() < o.end for o in found)
+        for q in [_vague_count(m)]
+    ]
     return sorted(found + vague, key=lambda q: q.start) if vague else found
 
 
@@ -499,13 +607,27 @@ def _speed_before(text: str, q: Quantity) -> Quantity:
         return q
     slower = m.group(1).lower() == "slower"
     value = 1 - q.value if slower else 1 + q.value
-    return Quantity(start=m.start(), end=q.end, surface=text[m.start() : q.end], value=round(value, 10),
-                    unit="ratio", comparator="=", kind="ratio")
+    return Quantity(
+        start=m.start(),
+        end=q.end,
+        surface=text[m.start() : q.end],
+        value=round(value, 10),
+        unit="ratio",
+        comparator="=",
+        kind="ratio",
+    )
 
 
 def _vague_count(m: re.Match) -> Quantity:
-    return Quantity(start=m.start(), end=m.end(), surface=m.group(0), value=_VAGUE_VALUE[m.group(1).lower()],
-                    unit="count", comparator=">=", kind="count")
+    return Quantity(
+        start=m.start(),
+        end=m.end(),
+        surface=m.group(0),
+        value=_VAGUE_VALUE[m.group(1).lower()],
+        unit="count",
+        comparator=">=",
+        kind="count",
+    )
 
 
 def parse_quantity(surface: str) -> Quantity | None:

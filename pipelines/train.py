@@ -20,7 +20,7 @@ from torch import nn
 
 from pipelines.catalogue import default_catalogue
 from pipelines.extract.pipeline import candidates, load_nlp
-from pipelines.extract.tagger import ClaimTagger, TaggerInput, count_parameters, cosine_schedule
+from pipelines.extract.tagger import ClaimTagger, TaggerInput, cosine_schedule, count_parameters
 from pipelines.ingest import Article, article_from_text
 
 SLOT_LABELS = {"SUBJECT": "SUBJECT", "METRIC": "METRIC", "SCOPE": "SCOPE", "TIME": "TIME", "SOURCE": "SOURCE"}
@@ -57,8 +57,15 @@ def gold_claims(record: dict[str, Any]) -> list[dict[str, Any]]:
         if claim["label"] != "claim":
             continue
         value = spans[claim["span"]]
-        out.append({**claim, "start": value["start"], "end": value["end"], "text": value["text"],
-                    "slots": slots.get(claim["span"], [])})
+        out.append(
+            {
+                **claim,
+                "start": value["start"],
+                "end": value["end"],
+                "text": value["text"],
+                "slots": slots.get(claim["span"], []),
+            }
+        )
     return out
 
 
@@ -187,6 +194,7 @@ def train(
 
 def write_model_card(out_dir: Path, report: dict[str, Any], scores: dict[str, list[dict[str, Any]]]) -> Path:
     """MODEL_CARD.md beside the weights: data, seed, configuration, and the scores measured on it."""
+    cfg = report["config"]
     lines = [
         "# Claim tagger — model card",
         "",
@@ -201,9 +209,9 @@ def write_model_card(out_dir: Path, report: dict[str, Any], scores: dict[str, li
         "* Data: `annotations/train.jsonl` only (team-written texts). Dev (team texts) and test (the five",
         "  seed articles, by reference) were never trained on.",
         f"* Examples: {report['examples']}.",
-        f"* Seed {report['config']['seed']}, {report['config']['epochs']} epochs, batch {report['config']['batch_size']},"
-        f" lr {report['config']['learning_rate']}, AdamW + cosine schedule, deterministic algorithms,"
-        f" {report['config']['threads']} CPU threads; {report['seconds']} s on the training machine ({report['torch']}).",
+        f"* Seed {cfg['seed']}, {cfg['epochs']} epochs, batch {cfg['batch_size']}, lr {cfg['learning_rate']},"
+        f" metric-loss weight {cfg['metric_weight']}, AdamW + cosine schedule, deterministic algorithms,"
+        f" {cfg['threads']} CPU threads; {report['seconds']} s on the training machine ({report['torch']}).",
         f"* Loss per epoch: {report['loss_per_epoch']}.",
         "* Reproduce: `claimgraph train` (same seed, same data -> same weights).",
         "",
@@ -219,8 +227,11 @@ def write_model_card(out_dir: Path, report: dict[str, Any], scores: dict[str, li
                 f"{d['subject_accuracy']:.3f} | {d['metric_accuracy']:.3f} | {d['value_accuracy']:.3f} | "
                 f"{d['comparator_accuracy']:.3f} |"
             )
-    lines += ["", "Limitations: trained on a few hundred team-written texts in English; figures about",
-              "frameworks outside the catalogue are dropped; comparatives without a number are not yet extracted."]
+    lines += [
+        "",
+        "Limitations: trained on a few hundred team-written texts in English; figures about",
+        "frameworks outside the catalogue are dropped; comparatives without a number are not yet extracted.",
+    ]
     path = out_dir / "MODEL_CARD.md"
     path.write_text("\n".join(lines) + "\n")
     return path

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -21,7 +21,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="Extract quan
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     jsonl = "jsonl"
     table = "table"
 
@@ -29,7 +29,9 @@ class OutputFormat(str, Enum):
 @app.command()
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="Article files (.txt, .md, .html) or folders of them.")],
-    fmt: Annotated[OutputFormat, typer.Option("--format", help="jsonl: one JSON object per mention.")] = OutputFormat.jsonl,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", help="jsonl: one JSON object per mention.")
+    ] = OutputFormat.jsonl,
     model: Annotated[Path | None, typer.Option(help="Folder of a trained tagger (default: the shipped one).")] = None,
 ) -> None:
     """Print every claim mention found in the articles; failures are listed at the end (exit 1)."""
@@ -58,24 +60,24 @@ def extract(
 
 @app.command()
 def train(
-    out: Annotated[Path | None, typer.Option(help="Where to write the tagger (default: the shipped model folder).")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Where to write the tagger (default: the shipped model folder).")
+    ] = None,
     epochs: Annotated[int, typer.Option(help="Training epochs.")] = 8,
     seed: Annotated[int, typer.Option(help="Random seed (training is deterministic for a seed).")] = 13,
 ) -> None:
     """Train the claim tagger on the train split of annotations/ (deterministic for a seed)."""
     from pipelines.annotations import build, load_split
-    from pipelines.extract.pipeline import DEFAULT_MODEL_DIR
-    from pipelines.train import TrainConfig
-    from pipelines.train import train as run_training
-
     from pipelines.evaluate import evaluate as run_evaluation
-    from pipelines.extract.pipeline import Extractor
-    from pipelines.train import write_model_card
+    from pipelines.extract.pipeline import DEFAULT_MODEL_DIR, Extractor
+    from pipelines.train import TrainConfig, write_model_card
+    from pipelines.train import train as run_training
 
     build()
     out_dir = out or DEFAULT_MODEL_DIR
-    report = run_training(load_split("train"), out_dir, TrainConfig(epochs=epochs, seed=seed),
-                          log=lambda s: typer.echo(s, err=True))
+    report = run_training(
+        load_split("train"), out_dir, TrainConfig(epochs=epochs, seed=seed), log=lambda s: typer.echo(s, err=True)
+    )
     extractor = Extractor(out_dir)
     scores = {
         split: [s.as_dict() for s in run_evaluation(load_split(split), ("tagger", "rules"), extractor=extractor)]
@@ -88,7 +90,9 @@ def train(
 @app.command()
 def evaluate(
     split: Annotated[str, typer.Option(help="Annotation split: dev or test (the seeds).")] = "test",
-    systems: Annotated[str, typer.Option(help="Comma-separated: tagger, rules, quantulum3.")] = "tagger,rules,quantulum3",
+    systems: Annotated[
+        str, typer.Option(help="Comma-separated: tagger, rules, quantulum3.")
+    ] = "tagger,rules,quantulum3",
     model: Annotated[Path | None, typer.Option(help="Folder of a trained tagger.")] = None,
     errors: Annotated[bool, typer.Option(help="List every error of every system.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
@@ -108,8 +112,9 @@ def evaluate(
         for s in scores:
             d = s.as_dict()
             typer.echo(
-                f"{s.system:<12} {d['precision']:>6.3f} {d['recall']:>6.3f} {d['f1']:>6.3f} {d['subject_accuracy']:>6.3f} "
-                f"{d['metric_accuracy']:>6.3f} {d['value_accuracy']:>6.3f} {d['comparator_accuracy']:>6.3f}"
+                f"{s.system:<12} {d['precision']:>6.3f} {d['recall']:>6.3f} {d['f1']:>6.3f} "
+                f"{d['subject_accuracy']:>6.3f} {d['metric_accuracy']:>6.3f} {d['value_accuracy']:>6.3f} "
+                f"{d['comparator_accuracy']:>6.3f}"
             )
     if errors:
         for s in scores:

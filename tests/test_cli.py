@@ -25,8 +25,22 @@ def test_extract_jsonl_over_a_folder_with_a_bad_file(tmp_path: Path):
     for m in lines:
         assert m["document"] == str(good)
         assert original[m["value_start"] : m["value_end"]] == m["value_text"]
-        for key in ("sentence", "subject", "metric", "value", "value_high", "unit", "comparator", "time",
-                    "scope", "source", "confidence", "spans", "sentence_start", "sentence_end"):
+        for key in (
+            "sentence",
+            "subject",
+            "metric",
+            "value",
+            "value_high",
+            "unit",
+            "comparator",
+            "time",
+            "scope",
+            "source",
+            "confidence",
+            "spans",
+            "sentence_start",
+            "sentence_end",
+        ):
             assert key in m
     assert {m["value_text"] for m in lines} >= {"71%"}
     assert "empty.txt" in result.stderr and "blob.html" in result.stderr

@@ -162,7 +162,9 @@ class Extractor:
             result.append(mentions)
         return result
 
-    def _slot_texts(self, article: Article, cand: Candidate, out: TaggerOutput, slot: str) -> list[tuple[int, int, int, str]]:
+    def _slot_texts(
+        self, article: Article, cand: Candidate, out: TaggerOutput, slot: str
+    ) -> list[tuple[int, int, int, str]]:
         """Slot spans as (clean start, clean end, distance to the value, text), best first.
 
         Best: in the value's sentence before the context, then the tagger's confidence (it saw which
@@ -219,9 +221,7 @@ class Extractor:
         metric_found = self._slot_texts(article, cand, out, "METRIC")
         phrase = metric_phrase(metric_found)
         window = metric_window(article.clean, cand)
-        metric, _ = self.metrics.resolve(
-            phrase, q.unit, out.metric_probs, sims.get(phrase or window[0]), near=window
-        )
+        metric, _ = self.metrics.resolve(phrase, q.unit, out.metric_probs, sims.get(phrase or window[0]), near=window)
         spans: dict[str, list[Span]] = {"subject": subject_spans}
         values: dict[str, str | None] = {}
         for slot in ("METRIC", "SCOPE", "TIME", "SOURCE"):
@@ -283,7 +283,9 @@ def mention_record(m: Mention) -> dict[str, Any]:
     }
 
 
-def iter_mentions(extractor: Extractor, articles: Iterable[Article], chunk: int = 16) -> Iterable[tuple[Article, list[Mention]]]:
+def iter_mentions(
+    extractor: Extractor, articles: Iterable[Article], chunk: int = 16
+) -> Iterable[tuple[Article, list[Mention]]]:
     """Stream articles through the extractor in chunks (bounded memory, batched inference)."""
     batch: list[Article] = []
     for article in articles:

@@ -75,9 +75,9 @@ class TaggerOutput:
 class TaggerNet(nn.Module):
     """Encoder + three small heads."""
 
-    def __init__(self, encoder: nn.Module, hidden: int, n_metrics: int) -> None:
+    def __init__(self, encoder: Any, hidden: int, n_metrics: int) -> None:
         super().__init__()
-        self.encoder = encoder
+        self.encoder: Any = encoder
         self.dropout = nn.Dropout(0.1)
         self.tags = nn.Linear(hidden, len(TAGS))
         self.claim = nn.Linear(2 * hidden, 2)

@@ -9,8 +9,19 @@ popularity_rank other""".split()
 def test_catalogue_has_the_required_metrics_and_frameworks():
     cat = default_catalogue()
     assert set(REQUIRED_METRICS) <= set(cat.metrics)
-    for fw in ("pytorch", "tensorflow", "jax", "keras", "scikit_learn", "mxnet", "caffe", "theano", "onnx",
-               "hf_transformers", "tensorflow_lite"):
+    for fw in (
+        "pytorch",
+        "tensorflow",
+        "jax",
+        "keras",
+        "scikit_learn",
+        "mxnet",
+        "caffe",
+        "theano",
+        "onnx",
+        "hf_transformers",
+        "tensorflow_lite",
+    ):
         assert fw in cat.frameworks
 
 

@@ -51,7 +51,8 @@ HTML = """<!doctype html><html><head><title>Stars &amp; forks</title><style>.x{c
 <script>var n = 12345;</script></head><body>
 <nav><a href="/">Home</a> | <a href="/deals">Save 30% today!</a> | Call 1-800-555-0199</nav>
 <article><h1>Framework scoreboard</h1>
-<p>PyTorch now has about 82k&nbsp;stars on GitHub, while TensorFlow&#8217;s repository sits near 185k stars in January 2024.</p>
+<p>PyTorch now has about 82k&nbsp;stars on GitHub, while TensorFlow&#8217;s repository sits near 185k stars
+in January 2024.</p>
 <p>JAX grew its contributor base by 30% over the year, according to the maintainers of the project.</p>
 </article>
 <aside>Related: 10 tips for faster training</aside>

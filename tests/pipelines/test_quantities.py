@@ -16,7 +16,7 @@ def only(text: str) -> Quantity:
     found = find_quantities(text)
     assert len(found) == 1, [q.surface for q in found]
     q = found[0]
-    assert text[q.start:q.end] == q.surface
+    assert text[q.start : q.end] == q.surface
     return q
 
 
@@ -181,8 +181,7 @@ SINGLE = [
 ]
 
 
-@pytest.mark.parametrize(("text", "surface", "value", "unit", "comparator", "kind"), SINGLE,
-                         ids=[c[0] for c in SINGLE])
+@pytest.mark.parametrize(("text", "surface", "value", "unit", "comparator", "kind"), SINGLE, ids=[c[0] for c in SINGLE])
 def test_single(text: str, surface: str, value: float, unit: str, comparator: str, kind: str) -> None:
     q = only(text)
     assert (q.surface, q.unit, q.comparator, q.kind) == (surface, unit, comparator, kind)
@@ -223,13 +222,16 @@ def test_range(text: str, surface: str, low: float, high: float, unit: str) -> N
     assert (q.value, q.value_high) == (pytest.approx(low), pytest.approx(high))
 
 
-@pytest.mark.parametrize(("text", "surfaces"), [
-    ("went from 62 to 70 over three years", ["62", "70", "over three"]),  # a change, not a range
-    ("from 62% to 70%", ["62%", "70%"]),
-    ("between 2018 and 2021", ["2018", "2021"]),  # two time anchors
-    ("fiscal 2011-12 results", ["2011", "12"]),
-    ("a 3-1 win", ["3", "1"]),  # low >= high is no range
-])
+@pytest.mark.parametrize(
+    ("text", "surfaces"),
+    [
+        ("went from 62 to 70 over three years", ["62", "70", "over three"]),  # a change, not a range
+        ("from 62% to 70%", ["62%", "70%"]),
+        ("between 2018 and 2021", ["2018", "2021"]),  # two time anchors
+        ("fiscal 2011-12 results", ["2011", "12"]),
+        ("a 3-1 win", ["3", "1"]),  # low >= high is no range
+    ],
+)
 def test_not_a_range(text: str, surfaces: list[str]) -> None:
     found = find_quantities(text)
     assert [q.surface for q in found] == surfaces
@@ -260,43 +262,49 @@ def test_dates(text: str, surface: str, date: str) -> None:
     assert q.value == float(date[:4])
 
 
-@pytest.mark.parametrize(("text", "surfaces"), [
-    ("1. PyTorch\n2. TensorFlow", ["1", "2"]),  # gold spans leave the punctuation out
-    ("## 3. Results\n", ["3"]),
-    ("  2.1. Setup\n", ["2.1"]),
-    ("3) the last item", ["3"]),
-    ("### 4 Discussion", ["4"]),
-])
+@pytest.mark.parametrize(
+    ("text", "surfaces"),
+    [
+        ("1. PyTorch\n2. TensorFlow", ["1", "2"]),  # gold spans leave the punctuation out
+        ("## 3. Results\n", ["3"]),
+        ("  2.1. Setup\n", ["2.1"]),
+        ("3) the last item", ["3"]),
+        ("### 4 Discussion", ["4"]),
+    ],
+)
 def test_ordinals(text: str, surfaces: list[str]) -> None:
     found = find_quantities(text)
     assert [q.surface for q in found] == surfaces
     assert {q.kind for q in found} == {"ordinal"}
 
 
-@pytest.mark.parametrize("text", [
-    "see https://example.com/2025/report?id=123&page=4",
-    "see http://10.0.0.1:8080/v2/api",
-    "mirror at www.example.org/2024/07",
-    "docs at pytorch.org/docs/2.3/index.html",
-    "write to jane.doe2025@example.com",
-    "commit 304b2e42315e",
-    "id 123e4567-e89b-12d3-a456-426614174000",
-    "call +1-650-246-9381",
-    "call +44 20 7946 0958",
-    "call (415) 555-0142",
-    "call 1-800-555-0199",
-    "call 415-555-0132",
-    "meet at 10:30",
-    "see arXiv:2301.12345",
-    "chips: TPU v5e and A100",  # digits glued to letters are part of a name
-    "one of the best",  # a lone word below two is an idiom
-    "no one came",
-    "zero-shot and one-shot",
-    "a quarter mile away",  # fraction words need "of"/"the"/punctuation after them
-    "he was half asleep",
-    "double precision floats",
-    "",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "see https://example.com/2025/report?id=123&page=4",
+        "see http://10.0.0.1:8080/v2/api",
+        "mirror at www.example.org/2024/07",
+        "docs at pytorch.org/docs/2.3/index.html",
+        "write to jane.doe2025@example.com",
+        "commit 304b2e42315e",
+        "id 123e4567-e89b-12d3-a456-426614174000",
+        "call +1-650-246-9381",
+        "call +44 20 7946 0958",
+        "call (415) 555-0142",
+        "call 1-800-555-0199",
+        "call 415-555-0132",
+        "meet at 10:30",
+        "see arXiv:2301.12345",
+        "chips: TPU v5e and A100",  # digits glued to letters are part of a name
+        "one of the best",  # a lone word below two is an idiom
+        "no one came",
+        "zero-shot and one-shot",
+        "a quarter mile away",  # fraction words need "of"/"the"/punctuation after them
+        "he was half asleep",
+        "double precision floats",
+        "",
+    ],
+)
 def test_nothing(text: str) -> None:
     assert find_quantities(text) == []
 
@@ -318,12 +326,33 @@ def test_mixed_document_offsets_order_and_overlap() -> None:
     )
     found = find_quantities(text)
     for q in found:
-        assert text[q.start:q.end] == q.surface
+        assert text[q.start : q.end] == q.surface
     assert all(a.end <= b.start for a, b in zip(found, found[1:], strict=False))
     assert [q.surface for q in found] == [
-        "2025", "June 3, 2025", "4 min", "1", "seven in ten", "roughly 70\u00a0percent", "62%", "2022",
-        "2015", "around 6\u2009%", "18–25%", "2", "50", "2.3", "25.5% faster", "1.8× quicker", "2-3x",
-        "up to 4x", "3", "well over 80,000", "180K", "31k+", "$95", "Q1 2025",
+        "2025",
+        "June 3, 2025",
+        "4 min",
+        "1",
+        "seven in ten",
+        "roughly 70\u00a0percent",
+        "62%",
+        "2022",
+        "2015",
+        "around 6\u2009%",
+        "18–25%",
+        "2",
+        "50",
+        "2.3",
+        "25.5% faster",
+        "1.8× quicker",
+        "2-3x",
+        "up to 4x",
+        "3",
+        "well over 80,000",
+        "180K",
+        "31k+",
+        "$95",
+        "Q1 2025",
     ]
     kinds = {q.surface: q.kind for q in found}
     assert kinds["50"] == kinds["2.3"] == "version"
@@ -332,8 +361,10 @@ def test_mixed_document_offsets_order_and_overlap() -> None:
 
 
 def test_whole_article_is_fast() -> None:
-    paragraph = ("In 2023, PyTorch reached about 70% of papers (up from 62%), TensorFlow 2.15 fell to 9.3%, "
-                 "and JAX ran 1.8x faster on 64 TPUs; see https://example.com/a/1 or call 415-555-0132. ")
+    paragraph = (
+        "In 2023, PyTorch reached about 70% of papers (up from 62%), TensorFlow 2.15 fell to 9.3%, "
+        "and JAX ran 1.8x faster on 64 TPUs; see https://example.com/a/1 or call 415-555-0132. "
+    )
     text = paragraph * (30_000 // len(paragraph) + 1)
     find_quantities(text)  # warm caches
     began = time.perf_counter()
@@ -342,8 +373,19 @@ def test_whole_article_is_fast() -> None:
     assert len(found) == 7 * (30_000 // len(paragraph) + 1)
 
 
-@pytest.mark.parametrize("text", ["7" * 30_000, "one " * 7_000, "twenty " * 5_000, "1." * 15_000,
-                                  "1-" * 15_000, "-" * 30_000, "ab12" * 7_000, "2x" * 15_000])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "7" * 30_000,
+        "one " * 7_000,
+        "twenty " * 5_000,
+        "1." * 15_000,
+        "1-" * 15_000,
+        "-" * 30_000,
+        "ab12" * 7_000,
+        "2x" * 15_000,
+    ],
+)
 def test_pathological_input_stays_linear(text: str) -> None:
     # Long tokens and number-word runs once took minutes (backtracking from every position).
     began = time.perf_counter()
@@ -351,16 +393,19 @@ def test_pathological_input_stays_linear(text: str) -> None:
     assert time.perf_counter() - began < 2.0
 
 
-@pytest.mark.parametrize(("surface", "value", "unit", "comparator", "kind"), [
-    ("over 75%", 0.75, "percent", ">", "percent"),
-    ("74k+", 74000, "count", ">=", "count"),
-    ("25.5% faster", 1.255, "ratio", "=", "ratio"),
-    ("half", 0.5, "percent", "=", "share"),  # no context needed for a lone span
-    ("around 2016", 2016, "count", "~", "count"),  # a lone span keeps its comparator words
-    ("one", 1, "count", "=", "count"),
-    ("  70% ", 0.7, "percent", "=", "percent"),
-    ("2015", 2015, "year", "=", "year"),
-])
+@pytest.mark.parametrize(
+    ("surface", "value", "unit", "comparator", "kind"),
+    [
+        ("over 75%", 0.75, "percent", ">", "percent"),
+        ("74k+", 74000, "count", ">=", "count"),
+        ("25.5% faster", 1.255, "ratio", "=", "ratio"),
+        ("half", 0.5, "percent", "=", "share"),  # no context needed for a lone span
+        ("around 2016", 2016, "count", "~", "count"),  # a lone span keeps its comparator words
+        ("one", 1, "count", "=", "count"),
+        ("  70% ", 0.7, "percent", "=", "percent"),
+        ("2015", 2015, "year", "=", "year"),
+    ],
+)
 def test_parse_quantity(surface: str, value: float, unit: str, comparator: str, kind: str) -> None:
     q = parse_quantity(surface)
     assert q is not None
@@ -377,33 +422,36 @@ INF = math.inf
 NEXT = math.nextafter
 
 
-@pytest.mark.parametrize(("surface", "low", "high"), [
-    ("70%", 0.695, 0.705),
-    ("8.41%", 0.08405, 0.08415),
-    ("74k", 73500, 74500),
-    ("1.8x", 1.75, 1.85),
-    ("25.5% faster", 1.2545, 1.2555),
-    ("$4.5 million", 4_450_000, 4_550_000),
-    ("eighty thousand", 79500, 80500),
-    ("1,204", 1203.5, 1204.5),
-    ("2016", 2016, 2016),
-    ("April 16, 2025", 2025, 2025),
-    ("#1", 1, 1),
-    ("twice", 1.5, 2.5),
-    ("four out of five", 0.75, 0.85),
-    ("about 70%", 0.665, 0.735),
-    ("about 9,900", 9405, 10395),
-    ("around 2016", 1915.2, 2116.8),  # "around 2016" with no time word is a count
-    ("over 75%", NEXT(0.75, INF), 1.0),
-    ("over 150%", NEXT(1.5, INF), INF),
-    ("more than 30", NEXT(30.0, INF), INF),
-    ("at least 3", 3, INF),
-    ("74k+", 74000, INF),
-    ("under 5%", 0.0, NEXT(0.05, -INF)),
-    ("at most 9", 0.0, 9),
-    ("up to 4x", NEXT(0.0, 1.0), 4),
-    ("18–25%", 0.18, 0.25),
-])
+@pytest.mark.parametrize(
+    ("surface", "low", "high"),
+    [
+        ("70%", 0.695, 0.705),
+        ("8.41%", 0.08405, 0.08415),
+        ("74k", 73500, 74500),
+        ("1.8x", 1.75, 1.85),
+        ("25.5% faster", 1.2545, 1.2555),
+        ("$4.5 million", 4_450_000, 4_550_000),
+        ("eighty thousand", 79500, 80500),
+        ("1,204", 1203.5, 1204.5),
+        ("2016", 2016, 2016),
+        ("April 16, 2025", 2025, 2025),
+        ("#1", 1, 1),
+        ("twice", 1.5, 2.5),
+        ("four out of five", 0.75, 0.85),
+        ("about 70%", 0.665, 0.735),
+        ("about 9,900", 9405, 10395),
+        ("around 2016", 1915.2, 2116.8),  # "around 2016" with no time word is a count
+        ("over 75%", NEXT(0.75, INF), 1.0),
+        ("over 150%", NEXT(1.5, INF), INF),
+        ("more than 30", NEXT(30.0, INF), INF),
+        ("at least 3", 3, INF),
+        ("74k+", 74000, INF),
+        ("under 5%", 0.0, NEXT(0.05, -INF)),
+        ("at most 9", 0.0, 9),
+        ("up to 4x", NEXT(0.0, 1.0), 4),
+        ("18–25%", 0.18, 0.25),
+    ],
+)
 def test_interval(surface: str, low: float, high: float) -> None:
     q = parse_quantity(surface)
     assert q is not None

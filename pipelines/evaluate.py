@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.catalogue import Catalogue, default_catalogue
-from pipelines.extract.pipeline import Candidate, Extractor, candidates, load_nlp
+from pipelines.extract.pipeline import Candidate, Extractor, candidates, load_nlp, provenance
 from pipelines.ingest import Article
 from pipelines.quantities import parse_quantity
 from pipelines.train import gold_claims, record_article
@@ -162,16 +162,8 @@ class RulesBaseline:
         before = [h for h in hits if h.end <= rel]
         hit = before[-1] if before else hits[0]
         metric = self._metric(sentence, rel, q)
-        v_start, v_end, v_text = article.original_span_text(q.start, q.end)
-        s_start, s_end, s_text = article.original_span_text(cand.sent_start, cand.sent_end)
         return Mention(
-            document=article.name,
-            value_start=v_start,
-            value_end=v_end,
-            value_text=v_text,
-            sentence=s_text,
-            sentence_start=s_start,
-            sentence_end=s_end,
+            **provenance(article, cand),
             subject=hit.framework,
             subjects=(hit.framework,),
             metric=metric,

@@ -228,17 +228,9 @@ class Extractor:
             found = self._slot_texts(article, cand, out, slot)
             spans[slot.lower()] = [self._span(article, s, e) for s, e, _, _ in found[:1]]
             values[slot.lower()] = found[0][3] if found else None
-        v_start, v_end, v_text = article.original_span_text(q.start, q.end)
-        s_start, s_end, s_text = article.original_span_text(cand.sent_start, cand.sent_end)
         time = normalise_time(values["time"])
         return Mention(
-            document=article.name,
-            value_start=v_start,
-            value_end=v_end,
-            value_text=v_text,
-            sentence=s_text,
-            sentence_start=s_start,
-            sentence_end=s_end,
+            **provenance(article, cand),
             subject=subjects[0],
             subjects=tuple(subjects),
             metric=metric,
@@ -254,6 +246,21 @@ class Extractor:
             confidence=round(out.claim_prob, 4),
             spans=spans,
         )
+
+
+def provenance(article: Article, cand: Candidate) -> dict[str, Any]:
+    """The Mention fields that locate a candidate's value and sentence in the ORIGINAL text."""
+    v_start, v_end, v_text = article.original_span_text(cand.quantity.start, cand.quantity.end)
+    s_start, s_end, s_text = article.original_span_text(cand.sent_start, cand.sent_end)
+    return {
+        "document": article.name,
+        "value_start": v_start,
+        "value_end": v_end,
+        "value_text": v_text,
+        "sentence": s_text,
+        "sentence_start": s_start,
+        "sentence_end": s_end,
+    }
 
 
 def mention_record(m: Mention) -> dict[str, Any]:

@@ -34,6 +34,7 @@ class TrainConfig:
     weight_decay: float = 0.01
     warmup_fraction: float = 0.08
     lora_rank: int = 16
+    frozen_layers: int = 2
     seed: int = 13
     metric_weight: float = 1.0
     threads: int = 2
@@ -135,7 +136,9 @@ def train(
     nlp = load_nlp()
     examples, stats = build_examples(records, nlp)
     metrics = list(default_catalogue().metrics)
-    tagger = ClaimTagger.create(metrics, lora_rank=config.lora_rank, seed=config.seed)
+    tagger = ClaimTagger.create(
+        metrics, lora_rank=config.lora_rank, seed=config.seed, frozen_layers=config.frozen_layers
+    )
     encoded = tagger.encode_many(examples)
     metric_index = {m: i for i, m in enumerate(metrics)}
     claim_labels = torch.tensor([1 if ex.is_claim else 0 for ex in examples])

@@ -121,3 +121,15 @@ def test_expand_paths_lists_article_files_of_a_folder(tmp_path: Path):
     (tmp_path / "sub" / "d.html").write_text("<p>d</p>")
     names = [p.name for p in expand_paths([tmp_path])]
     assert names == ["a.txt", "b.md", "d.html"]
+
+
+def test_html_table_rows_stay_one_line_with_cells_apart():
+    page = (
+        "<html><body><article><p>Framework adoption figures collected by our editors over the past year follow.</p>"
+        "<table><tr><th>Framework</th><th>Share</th></tr>"
+        "<tr><td>PyTorch</td><td>70%</td></tr><tr><td>JAX</td><td>9%</td></tr></table></article></body></html>"
+    )
+    a = article_from_text(page, fmt="html")
+    assert "PyTorch | 70% |" in a.clean and "JAX | 9% |" in a.clean
+    i = a.clean.find("9%")
+    assert a.original_span_text(i, i + 2)[2] == "9%"

@@ -79,6 +79,8 @@ class Mention:
     confidence: float
     kind: str = "numeric"
     """``numeric`` for a figure, ``comparative`` for a claim without a number ("has surpassed")."""
+    date: str | None = None
+    """The full date when the value is one ("released on 9 November 2015" -> "2015-11-09"); value is its year."""
     spans: dict[str, list[Span]] = field(default_factory=dict, compare=False, hash=False)
 
     @property

@@ -38,6 +38,7 @@ def test_extract_jsonl_over_a_folder_with_a_bad_file(tmp_path: Path):
             "source",
             "confidence",
             "spans",
+            "date",
             "sentence_start",
             "sentence_end",
         ):

@@ -244,6 +244,7 @@ class Extractor:
             scope=values["scope"],
             source=values["source"],
             confidence=round(out.claim_prob, 4),
+            date=q.date,
             spans=spans,
         )
 
@@ -286,6 +287,7 @@ def mention_record(m: Mention) -> dict[str, Any]:
         "scope": m.scope,
         "source": m.source,
         "confidence": m.confidence,
+        "date": m.date,
         "spans": {k: [[s.start, s.end] for s in v] for k, v in m.spans.items()},
     }
 

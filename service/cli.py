@@ -65,6 +65,7 @@ def train(
     ] = None,
     epochs: Annotated[int, typer.Option(help="Training epochs.")] = 8,
     seed: Annotated[int, typer.Option(help="Random seed (training is deterministic for a seed).")] = 13,
+    score: Annotated[bool, typer.Option(help="Score the new model on dev and test for its model card.")] = True,
 ) -> None:
     """Train the claim tagger on the train split of annotations/ (deterministic for a seed)."""
     from pipelines.annotations import build, load_split
@@ -78,11 +79,12 @@ def train(
     report = run_training(
         load_split("train"), out_dir, TrainConfig(epochs=epochs, seed=seed), log=lambda s: typer.echo(s, err=True)
     )
-    extractor = Extractor(out_dir)
-    scores = {
-        split: [s.as_dict() for s in run_evaluation(load_split(split), ("tagger", "rules"), extractor=extractor)]
-        for split in ("dev", "test")
-    }
+    scores: dict[str, list[dict]] = {}
+    if score:
+        extractor = Extractor(out_dir)
+        for split in ("dev", "test"):
+            results = run_evaluation(load_split(split), ("tagger", "rules"), extractor=extractor)
+            scores[split] = [s.as_dict() for s in results]
     card = write_model_card(out_dir, report, scores)
     typer.echo(json.dumps({"report": report, "scores": scores, "model_card": str(card)}, indent=2))
 

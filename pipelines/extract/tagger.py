@@ -273,7 +273,8 @@ class ClaimTagger:
             claim_probs = claim.softmax(-1)[:, 1].tolist()
             metric_probs = metric.softmax(-1).tolist()
             for row, i in enumerate(idx):
-                slots = _decode_bio(tag_probs[row, : len(encoded[i].input_ids)], encoded[i].offsets)
+                texts = (items[i].sentence, items[i].context)
+                slots = _decode_bio(tag_probs[row, : len(encoded[i].input_ids)], encoded[i].offsets, texts)
                 results[i] = TaggerOutput(
                     claim_prob=claim_probs[row],
                     metric_probs=dict(zip(self.metrics, metric_probs[row], strict=True)),
@@ -282,29 +283,39 @@ class ClaimTagger:
         return [r for r in results if r is not None]
 
 
-def _decode_bio(probs: torch.Tensor, offsets: list[tuple[int, int, int]]) -> list[tuple[int, int, int, str, float]]:
-    """BIO decoding to character spans, whole words only.
+def _decode_bio(
+    probs: torch.Tensor, offsets: list[tuple[int, int, int]], text_of: Sequence[str] | None = None
+) -> list[tuple[int, int, int, str, float]]:
+    """BIO decoding to character spans of whole words.
 
-    An I- tag without a B- opens a span (lenient); a word piece glued to the previous token ("Tensor" +
-    "Flow") always joins the span of its word, whatever its own tag, so spans never cut a word.
+    An I- tag without a B- opens a span (lenient). Spans never cut a word: a word piece glued to the
+    previous one ("tensor" + "##flow") joins its word's span whatever its own tag, and a span opened on
+    a later piece of a word starts at the word's first piece. Punctuation glued to a word does not join.
+    Two spans of the same slot with only white space between them ("TensorFlow" "Lite") become one
+    when ``text_of`` (segment texts) is given.
     """
     best = probs.argmax(-1).tolist()
     conf = probs.max(-1).values.tolist()
-    spans: list[tuple[int, int, int, str, float]] = []
+    spans: list[list[Any]] = []
     current: list[Any] | None = None
 
-    def close() -> None:
-        if current:
-            spans.append((current[0], current[1], current[2], current[3], current[4] / current[5]))
+    def glued(i: int) -> bool:
+        seg, start, end = offsets[i]
+        prev = offsets[i - 1] if i > 0 else (-1, 0, 0)
+        if seg < 0 or prev[0] != seg or prev[2] != start:
+            return False
+        if text_of is None:
+            return True
+        piece, before = text_of[seg][start:end], text_of[seg][prev[1] : prev[2]]
+        return piece[:1].isalnum() and before[-1:].isalnum()
 
     for i, tag_id in enumerate(best):
         seg, start, end = offsets[i]
-        if current and seg == current[0] and seg >= 0 and start == current[2]:
+        if current and seg == current[0] and start == current[2] and glued(i):
             current[2] = end  # the rest of a word already in a span
             continue
         tag = TAGS[tag_id]
         if seg < 0 or tag == "O":
-            close()
             current = None
             continue
         prefix, slot = tag.split("-", 1)
@@ -313,10 +324,27 @@ def _decode_bio(probs: torch.Tensor, offsets: list[tuple[int, int, int]]) -> lis
             current[4] += conf[i]
             current[5] += 1
             continue
-        close()
-        current = [seg, start, end, slot, conf[i], 1]
-    close()
-    return spans
+        j = i
+        while j > 0 and glued(j):
+            j -= 1
+        current = [seg, offsets[j][1], end, slot, conf[i], 1]
+        spans.append(current)
+    merged: list[list[Any]] = []
+    for span in spans:
+        prev = merged[-1] if merged else None
+        if (
+            prev is not None
+            and text_of is not None
+            and prev[0] == span[0]
+            and prev[3] == span[3]
+            and not text_of[span[0]][prev[2] : span[1]].strip()
+        ):
+            prev[2] = span[2]
+            prev[4] += span[4]
+            prev[5] += span[5]
+        elif prev is None or span[1] >= prev[2]:
+            merged.append(span)
+    return [(s[0], s[1], s[2], s[3], s[4] / s[5]) for s in merged]
 
 
 def count_parameters(module: nn.Module) -> tuple[int, int]:

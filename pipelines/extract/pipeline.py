@@ -196,8 +196,17 @@ class Extractor:
                     spans.append(self._span(article, s, e))
                     break
         if not subjects:
-            # The tagger marked the subject with words that name no framework ("it", "the library"):
-            # take the framework named nearest the value in its sentence, else the last one before it.
+            # The tagger marked only words that name no framework ("It", "Its repository"): they refer
+            # to the framework named last before them, in the sentence or the text just before it.
+            for s, _, _, _ in self._slot_texts(article, cand, out, "SUBJECT"):
+                hits = self.catalogue.find_frameworks(article.clean[cand.ctx_start : s])
+                if hits:
+                    subjects.append(hits[-1].framework)
+                    spans.append(self._span(article, cand.ctx_start + hits[-1].start, cand.ctx_start + hits[-1].end))
+                    break
+        if not subjects:
+            # No subject tagged at all: the framework named nearest the value in its sentence, else the
+            # last one before the sentence.
             sentence = article.clean[cand.sent_start : cand.sent_end]
             value_at = cand.quantity.start - cand.sent_start
             hits = sorted(self.catalogue.find_frameworks(sentence), key=lambda h: abs(h.start - value_at))

@@ -409,12 +409,22 @@ def read_article(path: Path, *, name: str | None = None, max_bytes: int = DEFAUL
     return article_from_text(text, name=name, fmt=fmt)
 
 
+# A folder's own documentation is not an article (a file named on the command line always is).
+NOT_ARTICLES = {"readme", "license", "licence", "changelog", "contributing"}
+
+
 def expand_paths(paths: list[Path]) -> list[Path]:
-    """Files as given, and for a folder every article file in it (recursively, sorted)."""
+    """Files as given, and for a folder every article file in it (recursively, sorted, no READMEs)."""
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in ARTICLE_SUFFIXES))
+            out.extend(
+                sorted(
+                    f
+                    for f in p.rglob("*")
+                    if f.is_file() and f.suffix.lower() in ARTICLE_SUFFIXES and f.stem.lower() not in NOT_ARTICLES
+                )
+            )
         else:
             out.append(p)
     return out

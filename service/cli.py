@@ -124,6 +124,113 @@ def evaluate(
                 typer.echo(f"[{s.system}] {e}", err=True)
 
 
+def _store():
+    from service.settings import get_settings
+    from service.store import Store
+
+    store = Store(get_settings().database_url)
+    store.migrate()
+    return store
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Article files or folders.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary.")] = False,
+) -> None:
+    """Store new or changed articles (by content hash) and their claims in the database.
+
+    Exit codes: 0 every file read (new or unchanged), 1 some files failed (the rest are stored).
+    The database is CLAIMGRAPH_DATABASE_URL (default: SQLite file claimgraph.db here).
+    """
+    from pipelines.extract.pipeline import Extractor
+    from service.core import IngestRun, ingest_paths
+    from service.settings import get_settings
+
+    store = _store()
+    run = IngestRun()
+    show_progress = sys.stderr.isatty() and not as_json
+    if show_progress:
+        from rich.progress import Progress
+
+        with Progress(transient=True) as bar:
+            task = bar.add_task("ingesting", total=None)
+            ingest_paths(paths, store, Extractor(), run, get_settings().batch_size, lambda n: bar.advance(task, n))
+    else:
+        ingest_paths(paths, store, Extractor(), run, get_settings().batch_size)
+    if as_json:
+        typer.echo(json.dumps(run.summary()))
+    else:
+        nothing = " (nothing new)" if run.new == 0 and not run.failures else ""
+        typer.echo(
+            f"{run.files} files: {run.new} new documents, {run.unchanged} unchanged, {run.claims} new claims"
+            f"{nothing}, {len(run.failures)} failed"
+        )
+        for _, code, message in run.failures:
+            typer.echo(f"error ({code}): {message}", err=True)
+    raise typer.Exit(EXIT_FAILURES if run.failures else EXIT_OK)
+
+
+@app.command()
+def claims(
+    subject: Annotated[str | None, typer.Option(help="Framework id, e.g. pytorch.")] = None,
+    metric: Annotated[str | None, typer.Option(help="Metric id, e.g. research_paper_share.")] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+) -> None:
+    """List stored claims."""
+    rows = _store().claims(subject, metric)
+    for r in rows:
+        if fmt is OutputFormat.jsonl:
+            typer.echo(json.dumps(_claim_json(r)))
+        else:
+            typer.echo(f"{r.id}  {r.subject:<14} {r.metric:<24} {r.value_text:<20.20} {r.time or '':<8} {r.comparator}")
+
+
+def _claim_json(r) -> dict:
+    return {
+        "claim_id": r.id,
+        "document_id": r.document_id,
+        "subject": r.subject,
+        "subjects": r.subjects,
+        "metric": r.metric,
+        "metric_phrase": r.metric_phrase,
+        "value_text": r.value_text,
+        "value": r.value,
+        "value_high": r.value_high,
+        "unit": r.unit,
+        "comparator": r.comparator,
+        "time": r.time,
+        "time_from": r.time_from,
+        "scope": r.scope,
+        "source": r.source,
+        "confidence": r.confidence,
+    }
+
+
+@app.command()
+def show(claim_id: Annotated[str, typer.Argument(help="A claim id from `claimgraph claims`.")]) -> None:
+    """One claim with every mention: document, offsets, sentence."""
+    found = _store().claim(claim_id)
+    if found is None:
+        typer.echo(f"error (not_found): no claim {claim_id!r}", err=True)
+        raise typer.Exit(EXIT_FAILURES)
+    row, doc, mentions = found
+    out = _claim_json(row) | {
+        "document": doc.path,
+        "mentions": [
+            {
+                "document": doc.path,
+                "value_start": m.value_start,
+                "value_end": m.value_end,
+                "value_text": m.value_text,
+                "sentence": m.sentence,
+            }
+            for m in mentions
+        ],
+    }
+    typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
+
+
 annotations_app = typer.Typer(help="Gold annotations.", no_args_is_help=True)
 app.add_typer(annotations_app, name="annotations")
 

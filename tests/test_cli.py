@@ -58,3 +58,36 @@ def test_missing_path_is_reported():
     result = _run("extract", "no/such/file.txt")
     assert result.returncode == 1
     assert "no such file" in result.stderr
+
+
+def test_ingest_stores_new_articles_once_and_says_so(tmp_path: Path):
+    import os
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Survey\nPyTorch was used in 71% of the papers we surveyed in 2024.\n")
+    (folder / "b.md").write_text("# Stars\nTensorFlow has about 186k GitHub stars, JAX about 30k.\n")
+    (folder / "README.md").write_text("Not an article.")
+    env = {**os.environ, "CLAIMGRAPH_DATABASE_URL": f"sqlite:///{tmp_path / 'cg.db'}"}
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "service", *args], capture_output=True, text=True, cwd=REPO, env=env, timeout=600
+        )
+
+    first = run("ingest", str(folder), "--json")
+    assert first.returncode == 0, first.stderr
+    summary = json.loads(first.stdout.splitlines()[-1])
+    assert summary["files"] == 2 and summary["new_documents"] == 2 and summary["new_claims"] >= 2
+    second = run("ingest", str(folder))
+    assert second.returncode == 0
+    assert "0 new documents, 2 unchanged" in second.stdout and "nothing new" in second.stdout
+    listed = run("claims", "--format", "jsonl")
+    claims = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert {c["value_text"] for c in claims} >= {"71%"}
+    shown = run("show", claims[0]["claim_id"])
+    detail = json.loads(shown.stdout)
+    source = (folder / "a.txt").read_text() if detail["document"].endswith("a.txt") else (folder / "b.md").read_text()
+    for m in detail["mentions"]:
+        assert source[m["value_start"] : m["value_end"]] == m["value_text"]
+    assert run("show", "c_nope").returncode == 1

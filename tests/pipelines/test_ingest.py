@@ -117,6 +117,7 @@ def test_expand_paths_lists_article_files_of_a_folder(tmp_path: Path):
     (tmp_path / "b.md").write_text("b")
     (tmp_path / "a.txt").write_text("a")
     (tmp_path / "c.png").write_bytes(b"\x89PNG")
+    (tmp_path / "README.md").write_text("what this folder holds")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "d.html").write_text("<p>d</p>")
     names = [p.name for p in expand_paths([tmp_path])]

@@ -1,0 +1,170 @@
+"""The one class that writes SQL. Same code on SQLite (default, WAL) and PostgreSQL."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from pipelines.consolidate import group_mentions
+from pipelines.ingest import Article
+from pipelines.types import Mention, content_id
+from service.store.tables import ClaimRow, DocumentRow, MentionRow
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def document_id(article: Article) -> str:
+    """The content hash that identifies an article: same text, same document, whatever the path."""
+    return hashlib.sha256(article.original.encode("utf-8")).hexdigest()
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+class Store:
+    """Documents, claims and mentions. ``migrate()`` brings the schema to the latest Alembic revision."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine: Engine = create_engine(url, future=True)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def migrate(self) -> None:
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    def session(self) -> Session:
+        return self._sessions()
+
+    # --- writing ---------------------------------------------------------------------------------
+
+    def has_document(self, doc_id: str) -> bool:
+        with self.session() as s:
+            return s.get(DocumentRow, doc_id) is not None
+
+    def add_document(self, article: Article, mentions: Sequence[Mention]) -> bool:
+        """Store an article with its claims in one transaction; False when it was already stored.
+
+        Two processes racing on the same article both try; the primary key lets exactly one win.
+        """
+        doc_id = document_id(article)
+        with self.session() as s:
+            if s.get(DocumentRow, doc_id) is not None:
+                return False
+            try:
+                s.add(
+                    DocumentRow(
+                        id=doc_id,
+                        path=article.name,
+                        title=article.title,
+                        url=article.url,
+                        published=article.published,
+                        publisher=article.publisher,
+                        format=article.format,
+                        text=article.original,
+                        ingested_at=datetime.now(UTC),
+                    )
+                )
+                s.flush()  # the document row first: claims and mentions point at it
+                s.add_all(self._rows(doc_id, mentions))
+                s.commit()
+            except IntegrityError:
+                s.rollback()
+                return False
+        return True
+
+    @staticmethod
+    def _rows(doc_id: str, mentions: Sequence[Mention]) -> list[ClaimRow | MentionRow]:
+        claims: list[ClaimRow | MentionRow] = []
+        rows: list[ClaimRow | MentionRow] = []
+        for cid, group in group_mentions(doc_id, mentions).items():
+            first = group[0]
+            claims.append(
+                ClaimRow(
+                    id=cid,
+                    document_id=doc_id,
+                    subject=first.subject or "",
+                    subjects=list(first.subjects),
+                    metric=first.metric,
+                    metric_phrase=first.metric_phrase,
+                    value_text=first.value_text,
+                    value=first.value,
+                    value_high=first.value_high,
+                    unit=first.unit,
+                    comparator=first.comparator,
+                    time=first.time,
+                    time_from=first.time_from,
+                    scope=first.scope,
+                    source=first.source,
+                    confidence=max(m.confidence for m in group),
+                )
+            )
+            rows += [
+                MentionRow(
+                    id=content_id(doc_id, m.value_start, m.value_end, prefix="m_"),
+                    claim_id=cid,
+                    document_id=doc_id,
+                    value_start=m.value_start,
+                    value_end=m.value_end,
+                    value_text=m.value_text,
+                    sentence=m.sentence,
+                    sentence_start=m.sentence_start,
+                    sentence_end=m.sentence_end,
+                    confidence=m.confidence,
+                    spans={k: [[sp.start, sp.end] for sp in v] for k, v in m.spans.items()},
+                )
+                for m in group
+            ]
+        return claims + rows
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        with self.session() as s:
+            return {
+                "documents": s.scalar(select(func.count()).select_from(DocumentRow)) or 0,
+                "claims": s.scalar(select(func.count()).select_from(ClaimRow)) or 0,
+                "mentions": s.scalar(select(func.count()).select_from(MentionRow)) or 0,
+            }
+
+    def claims(self, subject: str | None = None, metric: str | None = None) -> list[ClaimRow]:
+        query = select(ClaimRow).order_by(ClaimRow.subject, ClaimRow.metric, ClaimRow.id)
+        if subject:
+            query = query.where(ClaimRow.subject == subject)
+        if metric:
+            query = query.where(ClaimRow.metric == metric)
+        with self.session() as s:
+            return list(s.scalars(query))
+
+    def claim(self, claim_id: str) -> tuple[ClaimRow, DocumentRow, list[MentionRow]] | None:
+        with self.session() as s:
+            row = s.get(ClaimRow, claim_id)
+            if row is None:
+                return None
+            doc = s.get(DocumentRow, row.document_id)
+            assert doc is not None
+            mentions = list(
+                s.scalars(select(MentionRow).where(MentionRow.claim_id == claim_id).order_by(MentionRow.value_start))
+            )
+            return row, doc, mentions

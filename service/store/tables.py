@@ -1,0 +1,68 @@
+"""The tables (SQLAlchemy 2 declarative). Ids are content hashes, so re-running is idempotent."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class DocumentRow(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    """SHA-256 of the original text: the same article is stored once, whatever its path."""
+    path: Mapped[str] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[str | None] = mapped_column(String(32))
+    publisher: Mapped[str | None] = mapped_column(Text)
+    format: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ClaimRow(Base):
+    """One distinct statement of a document; its mentions are the places it is written."""
+
+    __tablename__ = "claims"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    subject: Mapped[str] = mapped_column(String(64))
+    subjects: Mapped[list[str]] = mapped_column(JSON)
+    metric: Mapped[str] = mapped_column(String(64))
+    metric_phrase: Mapped[str | None] = mapped_column(Text)
+    value_text: Mapped[str] = mapped_column(Text)
+    value: Mapped[float | None] = mapped_column(Float)
+    value_high: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(16))
+    comparator: Mapped[str] = mapped_column(String(8))
+    time: Mapped[str | None] = mapped_column(String(64))
+    time_from: Mapped[str] = mapped_column(String(16))
+    scope: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
+    confidence: Mapped[float] = mapped_column(Float)
+
+    __table_args__ = (Index("ix_claims_subject_metric", "subject", "metric"),)
+
+
+class MentionRow(Base):
+    __tablename__ = "mentions"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    claim_id: Mapped[str] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    value_start: Mapped[int] = mapped_column(Integer)
+    value_end: Mapped[int] = mapped_column(Integer)
+    value_text: Mapped[str] = mapped_column(Text)
+    sentence: Mapped[str] = mapped_column(Text)
+    sentence_start: Mapped[int] = mapped_column(Integer)
+    sentence_end: Mapped[int] = mapped_column(Integer)
+    confidence: Mapped[float] = mapped_column(Float)
+    spans: Mapped[dict[str, list[list[int]]]] = mapped_column(JSON)

@@ -68,6 +68,8 @@ def scope_words(scope: str | None) -> frozenset[str]:
 def _fmt(bound: float, unit: str) -> str:
     if math.isinf(bound):
         return "∞" if bound > 0 else "-∞"
+    if abs(bound) < 1e-300:  # an open lower end just above zero
+        bound = 0.0
     if unit == "percent":
         return f"{bound * 100:.4g}%"
     return f"{bound:.4g}"

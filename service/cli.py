@@ -231,6 +231,49 @@ def show(claim_id: Annotated[str, typer.Argument(help="A claim id from `claimgra
     typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
 
 
+class ViewFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def _print_clusters(views: list[dict], fmt: ViewFormat) -> None:
+    if fmt is ViewFormat.json:
+        typer.echo(json.dumps(views, indent=2, ensure_ascii=False))
+        return
+    for v in views:
+        typer.echo(f"\n{v['subject']} · {v['metric']} · {v['verdict'].upper()} — {v['reason']}  [{v['cluster_id']}]")
+        for c in v["claims"]:
+            m = c["mentions"][0]
+            typer.echo(
+                f"  {c['value_text']:<22.22} {c['time'] or '':<8} {Path(m['document']).name:<34.34} "
+                f"[{m['value_start']}:{m['value_end']}] {m['sentence'][:70]!r}"
+            )
+
+
+@app.command()
+def contradictions(
+    subject: Annotated[str | None, typer.Option(help="Framework id, e.g. pytorch.")] = None,
+    metric: Annotated[str | None, typer.Option(help="Metric id, e.g. research_paper_share.")] = None,
+    fmt: Annotated[ViewFormat, typer.Option("--format")] = ViewFormat.table,
+) -> None:
+    """Clusters whose claims conflict, claims side by side with the verdict and the reason."""
+    from service.core import cluster_views
+
+    _print_clusters([v for v in cluster_views(_store(), subject, metric) if v["verdict"] == "conflicts"], fmt)
+
+
+@app.command()
+def clusters(
+    subject: Annotated[str | None, typer.Option(help="Framework id.")] = None,
+    metric: Annotated[str | None, typer.Option(help="Metric id.")] = None,
+    fmt: Annotated[ViewFormat, typer.Option("--format")] = ViewFormat.table,
+) -> None:
+    """Every cluster with its verdict (agrees, conflicts, trend, different_scope)."""
+    from service.core import cluster_views
+
+    _print_clusters(cluster_views(_store(), subject, metric), fmt)
+
+
 annotations_app = typer.Typer(help="Gold annotations.", no_args_is_help=True)
 app.add_typer(annotations_app, name="annotations")
 

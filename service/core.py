@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines.consolidate import claim_id
+from pipelines.cluster import assign
+from pipelines.consolidate import claim_id, group_mentions
 from pipelines.errors import InputError
 from pipelines.extract.pipeline import Extractor, iter_mentions
 from pipelines.ingest import Article, expand_paths, read_article
+from pipelines.relate import ClaimValue, relate
 from pipelines.types import Mention
 from service.store.repository import Store, document_id
+from service.store.tables import ClaimRow, DocumentRow
 
 
 @dataclass
@@ -84,7 +88,7 @@ def ingest_paths(
 
     def flush() -> None:
         for article, mentions in zip(pending, extractor.run(pending), strict=True):
-            if store.add_document(article, mentions):
+            if store.add_document(article, mentions, cluster_claims(store, extractor, article, mentions)):
                 run.new += 1
                 run.claims += len({claim_id(document_id(article), m) for m in mentions})
             else:
@@ -107,3 +111,90 @@ def ingest_paths(
     run.files = extract_run.files
     run.failures = extract_run.failures
     return run
+
+
+def cluster_claims(store: Store, extractor: Extractor, article: Article, mentions: Sequence[Mention]) -> dict:
+    """Claim id -> cluster for one article's claims (incremental: only this article's claims are placed)."""
+    groups = group_mentions(document_id(article), mentions)
+    if not groups:
+        return {}
+    firsts = [(g[0].subject or "", g[0].metric, g[0].metric_phrase) for g in groups.values()]
+    others = store.other_clusters() if any(metric == "other" for _, metric, _ in firsts) else []
+    refs = assign(extractor.catalogue, extractor.embedder, firsts, others)
+    return dict(zip(groups, refs, strict=True))
+
+
+VERDICT_ORDER = ("conflicts", "trend", "different_scope", "agrees")
+
+
+def _period(claim: ClaimRow, doc: DocumentRow) -> tuple[str | None, str]:
+    """The claim's period from its text, else the article's publication year; and which it was."""
+    if claim.time:
+        return claim.time, "text"
+    if doc.published and doc.published[:4].isdigit():
+        return doc.published[:4], "published"
+    return None, "none"
+
+
+def cluster_views(store: Store, subject: str | None = None, metric: str | None = None) -> list[dict]:
+    """Every cluster with its claims side by side, the pairwise relations and the cluster's verdict."""
+    views = []
+    for cluster, members in store.cluster_members(subject, metric):
+        claims_out = []
+        values = {}
+        for claim, doc, mentions in members:
+            period, period_from = _period(claim, doc)
+            values[claim.id] = ClaimValue(
+                surface=claim.value_text,
+                value=claim.value if claim.value is not None else math.nan,
+                value_high=claim.value_high,
+                unit=claim.unit,
+                comparator=claim.comparator,
+                period=period,
+                scope=claim.scope,
+            )
+            claims_out.append(
+                {
+                    "claim_id": claim.id,
+                    "value_text": claim.value_text,
+                    "value": claim.value,
+                    "value_high": claim.value_high,
+                    "comparator": claim.comparator,
+                    "unit": claim.unit,
+                    "time": period,
+                    "time_from": period_from,
+                    "scope": claim.scope,
+                    "source": claim.source,
+                    "mentions": [
+                        {
+                            "document": doc.path,
+                            "value_start": m.value_start,
+                            "value_end": m.value_end,
+                            "sentence": m.sentence,
+                        }
+                        for m in mentions
+                    ],
+                }
+            )
+        relations = []
+        ids = sorted(values)
+        for i, a in enumerate(ids):
+            for b in ids[i + 1 :]:
+                r = relate(values[a], values[b])
+                relations.append({"a": a, "b": b, "relation": r.relation, "reason": r.reason})
+        kinds = {r["relation"] for r in relations}
+        verdict = next((v for v in VERDICT_ORDER if v in kinds), "agrees")
+        reason = next((r["reason"] for r in relations if r["relation"] == verdict), "a single claim")
+        views.append(
+            {
+                "cluster_id": cluster.id,
+                "subject": cluster.subject,
+                "metric": cluster.metric,
+                "key": cluster.key,
+                "verdict": verdict,
+                "reason": reason,
+                "claims": claims_out,
+                "relations": relations,
+            }
+        )
+    return views

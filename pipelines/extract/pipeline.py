@@ -248,8 +248,9 @@ class Extractor:
             value_high=q.value_high,
             unit=q.unit,
             comparator=q.comparator,
-            time=time or values["time"],
-            time_from="text" if values["time"] else "none",
+            # Only a period the words name (a year, a quarter) counts; "Wars" tagged as time does not.
+            time=time,
+            time_from="text" if time else "none",
             scope=values["scope"],
             source=values["source"],
             confidence=round(out.claim_prob, 4),

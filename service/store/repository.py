@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,10 +13,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from pipelines.cluster import ClusterRef
 from pipelines.consolidate import group_mentions
 from pipelines.ingest import Article
 from pipelines.types import Mention, content_id
-from service.store.tables import ClaimRow, DocumentRow, MentionRow
+from service.store.tables import ClaimRow, ClusterRow, DocumentRow, MentionRow
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -63,7 +64,9 @@ class Store:
         with self.session() as s:
             return s.get(DocumentRow, doc_id) is not None
 
-    def add_document(self, article: Article, mentions: Sequence[Mention]) -> bool:
+    def add_document(
+        self, article: Article, mentions: Sequence[Mention], clusters: Mapping[str, ClusterRef] | None = None
+    ) -> bool:
         """Store an article with its claims in one transaction; False when it was already stored.
 
         Two processes racing on the same article both try; the primary key lets exactly one win.
@@ -87,7 +90,23 @@ class Store:
                     )
                 )
                 s.flush()  # the document row first: claims and mentions point at it
-                s.add_all(self._rows(doc_id, mentions))
+                clusters = clusters or {}
+                for ref in {ref.id: ref for ref in clusters.values()}.values():
+                    if s.get(ClusterRow, ref.id) is None:
+                        s.add(
+                            ClusterRow(
+                                id=ref.id,
+                                subject=ref.subject,
+                                metric=ref.metric,
+                                key=ref.key,
+                                embedding=list(ref.embedding) if ref.embedding else None,
+                            )
+                        )
+                rows = self._rows(doc_id, mentions)
+                for row in rows:
+                    if isinstance(row, ClaimRow) and row.id in clusters:
+                        row.cluster_id = clusters[row.id].id
+                s.add_all(rows)
                 s.commit()
             except IntegrityError:
                 s.rollback()
@@ -147,6 +166,43 @@ class Store:
                 "claims": s.scalar(select(func.count()).select_from(ClaimRow)) or 0,
                 "mentions": s.scalar(select(func.count()).select_from(MentionRow)) or 0,
             }
+
+    def other_clusters(self) -> list[ClusterRef]:
+        """Clusters of ``other`` metrics, with the embedding of their key (for incremental assignment)."""
+        with self.session() as s:
+            rows = s.scalars(select(ClusterRow).where(ClusterRow.metric == "other"))
+            return [
+                ClusterRef(r.id, r.subject, r.metric, r.key, tuple(r.embedding) if r.embedding else None) for r in rows
+            ]
+
+    def cluster_members(
+        self, subject: str | None = None, metric: str | None = None
+    ) -> list[tuple[ClusterRow, list[tuple[ClaimRow, DocumentRow, list[MentionRow]]]]]:
+        """Every cluster (filtered) with its claims, each with its document and mentions."""
+        with self.session() as s:
+            query = select(ClusterRow).order_by(ClusterRow.subject, ClusterRow.metric, ClusterRow.id)
+            if subject:
+                query = query.where(ClusterRow.subject == subject)
+            if metric:
+                query = query.where(ClusterRow.metric == metric)
+            clusters = list(s.scalars(query))
+            out = []
+            for cluster in clusters:
+                claims = list(
+                    s.scalars(select(ClaimRow).where(ClaimRow.cluster_id == cluster.id).order_by(ClaimRow.id))
+                )
+                members = []
+                for claim in claims:
+                    doc = s.get(DocumentRow, claim.document_id)
+                    assert doc is not None
+                    mentions = list(
+                        s.scalars(
+                            select(MentionRow).where(MentionRow.claim_id == claim.id).order_by(MentionRow.value_start)
+                        )
+                    )
+                    members.append((claim, doc, mentions))
+                out.append((cluster, members))
+            return out
 
     def claims(self, subject: str | None = None, metric: str | None = None) -> list[ClaimRow]:
         query = select(ClaimRow).order_by(ClaimRow.subject, ClaimRow.metric, ClaimRow.id)

@@ -48,8 +48,23 @@ class ClaimRow(Base):
     scope: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(Text)
     confidence: Mapped[float] = mapped_column(Float)
+    cluster_id: Mapped[str | None] = mapped_column(String(40), index=True)
 
     __table_args__ = (Index("ix_claims_subject_metric", "subject", "metric"),)
+
+
+class ClusterRow(Base):
+    """Claims about one subject and metric; ``other`` metrics meet by the embedding of their key."""
+
+    __tablename__ = "clusters"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(64))
+    metric: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(Text)
+    embedding: Mapped[list[float] | None] = mapped_column(JSON)
+
+    __table_args__ = (Index("ix_clusters_subject_metric", "subject", "metric"),)
 
 
 class MentionRow(Base):

@@ -1,0 +1,52 @@
+"""Ingest the five seeds (real models) and read the clusters back: the research-share conflict is found,
+the agreeing release years are not reported as conflicts."""
+
+import pytest
+
+from pipelines.extract.pipeline import Extractor
+from service.core import IngestRun, cluster_views, ingest_paths
+from service.store import Store
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory, seed_paths):
+    store = Store(f"sqlite:///{tmp_path_factory.mktemp('db') / 'cg.db'}")
+    store.migrate()
+    extractor = Extractor()
+    run = ingest_paths(seed_paths, store, extractor, IngestRun())
+    assert run.new == 5 and not run.failures
+    again = ingest_paths(seed_paths, store, extractor, IngestRun())
+    assert again.new == 0 and again.unchanged == 5
+    return store
+
+
+def _view(views, subject, metric):
+    return next(v for v in views if v["subject"] == subject and v["metric"] == metric)
+
+
+def test_research_share_conflict_is_reported_with_provenance(seeded):
+    views = cluster_views(seeded)
+    share = _view(views, "pytorch", "research_paper_share")
+    assert share["verdict"] == "conflicts"
+    written = {c["value_text"] for c in share["claims"]}
+    assert {"70%", "approximately 80%"} <= written
+    texts = {}
+    for claim in share["claims"]:
+        for m in claim["mentions"]:
+            text = texts.setdefault(m["document"], open(m["document"], encoding="utf-8").read())
+            assert text[m["value_start"] : m["value_end"]] == claim["value_text"]
+    conflicting = [r for r in share["relations"] if r["relation"] == "conflicts"]
+    assert conflicting and all("disjoint" in r["reason"] for r in conflicting)
+
+
+def test_agreeing_release_years_are_not_conflicts(seeded):
+    views = cluster_views(seeded)
+    release = _view(views, "tensorflow", "release_year")
+    assert release["verdict"] != "conflicts"
+    assert len(release["claims"]) >= 2
+
+
+def test_repeated_title_is_one_claim_with_several_mentions(seeded):
+    share = _view(cluster_views(seeded), "pytorch", "research_paper_share")
+    seventy = [c for c in share["claims"] if c["value_text"] == "70%" and "000_" in c["mentions"][0]["document"]]
+    assert max(len(c["mentions"]) for c in seventy) >= 3

@@ -214,20 +214,10 @@ def show(claim_id: Annotated[str, typer.Argument(help="A claim id from `claimgra
     if found is None:
         typer.echo(f"error (not_found): no claim {claim_id!r}", err=True)
         raise typer.Exit(EXIT_FAILURES)
+    from service.core import mention_view
+
     row, doc, mentions = found
-    out = _claim_json(row) | {
-        "document": doc.path,
-        "mentions": [
-            {
-                "document": doc.path,
-                "value_start": m.value_start,
-                "value_end": m.value_end,
-                "value_text": m.value_text,
-                "sentence": m.sentence,
-            }
-            for m in mentions
-        ],
-    }
+    out = _claim_json(row) | {"document": doc.path, "mentions": [mention_view(doc, m) for m in mentions]}
     typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
 
 

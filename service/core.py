@@ -15,7 +15,7 @@ from pipelines.ingest import Article, expand_paths, read_article
 from pipelines.relate import ClaimValue, relate
 from pipelines.types import Mention
 from service.store.repository import Store, document_id
-from service.store.tables import ClaimRow, DocumentRow
+from service.store.tables import ClaimRow, DocumentRow, MentionRow
 
 
 @dataclass
@@ -124,6 +124,17 @@ def cluster_claims(store: Store, extractor: Extractor, article: Article, mention
     return dict(zip(groups, refs, strict=True))
 
 
+def mention_view(doc: DocumentRow, m: MentionRow) -> dict:
+    """Where a stored mention stands: document path, offsets into its original text, sentence."""
+    return {
+        "document": doc.path,
+        "value_start": m.value_start,
+        "value_end": m.value_end,
+        "value_text": m.value_text,
+        "sentence": m.sentence,
+    }
+
+
 VERDICT_ORDER = ("conflicts", "trend", "different_scope", "agrees")
 
 
@@ -165,15 +176,7 @@ def cluster_views(store: Store, subject: str | None = None, metric: str | None =
                     "time_from": period_from,
                     "scope": claim.scope,
                     "source": claim.source,
-                    "mentions": [
-                        {
-                            "document": doc.path,
-                            "value_start": m.value_start,
-                            "value_end": m.value_end,
-                            "sentence": m.sentence,
-                        }
-                        for m in mentions
-                    ],
+                    "mentions": [mention_view(doc, m) for m in mentions],
                 }
             )
         relations = []

@@ -264,6 +264,27 @@ def clusters(
     _print_clusters(cluster_views(_store(), subject, metric), fmt)
 
 
+class ExportFormat(StrEnum):
+    json = "json"
+    graphml = "graphml"
+    jsonld = "jsonld"
+
+
+@app.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.json,
+    out: Annotated[Path | None, typer.Option(help="Write to this file instead of standard output.")] = None,
+) -> None:
+    """Write the whole claim graph: documents, sources, frameworks, metrics, claims, clusters, relations."""
+    from service.core import export_graph
+
+    text = export_graph(_store(), fmt.value)
+    if out:
+        out.write_text(text, encoding="utf-8")
+    else:
+        typer.echo(text)
+
+
 annotations_app = typer.Typer(help="Gold annotations.", no_args_is_help=True)
 app.add_typer(annotations_app, name="annotations")
 

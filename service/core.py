@@ -11,6 +11,7 @@ from pipelines.cluster import assign
 from pipelines.consolidate import claim_id, group_mentions
 from pipelines.errors import InputError
 from pipelines.extract.pipeline import Extractor, iter_mentions
+from pipelines.graph import build_graph, to_graphml, to_json, to_jsonld
 from pipelines.ingest import Article, expand_paths, read_article
 from pipelines.relate import ClaimValue, relate
 from pipelines.types import Mention
@@ -201,3 +202,14 @@ def cluster_views(store: Store, subject: str | None = None, metric: str | None =
             }
         )
     return views
+
+
+EXPORT_FORMATS = ("json", "graphml", "jsonld")
+
+
+def export_graph(store: Store, fmt: str) -> str:
+    """The whole claim graph in one of EXPORT_FORMATS."""
+    documents = [{"id": d.id, "path": d.path, "title": d.title, "published": d.published} for d in store.documents()]
+    graph = build_graph(cluster_views(store), documents)
+    writers = {"json": to_json, "graphml": to_graphml, "jsonld": to_jsonld}
+    return writers[fmt](graph)

@@ -204,6 +204,10 @@ class Store:
                 out.append((cluster, members))
             return out
 
+    def documents(self) -> list[DocumentRow]:
+        with self.session() as s:
+            return list(s.scalars(select(DocumentRow).order_by(DocumentRow.path)))
+
     def claims(self, subject: str | None = None, metric: str | None = None) -> list[ClaimRow]:
         query = select(ClaimRow).order_by(ClaimRow.subject, ClaimRow.metric, ClaimRow.id)
         if subject:

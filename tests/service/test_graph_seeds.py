@@ -50,3 +50,28 @@ def test_repeated_title_is_one_claim_with_several_mentions(seeded):
     share = _view(cluster_views(seeded), "pytorch", "research_paper_share")
     seventy = [c for c in share["claims"] if c["value_text"] == "70%" and "000_" in c["mentions"][0]["document"]]
     assert max(len(c["mentions"]) for c in seventy) >= 3
+
+
+def test_exports_hold_the_graph(seeded):
+    import json
+    import xml.etree.ElementTree as ET
+
+    from service.core import export_graph
+
+    data = json.loads(export_graph(seeded, "json"))
+    kinds = {n["kind"] for n in data["nodes"]}
+    assert kinds >= {"document", "framework", "metric", "claim", "cluster"}
+    edge_kinds = {e["kind"] for e in data["edges"]}
+    assert {"provenance", "about", "measures", "member_of", "conflicts"} <= edge_kinds
+    prov = [e for e in data["edges"] if e["kind"] == "provenance"]
+    assert all(e["value_end"] > e["value_start"] for e in prov)
+
+    root = ET.fromstring(export_graph(seeded, "graphml"))
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    assert len(root.findall(".//g:node", ns)) == len(data["nodes"])
+    assert len(root.findall(".//g:edge", ns)) == len(data["edges"])
+
+    ld = json.loads(export_graph(seeded, "jsonld"))
+    claims = [i for i in ld["@graph"] if i["@type"] == "Claim"]
+    assert claims and all(c["prov:wasDerivedFrom"] for c in claims)
+    assert ld["@context"]["@vocab"] == "https://schema.org/"

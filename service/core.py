@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,6 +149,25 @@ def _period(claim: ClaimRow, doc: DocumentRow) -> tuple[str | None, str]:
     return None, "none"
 
 
+def consensus(members: list, values: dict[str, ClaimValue]) -> dict:
+    """Best estimate (median), spread, independent evidence and the latest value of a cluster.
+
+    Claims attributed to the same source count once (a repeated figure is not new evidence), and so
+    do several claims of one document.
+    """
+    numbers = sorted(v.value for v in values.values() if not math.isnan(v.value))
+    evidence = {(claim.source or "").strip().lower() or f"doc:{doc.id}" for claim, doc, _ in members}
+    dated = [(v.period, v) for v in values.values() if v.period]
+    latest = max(dated, key=lambda p: p[0])[1] if dated else None
+    return {
+        "best_estimate": statistics.median(numbers) if numbers else None,
+        "spread": (numbers[-1] - numbers[0]) if numbers else None,
+        "independent_sources": len(evidence),
+        "documents": len({doc.id for _, doc, _ in members}),
+        "latest": {"value_text": latest.surface, "value": latest.value, "time": latest.period} if latest else None,
+    }
+
+
 def cluster_views(store: Store, subject: str | None = None, metric: str | None = None) -> list[dict]:
     """Every cluster with its claims side by side, the pairwise relations and the cluster's verdict."""
     views = []
@@ -191,6 +211,7 @@ def cluster_views(store: Store, subject: str | None = None, metric: str | None =
         reason = next((r["reason"] for r in relations if r["relation"] == verdict), "a single claim")
         views.append(
             {
+                "consensus": consensus(members, values),
                 "cluster_id": cluster.id,
                 "subject": cluster.subject,
                 "metric": cluster.metric,

@@ -75,3 +75,13 @@ def test_exports_hold_the_graph(seeded):
     claims = [i for i in ld["@graph"] if i["@type"] == "Claim"]
     assert claims and all(c["prov:wasDerivedFrom"] for c in claims)
     assert ld["@context"]["@vocab"] == "https://schema.org/"
+
+
+def test_cluster_consensus(seeded):
+    share = _view(cluster_views(seeded), "pytorch", "research_paper_share")
+    c = share["consensus"]
+    values = [claim["value"] for claim in share["claims"]]
+    assert min(values) <= c["best_estimate"] <= max(values)
+    assert c["spread"] == max(values) - min(values)
+    assert 2 <= c["independent_sources"] <= len(share["claims"])
+    assert c["documents"] >= 2

@@ -137,6 +137,10 @@ def _store():
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Article files or folders.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary.")] = False,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="Keep processing new and changed files (Ctrl-C stops).")
+    ] = False,
+    interval: Annotated[float, typer.Option(help="Seconds between checks with --watch.")] = 2.0,
 ) -> None:
     """Store new or changed articles (by content hash) and their claims in the database.
 
@@ -148,6 +152,17 @@ def ingest(
     from service.settings import get_settings
 
     store = _store()
+    if watch:
+        from service.core import watch_paths
+
+        def report(r: IngestRun) -> None:
+            typer.echo(json.dumps(r.summary()) if as_json else f"{r.new} new documents, {r.claims} new claims")
+
+        try:
+            watch_paths(paths, store, Extractor(), report, interval, batch_size=get_settings().batch_size)
+        except KeyboardInterrupt:
+            pass
+        raise typer.Exit(EXIT_OK)
     run = IngestRun()
     show_progress = sys.stderr.isatty() and not as_json
     if show_progress:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import statistics
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -234,3 +235,41 @@ def export_graph(store: Store, fmt: str) -> str:
     graph = build_graph(cluster_views(store), documents)
     writers = {"json": to_json, "graphml": to_graphml, "jsonld": to_jsonld}
     return writers[fmt](graph)
+
+
+def snapshot(paths: Sequence[Path]) -> dict[Path, tuple[int, int]]:
+    """(size, mtime) of every article file under ``paths``: a cheap test for new or changed files."""
+    out = {}
+    for p in expand_paths(list(paths)):
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        out[p] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
+def watch_paths(
+    paths: Sequence[Path],
+    store: Store,
+    extractor: Extractor,
+    report: Callable[[IngestRun], None],
+    interval: float = 2.0,
+    should_stop: Callable[[], bool] = lambda: False,
+    batch_size: int = 16,
+) -> None:
+    """Ingest ``paths`` now and again whenever a file appears or changes, until ``should_stop()``.
+
+    Polling keeps it dependable on every file system (network mounts, containers); changed files are
+    re-read and stored only when their content hash is new.
+    """
+    seen: dict[Path, tuple[int, int]] = {}
+    while not should_stop():
+        current = snapshot(paths)
+        changed = [p for p, sig in current.items() if seen.get(p) != sig]
+        if changed:
+            report(ingest_paths(changed, store, extractor, IngestRun(), batch_size))
+        seen = current
+        deadline = time.monotonic() + interval
+        while time.monotonic() < deadline and not should_stop():
+            time.sleep(min(0.2, interval))

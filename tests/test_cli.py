@@ -91,3 +91,31 @@ def test_ingest_stores_new_articles_once_and_says_so(tmp_path: Path):
     for m in detail["mentions"]:
         assert source[m["value_start"] : m["value_end"]] == m["value_text"]
     assert run("show", "c_nope").returncode == 1
+
+
+def test_ingest_watch_picks_up_new_files(tmp_path: Path):
+    import os
+    import signal
+
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "first.txt").write_text("News\nPyTorch was used in 71% of the papers we surveyed in 2024.\n")
+    env = {**os.environ, "CLAIMGRAPH_DATABASE_URL": f"sqlite:///{tmp_path / 'cg.db'}"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "service", "ingest", str(folder), "--watch", "--json", "--interval", "0.5"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        first = json.loads(proc.stdout.readline())
+        assert first["new_documents"] == 1
+        (folder / "second.md").write_text("# Stars\nTensorFlow has about 186k GitHub stars.\n")
+        second = json.loads(proc.stdout.readline())
+        assert second["new_documents"] == 1 and second["files"] == 1  # only the new file was read
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)
+    assert proc.returncode == 0

@@ -300,6 +300,27 @@ def export(
         typer.echo(text)
 
 
+reference_app = typer.Typer(help="Trusted reference figures for fact-checking.", no_args_is_help=True)
+app.add_typer(reference_app, name="reference")
+
+
+@reference_app.command("load")
+def reference_load(
+    path: Annotated[Path, typer.Argument(help="CSV: subject, metric, value, time, source_url.")],
+) -> None:
+    """Store reference values; every claim is then supported, refuted or unverifiable against them."""
+    from pipelines.catalogue import default_catalogue
+    from pipelines.errors import InputError
+    from service.core import load_references
+
+    try:
+        added = load_references(path, _store(), default_catalogue())
+    except InputError as exc:
+        typer.echo(f"error ({exc.code}): {exc.message}", err=True)
+        raise typer.Exit(EXIT_FAILURES) from exc
+    typer.echo(f"{added} new reference values")
+
+
 annotations_app = typer.Typer(help="Gold annotations.", no_args_is_help=True)
 app.add_typer(annotations_app, name="annotations")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import math
 import statistics
 import time
@@ -9,16 +10,18 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipelines.catalogue import Catalogue
 from pipelines.cluster import assign
 from pipelines.consolidate import claim_id, group_mentions
 from pipelines.errors import InputError
 from pipelines.extract.pipeline import Extractor, iter_mentions
 from pipelines.graph import build_graph, to_graphml, to_json, to_jsonld
 from pipelines.ingest import Article, expand_paths, read_article
+from pipelines.quantities import parse_quantity
 from pipelines.relate import ClaimValue, relate
-from pipelines.types import Mention
+from pipelines.types import Mention, content_id
 from service.store.repository import Store, document_id
-from service.store.tables import ClaimRow, DocumentRow, MentionRow
+from service.store.tables import ClaimRow, DocumentRow, MentionRow, ReferenceRow
 
 
 @dataclass
@@ -172,6 +175,9 @@ def consensus(members: list, values: dict[str, ClaimValue]) -> dict:
 def cluster_views(store: Store, subject: str | None = None, metric: str | None = None) -> list[dict]:
     """Every cluster with its claims side by side, the pairwise relations and the cluster's verdict."""
     views = []
+    references: dict[tuple[str, str], list[ReferenceRow]] = {}
+    for ref in store.references():
+        references.setdefault((ref.subject, ref.metric), []).append(ref)
     for cluster, members in store.cluster_members(subject, metric):
         claims_out = []
         values = {}
@@ -199,6 +205,7 @@ def cluster_views(store: Store, subject: str | None = None, metric: str | None =
                     "scope": claim.scope,
                     "source": claim.source,
                     "mentions": [mention_view(doc, m) for m in mentions],
+                    "fact_check": fact_check(values[claim.id], references.get((cluster.subject, cluster.metric), [])),
                 }
             )
         relations = []
@@ -273,3 +280,79 @@ def watch_paths(
         deadline = time.monotonic() + interval
         while time.monotonic() < deadline and not should_stop():
             time.sleep(min(0.2, interval))
+
+
+REFERENCE_COLUMNS = ("subject", "metric", "value", "time", "source_url")
+
+
+def load_references(path: Path, store: Store, catalogue: Catalogue) -> int:
+    """Read trusted figures from CSV (subject, metric, value, time, source_url) and store them.
+
+    Every row is checked first; one bad row rejects the file with every problem listed, and nothing
+    is stored (what was stored before stays).
+    """
+    try:
+        with path.open(newline="", encoding="utf-8") as fh:
+            reader = csv.DictReader(fh)
+            missing = [c for c in REFERENCE_COLUMNS if c not in (reader.fieldnames or [])]
+            if missing:
+                raise InputError(f"{path}: missing column(s) {', '.join(missing)}", columns=reader.fieldnames)
+            raw = list(reader)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read ({exc})") from exc
+    rows, problems = [], []
+    for line, r in enumerate(raw, start=2):
+        subject = (r["subject"] or "").strip()
+        subject = subject if subject in catalogue.frameworks else (catalogue.framework_of(subject) or "")
+        metric = (r["metric"] or "").strip()
+        q = parse_quantity((r["value"] or "").strip())
+        url = (r["source_url"] or "").strip()
+        if not subject:
+            problems.append(f"line {line}: unknown framework {r['subject']!r}")
+        if metric not in catalogue.metrics:
+            problems.append(f"line {line}: unknown metric {metric!r}")
+        if q is None:
+            problems.append(f"line {line}: value {r['value']!r} is not a quantity")
+        if not url.startswith(("http://", "https://")):
+            problems.append(f"line {line}: source_url must be an http(s) URL")
+        if problems or q is None:
+            continue
+        time_ = (r["time"] or "").strip() or None
+        rows.append(
+            ReferenceRow(
+                id=content_id(subject, metric, q.surface, time_, url, prefix="r_"),
+                subject=subject,
+                metric=metric,
+                value_text=q.surface,
+                value=q.value,
+                value_high=q.value_high,
+                unit=q.unit,
+                comparator=q.comparator,
+                time=time_,
+                source_url=url,
+            )
+        )
+    if problems:
+        raise InputError(f"{path}: " + "; ".join(problems), problems=problems)
+    return store.add_references(rows)
+
+
+def fact_check(value: ClaimValue, refs: Sequence[ReferenceRow]) -> dict:
+    """``supported`` / ``refuted`` against the references of the same subject, metric and period, citing
+    the reference; ``unverifiable`` when there is none."""
+    usable = [r for r in refs if not (value.period and r.time and r.time[:4] != value.period[:4])]
+    if not usable or math.isnan(value.value):
+        return {"verdict": "unverifiable", "reference": None}
+    lo, hi = value.interval()
+    for r in usable:
+        rv = ClaimValue(
+            surface=r.value_text, value=r.value, value_high=r.value_high, unit=r.unit, comparator=r.comparator
+        )
+        rlo, rhi = rv.interval()
+        verdict = "refuted" if hi < rlo or rhi < lo else "supported"
+        if verdict == "supported" or r is usable[-1]:
+            return {
+                "verdict": verdict,
+                "reference": {"value_text": r.value_text, "time": r.time, "source_url": r.source_url},
+            }
+    return {"verdict": "unverifiable", "reference": None}

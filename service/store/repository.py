@@ -17,7 +17,7 @@ from pipelines.cluster import ClusterRef
 from pipelines.consolidate import group_mentions
 from pipelines.ingest import Article
 from pipelines.types import Mention, content_id
-from service.store.tables import ClaimRow, ClusterRow, DocumentRow, MentionRow
+from service.store.tables import ClaimRow, ClusterRow, DocumentRow, MentionRow, ReferenceRow
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -206,6 +206,18 @@ class Store:
                     members.append((claim, doc, mentions))
                 out.append((cluster, members))
             return out
+
+    def add_references(self, rows: Sequence[ReferenceRow]) -> int:
+        """Store reference values in one transaction (all or nothing); returns how many were new."""
+        with self.session() as s:
+            new = [r for r in rows if s.get(ReferenceRow, r.id) is None]
+            s.add_all(new)
+            s.commit()
+            return len(new)
+
+    def references(self) -> list[ReferenceRow]:
+        with self.session() as s:
+            return list(s.scalars(select(ReferenceRow).order_by(ReferenceRow.subject, ReferenceRow.metric)))
 
     def documents(self) -> list[DocumentRow]:
         with self.session() as s:

@@ -81,3 +81,22 @@ class MentionRow(Base):
     sentence_end: Mapped[int] = mapped_column(Integer)
     confidence: Mapped[float] = mapped_column(Float)
     spans: Mapped[dict[str, list[list[int]]]] = mapped_column(JSON)
+
+
+class ReferenceRow(Base):
+    """A trusted figure claims are checked against (loaded from CSV)."""
+
+    __tablename__ = "references"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(64))
+    metric: Mapped[str] = mapped_column(String(64))
+    value_text: Mapped[str] = mapped_column(Text)
+    value: Mapped[float] = mapped_column(Float)
+    value_high: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(16))
+    comparator: Mapped[str] = mapped_column(String(8))
+    time: Mapped[str | None] = mapped_column(String(64))
+    source_url: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_references_subject_metric", "subject", "metric"),)

@@ -85,3 +85,35 @@ def test_cluster_consensus(seeded):
     assert c["spread"] == max(values) - min(values)
     assert 2 <= c["independent_sources"] <= len(share["claims"])
     assert c["documents"] >= 2
+
+
+def test_reference_fact_check(seeded, tmp_path):
+    from pipelines.catalogue import default_catalogue
+    from pipelines.errors import InputError
+    from service.core import load_references
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("subject,metric,value,time,source_url\nNoSuchLib,github_stars,10,2025,https://x.example\n")
+    with pytest.raises(InputError, match="line 2: unknown framework"):
+        load_references(bad, seeded, default_catalogue())
+    assert seeded.references() == []
+
+    good = tmp_path / "refs.csv"
+    good.write_text(
+        "subject,metric,value,time,source_url\n"
+        "PyTorch,github_stars,74k+,,https://example.org/stars\n"
+        "tensorflow,release_year,2015,,https://example.org/history\n"
+        "pytorch,research_paper_share,70%,,https://example.org/pwc\n"
+    )
+    assert load_references(good, seeded, default_catalogue()) == 3
+    assert load_references(good, seeded, default_catalogue()) == 0  # loading twice adds nothing
+    views = cluster_views(seeded)
+    release = _view(views, "tensorflow", "release_year")
+    assert {c["fact_check"]["verdict"] for c in release["claims"]} == {"supported"}
+    share = _view(views, "pytorch", "research_paper_share")
+    checks = {c["value_text"]: c["fact_check"] for c in share["claims"]}
+    assert checks["70%"]["verdict"] == "supported"
+    assert checks["approximately 80%"]["verdict"] == "refuted"
+    assert checks["approximately 80%"]["reference"]["source_url"] == "https://example.org/pwc"
+    jax = [v for v in views if v["subject"] == "jax"]
+    assert all(c["fact_check"]["verdict"] == "unverifiable" for v in jax for c in v["claims"])

@@ -158,10 +158,14 @@ def ingest(
         def report(r: IngestRun) -> None:
             typer.echo(json.dumps(r.summary()) if as_json else f"{r.new} new documents, {r.claims} new claims")
 
-        try:
-            watch_paths(paths, store, Extractor(), report, interval, batch_size=get_settings().batch_size)
-        except KeyboardInterrupt:
-            pass
+        import signal
+        import threading
+
+        stop = threading.Event()
+        # Ctrl-C or a plain kill ends the watch between two checks (SIGINT may be ignored in background jobs).
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+        watch_paths(paths, store, Extractor(), report, interval, stop.is_set, get_settings().batch_size)
         raise typer.Exit(EXIT_OK)
     run = IngestRun()
     show_progress = sys.stderr.isatty() and not as_json

@@ -116,6 +116,6 @@ def test_ingest_watch_picks_up_new_files(tmp_path: Path):
         second = json.loads(proc.stdout.readline())
         assert second["new_documents"] == 1 and second["files"] == 1  # only the new file was read
     finally:
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
     assert proc.returncode == 0

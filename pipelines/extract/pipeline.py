@@ -150,15 +150,23 @@ class Extractor:
         self, articles: Sequence[Article], kept: list[list[tuple[Candidate, TaggerOutput]]]
     ) -> list[list[Mention]]:
         assert self.metrics is not None
-        phrases: list[str] = []
-        for article, pairs in zip(articles, kept, strict=True):
-            for cand, out in pairs:
-                phrase = metric_phrase(self._slot_texts(article, cand, out, "METRIC"))
-                phrases.append(phrase or metric_window(article.clean, cand)[0])
-        sims = dict(zip(sorted(set(phrases)), self.metrics.similarities(sorted(set(phrases))), strict=True))
+        # The metric words of each claim, found once: the tagged phrase, else the words around the value.
+        metric_words = [
+            [
+                (metric_phrase(self._slot_texts(a, cand, out, "METRIC")), metric_window(a.clean, cand))
+                for cand, out in pairs
+            ]
+            for a, pairs in zip(articles, kept, strict=True)
+        ]
+        texts = sorted({phrase or window[0] for per in metric_words for phrase, window in per})
+        sims = dict(zip(texts, self.metrics.similarities(texts), strict=True))
         result: list[list[Mention]] = []
-        for article, pairs in zip(articles, kept, strict=True):
-            mentions = [m for cand, out in pairs if (m := self._mention(article, cand, out, sims)) is not None]
+        for article, pairs, words in zip(articles, kept, metric_words, strict=True):
+            mentions = [
+                m
+                for (cand, out), (phrase, window) in zip(pairs, words, strict=True)
+                if (m := self._mention(article, cand, out, phrase, window, sims)) is not None
+            ]
             result.append(mentions)
         return result
 
@@ -220,16 +228,19 @@ class Extractor:
         return subjects, spans
 
     def _mention(
-        self, article: Article, cand: Candidate, out: TaggerOutput, sims: dict[str, dict[str, float]]
+        self,
+        article: Article,
+        cand: Candidate,
+        out: TaggerOutput,
+        phrase: str | None,
+        window: tuple[str, int],
+        sims: dict[str, dict[str, float]],
     ) -> Mention | None:
         assert self.metrics is not None
         subjects, subject_spans = self._subjects(article, cand, out)
         if not subjects:
             return None  # a claim must be about a framework the catalogue knows
         q = cand.quantity
-        metric_found = self._slot_texts(article, cand, out, "METRIC")
-        phrase = metric_phrase(metric_found)
-        window = metric_window(article.clean, cand)
         metric, _ = self.metrics.resolve(phrase, q.unit, out.metric_probs, sims.get(phrase or window[0]), near=window)
         spans: dict[str, list[Span]] = {"subject": subject_spans}
         values: dict[str, str | None] = {}

@@ -51,6 +51,21 @@ class OffsetMap:
     def text(self) -> str:
         return "".join(self._parts)
 
+    def extend(self, other: OffsetMap, lo: int, hi: int) -> None:
+        """Append characters ``lo:hi`` of another map's text with their original spans."""
+        self._parts.append(other.text()[lo:hi])
+        self.starts.extend(other.starts[lo:hi])
+        self.ends.extend(other.ends[lo:hi])
+
+    def compose(self, inner: OffsetMap) -> OffsetMap:
+        """``inner`` was built over this map's text: the same text, mapped to this map's original."""
+        out = OffsetMap()
+        out._parts.append(inner.text())
+        last = self.ends[-1] if self.ends else 0
+        out.starts = array("l", (self.starts[s] if s < len(self.starts) else last for s in inner.starts))
+        out.ends = array("l", (self.ends[e - 1] if e > 0 else self.starts[0] for e in inner.ends))
+        return out
+
 
 @dataclass(frozen=True, kw_only=True)
 class Article:
@@ -335,18 +350,10 @@ def _clean_html(original: str) -> tuple[OffsetMap, dict[str, str | None]]:
             continue
         lead = len(text) - len(text.lstrip())
         tail = len(text.rstrip())
-        for i in range(lead, tail):
-            out._parts.append(text[i])
-            out.starts.append(block.starts[i])
-            out.ends.append(block.ends[i])
+        out.extend(block, lead, tail)
         out.replace("\n", block.ends[tail - 1], block.ends[tail - 1])
     # Repair mojibake inside the kept text, composing the two maps.
-    repaired = _clean_plain(out.text())
-    final = OffsetMap()
-    final._parts.append(repaired.text())
-    final.starts = array("l", (out.starts[s] if s < len(out.starts) else out.ends[-1] for s in repaired.starts))
-    final.ends = array("l", (out.ends[e - 1] if e > 0 else out.starts[0] for e in repaired.ends))
-    return final, meta
+    return out.compose(_clean_plain(out.text())), meta
 
 
 # --- entry points -------------------------------------------------------------------------------

@@ -189,22 +189,24 @@ class Store:
             if metric:
                 query = query.where(ClusterRow.metric == metric)
             clusters = list(s.scalars(query))
-            out = []
-            for cluster in clusters:
-                claims = list(
-                    s.scalars(select(ClaimRow).where(ClaimRow.cluster_id == cluster.id).order_by(ClaimRow.id))
+            # Three queries whatever the size: claims, their documents, their mentions.
+            wanted = query.with_only_columns(ClusterRow.id).order_by(None).scalar_subquery()
+            claim_query = select(ClaimRow).where(ClaimRow.cluster_id.in_(wanted)).order_by(ClaimRow.id)
+            claims = list(s.scalars(claim_query))
+            claim_ids = claim_query.with_only_columns(ClaimRow.id).order_by(None).scalar_subquery()
+            doc_ids = claim_query.with_only_columns(ClaimRow.document_id).order_by(None).scalar_subquery()
+            docs = {d.id: d for d in s.scalars(select(DocumentRow).where(DocumentRow.id.in_(doc_ids)))}
+            mentions: dict[str, list[MentionRow]] = {}
+            for m in s.scalars(
+                select(MentionRow).where(MentionRow.claim_id.in_(claim_ids)).order_by(MentionRow.value_start)
+            ):
+                mentions.setdefault(m.claim_id, []).append(m)
+            by_cluster: dict[str, list[tuple[ClaimRow, DocumentRow, list[MentionRow]]]] = {}
+            for claim in claims:
+                by_cluster.setdefault(claim.cluster_id or "", []).append(
+                    (claim, docs[claim.document_id], mentions.get(claim.id, []))
                 )
-                members = []
-                for claim in claims:
-                    doc = s.get(DocumentRow, claim.document_id)
-                    assert doc is not None
-                    mentions = list(
-                        s.scalars(
-                            select(MentionRow).where(MentionRow.claim_id == claim.id).order_by(MentionRow.value_start)
-                        )
-                    )
-                    members.append((claim, doc, mentions))
-                out.append((cluster, members))
+            out = [(cluster, by_cluster.get(cluster.id, [])) for cluster in clusters]
             return out
 
     def add_references(self, rows: Sequence[ReferenceRow]) -> int:

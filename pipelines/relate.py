@@ -47,7 +47,8 @@ class ClaimValue:
             value_high=self.value_high,
             unit=self.unit,
             comparator=self.comparator,
-            kind="year" if self.unit == "year" else "number",
+            # Years and ranks are exact: 2016 vs 2017, 2nd vs 3rd never overlap by rounding.
+            kind=self.unit if self.unit in ("year", "rank") else "number",
         )
         return interval(q, tolerance=tolerance)
 

@@ -61,3 +61,10 @@ def test_reason_names_the_intervals():
 def test_scope_words_ignore_years_and_stop_words():
     assert scope_words("all NeurIPS 2024 papers") == {"neurips", "papers"}
     assert scope_words(None) == frozenset()
+
+
+def test_ranks_are_exact():
+    second = ClaimValue(surface="2nd", value=2, unit="rank")
+    third = ClaimValue(surface="3rd", value=3, unit="rank")
+    assert relate(second, third).relation == "conflicts"
+    assert relate(second, ClaimValue(surface="second", value=2, unit="rank")).relation == "agrees"

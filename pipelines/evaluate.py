@@ -18,6 +18,7 @@ from typing import Any
 
 from pipelines.catalogue import Catalogue, default_catalogue
 from pipelines.extract.pipeline import Candidate, Extractor, candidates, load_nlp, provenance
+from pipelines.extract.resolve import metric_kinds_for
 from pipelines.ingest import Article
 from pipelines.quantities import parse_quantity
 from pipelines.train import gold_claims, record_article
@@ -181,9 +182,7 @@ class RulesBaseline:
         )
 
     def _metric(self, sentence: str, rel: int, q: Quantity) -> str:
-        from pipelines.extract.resolve import _COMPATIBLE
-
-        allowed = _COMPATIBLE.get(q.unit, _COMPATIBLE["other"])
+        allowed = metric_kinds_for(q.unit)
         if q.kind == "year":
             return "release_year"
         best, best_distance = "other", 10**9

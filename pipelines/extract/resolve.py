@@ -11,7 +11,7 @@ from pipelines.catalogue import Catalogue
 from pipelines.embed import Embedder
 
 # Which metric unit kinds a quantity's unit can express.
-_COMPATIBLE = {
+_COMPATIBLE: dict[str, set[str]] = {
     "percent": {"share", "percent_change", "other", "count"},
     "count": {"count", "other", "rank"},
     "ratio": {"ratio", "other", "percent_change"},
@@ -20,6 +20,11 @@ _COMPATIBLE = {
     "usd": {"other", "count"},
     "other": {"share", "count", "ratio", "year", "rank", "percent_change", "other"},
 }
+def metric_kinds_for(unit: str) -> set[str]:
+    """The metric unit kinds a quantity with this unit can express (a percent is a share or a growth…)."""
+    return _COMPATIBLE.get(unit, _COMPATIBLE["other"])
+
+
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _QUARTER = re.compile(r"\b(?:Q([1-4])\s*(?:of\s*)?(19[5-9]\d|20\d\d)|(19[5-9]\d|20\d\d)\s*Q([1-4]))\b")
 _OTHER_SIMILARITY = 0.35
@@ -109,7 +114,7 @@ class MetricResolver:
         w = self.head_weight if similarity else 1.0
         nearest = self.nearest_alias(*near) if near else None
         scores: dict[str, float] = {}
-        allowed = _COMPATIBLE.get(unit, _COMPATIBLE["other"])
+        allowed = metric_kinds_for(unit)
         for metric_id, metric in self.catalogue.metrics.items():
             head = head_probs.get(metric_id, 0.0)
             if metric_id == "other":

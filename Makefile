@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install run test test-all lint eval bench train
+.PHONY: install browser run test test-all lint eval bench train
 
 $(BIN)/claimgraph: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -17,13 +17,19 @@ $(BIN)/claimgraph: pyproject.toml
 
 install: $(BIN)/claimgraph
 
+# The browser tests drive Debian's Chromium (never a downloaded browser); install it when it is missing.
+/usr/bin/chromium:
+	command -v apt-get >/dev/null && (apt-get install -y -q chromium || (apt-get update -q && apt-get install -y -q chromium))
+
+browser: /usr/bin/chromium
+
 run: install
 	$(BIN)/claimgraph extract corpus --format table
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest -m "not slow" -q
 
-test-all: install
+test-all: install browser
 	$(BIN)/python -m pytest -q
 
 lint: install

@@ -140,6 +140,7 @@ class Store:
                     scope=first.scope,
                     source=first.source,
                     confidence=max(m.confidence for m in group),
+                    kind=first.kind,
                 )
             )
             rows += [

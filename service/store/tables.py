@@ -49,6 +49,8 @@ class ClaimRow(Base):
     source: Mapped[str | None] = mapped_column(Text)
     confidence: Mapped[float] = mapped_column(Float)
     cluster_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="numeric", server_default="numeric")
+    """``numeric`` (a figure) or ``comparative`` ("has surpassed": subjects[0] vs subjects[1], no value)."""
 
     __table_args__ = (Index("ix_claims_subject_metric", "subject", "metric"),)
 

@@ -78,17 +78,31 @@ def _fmt(bound: float, unit: str) -> str:
 
 def relate(a: ClaimValue, b: ClaimValue, *, tolerance: float = 0.05) -> Relation:
     """The relation between two claims of one cluster, and why."""
+    return relate_prepared(
+        a, b, a.interval(tolerance), b.interval(tolerance), scope_words(a.scope), scope_words(b.scope)
+    )
+
+
+def relate_prepared(
+    a: ClaimValue,
+    b: ClaimValue,
+    interval_a: tuple[float, float],
+    interval_b: tuple[float, float],
+    words_a: frozenset[str],
+    words_b: frozenset[str],
+) -> Relation:
+    """``relate`` with each claim's interval and scope words computed once by the caller (a cluster
+    relates every claim with many others: ``pipelines.cluster_relations``)."""
     pair = f"{a.surface} vs {b.surface}"
     if a.period and b.period and a.period != b.period:
         first, second = sorted([a, b], key=lambda c: c.period or "")
         return Relation(
             "trend", f"{first.surface} ({first.period}) → {second.surface} ({second.period}): different periods"
         )
-    words_a, words_b = scope_words(a.scope), scope_words(b.scope)
     if words_a and words_b and not words_a & words_b:
         return Relation("different_scope", f"{pair}: different populations ({a.scope!r} vs {b.scope!r})")
-    lo_a, hi_a = a.interval(tolerance)
-    lo_b, hi_b = b.interval(tolerance)
+    lo_a, hi_a = interval_a
+    lo_b, hi_b = interval_b
     period = f"same period ({a.period})" if a.period and a.period == b.period else "period unknown or shared"
     scope = "overlapping scope" if words_a & words_b else "scope not distinguished"
     spans = f"[{_fmt(lo_a, a.unit)}, {_fmt(hi_a, a.unit)}] and [{_fmt(lo_b, b.unit)}, {_fmt(hi_b, b.unit)}]"

@@ -73,12 +73,18 @@ def _same_value(a: float | None, b: float | None) -> bool:
     return math.isclose(a, b, rel_tol=0.005, abs_tol=1e-9)
 
 
-def score(system: str, records: Sequence[dict[str, Any]], predicted: Sequence[Sequence[Mention]]) -> Score:
+def score(
+    system: str, records: Sequence[dict[str, Any]], predicted: Sequence[Sequence[Mention]], kind: str = "numeric"
+) -> Score:
+    """Mention P/R/F1 and slot accuracies of one kind of claim: ``numeric`` figures or ``comparative`` cues."""
     result = Score(system)
+    labels = ("claim",) if kind == "numeric" else ("comparative",)
     for record, mentions in zip(records, predicted, strict=True):
-        golds = gold_claims(record)
+        golds = gold_claims(record, labels)
         used: set[int] = set()
         for m in mentions:
+            if m.kind != kind:
+                continue
             match = next(
                 (
                     i
@@ -254,6 +260,10 @@ def evaluate(
         if system == "tagger":
             extractor = extractor or Extractor()
             predicted = extractor.run(articles)
+            scores.append(score(system, records, predicted))
+            # Comparatives without a number are scored apart: only the tagger extracts them.
+            scores.append(score("tagger:comp", records, predicted, kind="comparative"))
+            continue
         elif system == "rules":
             predicted = RulesBaseline().run(articles)
         elif system == "quantulum3":

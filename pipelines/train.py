@@ -47,15 +47,16 @@ def record_article(record: dict[str, Any]) -> Article:
     return article_from_text(record["text"], name=name, fmt=fmt)
 
 
-def gold_claims(record: dict[str, Any]) -> list[dict[str, Any]]:
-    """Numeric gold claims of a record, each with its value span and slot spans (original offsets)."""
+def gold_claims(record: dict[str, Any], labels: Sequence[str] = ("claim",)) -> list[dict[str, Any]]:
+    """Gold claims of a record (numeric by default; ``labels`` may add ``comparative``), each with its
+    value span and slot spans (original offsets)."""
     spans = {s["id"]: s for s in record["spans"]}
     slots: dict[int, list[tuple[str, dict[str, Any]]]] = {}
     for rel in record["relations"]:
         slots.setdefault(rel["head"], []).append((rel["label"], spans[rel["child"]]))
     out = []
     for claim in record["claims"]:
-        if claim["label"] != "claim":
+        if claim["label"] not in labels:
             continue
         value = spans[claim["span"]]
         out.append(
@@ -76,10 +77,10 @@ def build_examples(records: Sequence[dict[str, Any]], nlp: Any) -> tuple[list[Ta
     stats = {"gold": 0, "covered": 0, "positives": 0, "negatives": 0}
     for record in records:
         article = record_article(record)
-        golds = gold_claims(record)
+        golds = gold_claims(record, ("claim", "comparative"))
         stats["gold"] += len(golds)
         covered: set[int] = set()
-        for cand in candidates(nlp(article.clean), article.clean):
+        for cand in candidates(nlp(article.clean), article.clean, default_catalogue()):
             o_start, o_end = article.to_original(cand.quantity.start, cand.quantity.end)
             match = next(
                 (i for i, g in enumerate(golds) if g["start"] < o_end and o_start < g["end"] and i not in covered), None

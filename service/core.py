@@ -10,15 +10,16 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines.catalogue import Catalogue
+from pipelines.catalogue import Catalogue, default_catalogue
 from pipelines.cluster import assign
+from pipelines.compare import Comparison, Figure, check_absolute, check_comparisons, check_ratio
 from pipelines.consolidate import claim_id, group_mentions
 from pipelines.errors import InputError
 from pipelines.extract.pipeline import Extractor, iter_mentions
 from pipelines.graph import build_graph, to_graphml, to_json, to_jsonld
 from pipelines.ingest import Article, expand_paths, read_article
 from pipelines.quantities import parse_quantity
-from pipelines.relate import ClaimValue, relate
+from pipelines.relate import ClaimValue, Relation, relate
 from pipelines.types import Mention, content_id
 from service.store.repository import Store, document_id
 from service.store.tables import ClaimRow, DocumentRow, MentionRow, ReferenceRow
@@ -142,6 +143,8 @@ def mention_view(doc: DocumentRow, m: MentionRow) -> dict:
 
 
 VERDICT_ORDER = ("conflicts", "trend", "different_scope", "agrees")
+# Metrics whose figures are themselves comparisons between two frameworks ("3x faster").
+RATIO_METRICS = frozenset(m.id for m in default_catalogue().metrics.values() if m.unit_kind == "ratio")
 
 
 def _period(claim: ClaimRow, doc: DocumentRow) -> tuple[str | None, str]:
@@ -172,54 +175,159 @@ def consensus(members: list, values: dict[str, ClaimValue]) -> dict:
     }
 
 
+def _claim_value(claim: ClaimRow, doc: DocumentRow) -> tuple[ClaimValue, str]:
+    period, period_from = _period(claim, doc)
+    value = ClaimValue(
+        surface=claim.value_text,
+        value=claim.value if claim.value is not None else math.nan,
+        value_high=claim.value_high,
+        unit=claim.unit,
+        comparator=claim.comparator,
+        period=period,
+        scope=claim.scope,
+    )
+    return value, period_from
+
+
+def _claim_out(
+    claim: ClaimRow, doc: DocumentRow, mentions: list[MentionRow], value: ClaimValue, period_from: str, refs: list
+) -> dict:
+    comparative = claim.kind == "comparative"
+    return {
+        "claim_id": claim.id,
+        "cluster_id": claim.cluster_id,
+        "kind": claim.kind,
+        "subject": claim.subject,
+        "object": claim.subjects[1] if len(claim.subjects) > 1 else None,
+        "direction": claim.comparator if comparative else None,
+        "value_text": claim.value_text,
+        "value": claim.value,
+        "value_high": claim.value_high,
+        "comparator": claim.comparator,
+        "unit": claim.unit,
+        "time": value.period,
+        "time_from": period_from,
+        "scope": claim.scope,
+        "source": claim.source,
+        "mentions": [mention_view(doc, m) for m in mentions],
+        "fact_check": {"verdict": "unverifiable", "reference": None} if comparative else fact_check(value, refs),
+    }
+
+
+Member = tuple[ClaimRow, DocumentRow, list[MentionRow]]
+
+
+def _comparison(claim: ClaimRow, value: ClaimValue) -> Comparison:
+    return Comparison(
+        id=claim.id,
+        surface=claim.value_text,
+        subject=claim.subject,
+        other=claim.subjects[1] if len(claim.subjects) > 1 else None,
+        direction=claim.comparator,
+        period=value.period,
+        scope=claim.scope,
+    )
+
+
+def _comparison_relations(
+    comps: list[Comparison], figures: dict[str, list[Figure]], ratio: bool
+) -> list[tuple[str, str, Relation]]:
+    """Each comparative against the figures of its two subjects, and against the other comparatives."""
+    out: list[tuple[str, str, Relation]] = []
+    for comp in comps:
+        mine, theirs = figures.get(comp.subject, []), figures.get(comp.other or "", [])
+        if ratio:
+            out += [(comp.id, fid, r) for fid, r in check_ratio(comp, mine + theirs)]
+        elif comp.other:
+            for (a, b), r in check_absolute(comp, mine, theirs):
+                out += [(comp.id, a, r), (comp.id, b, r)]
+    for i, first in enumerate(comps):
+        for second in comps[i + 1 :]:
+            between = check_comparisons(first, second)
+            if between is not None:
+                out.append((first.id, second.id, between))
+    return out
+
+
 def cluster_views(store: Store, subject: str | None = None, metric: str | None = None) -> list[dict]:
-    """Every cluster with its claims side by side, the pairwise relations and the cluster's verdict."""
+    """Every cluster with its claims side by side, the pairwise relations and the cluster's verdict.
+
+    Figures of one cluster are related pairwise. A comparative claim ("PyTorch has surpassed TensorFlow
+    in stars") is shown in the clusters of both its subjects, with the figures of the other subject it is
+    checked against (marked ``counterpart``), so that the conflict is visible from either side.
+    """
     views = []
     references: dict[tuple[str, str], list[ReferenceRow]] = {}
     for ref in store.references():
         references.setdefault((ref.subject, ref.metric), []).append(ref)
-    for cluster, members in store.cluster_members(subject, metric):
+    loaded = store.cluster_members(subject, metric)
+    comparatives: dict[str, list[Member]] = {}
+    for member in store.comparatives(metric):
+        comparatives.setdefault(member[0].metric, []).append(member)
+    figures_of: dict[tuple[str, str], list[Member]] = {}
+    for cluster, members in loaded:
+        figures_of.setdefault((cluster.subject, cluster.metric), []).extend(
+            m for m in members if m[0].kind != "comparative"
+        )
+
+    def figures(subject_id: str, metric_id: str) -> list[Member]:
+        if (subject_id, metric_id) not in figures_of:
+            fetched = store.cluster_members(subject_id, metric_id) if metric_id != "other" else []
+            figures_of[(subject_id, metric_id)] = [m for _, ms in fetched for m in ms if m[0].kind != "comparative"]
+        return figures_of[(subject_id, metric_id)]
+
+    for cluster, members in loaded:
+        refs = references.get((cluster.subject, cluster.metric), [])
+        shown: dict[str, Member] = {m[0].id: m for m in members}
+        counterpart: set[str] = set()
+        if cluster.metric != "other":
+            for member in comparatives.get(cluster.metric, []):
+                claim = member[0]
+                if cluster.subject in claim.subjects[:2] and claim.id not in shown:
+                    shown[claim.id] = member  # the comparative of the other subject, seen from this one
+                    counterpart.add(claim.id)
+        comps = [m for m in shown.values() if m[0].kind == "comparative"]
+        pair_subjects = {s for c, _, _ in comps for s in c.subjects[:2]} - {cluster.subject}
+        for other in sorted(pair_subjects):
+            for member in figures(other, cluster.metric):
+                if member[0].id not in shown:
+                    shown[member[0].id] = member
+                    counterpart.add(member[0].id)
+        values: dict[str, ClaimValue] = {}
         claims_out = []
-        values = {}
-        for claim, doc, mentions in members:
-            period, period_from = _period(claim, doc)
-            values[claim.id] = ClaimValue(
-                surface=claim.value_text,
-                value=claim.value if claim.value is not None else math.nan,
-                value_high=claim.value_high,
-                unit=claim.unit,
-                comparator=claim.comparator,
-                period=period,
-                scope=claim.scope,
-            )
-            claims_out.append(
-                {
-                    "claim_id": claim.id,
-                    "value_text": claim.value_text,
-                    "value": claim.value,
-                    "value_high": claim.value_high,
-                    "comparator": claim.comparator,
-                    "unit": claim.unit,
-                    "time": period,
-                    "time_from": period_from,
-                    "scope": claim.scope,
-                    "source": claim.source,
-                    "mentions": [mention_view(doc, m) for m in mentions],
-                    "fact_check": fact_check(values[claim.id], references.get((cluster.subject, cluster.metric), [])),
-                }
-            )
+        for claim, doc, mentions in shown.values():
+            values[claim.id], period_from = _claim_value(claim, doc)
+            out = _claim_out(claim, doc, mentions, values[claim.id], period_from, refs)
+            out["counterpart"] = claim.id in counterpart
+            claims_out.append(out)
         relations = []
-        ids = sorted(values)
-        for i, a in enumerate(ids):
-            for b in ids[i + 1 :]:
+        own = sorted(c for c, m in shown.items() if c not in counterpart and m[0].kind != "comparative")
+        for i, a in enumerate(own):
+            for b in own[i + 1 :]:
                 r = relate(values[a], values[b])
                 relations.append({"a": a, "b": b, "relation": r.relation, "reason": r.reason})
+        if comps:
+            by_subject: dict[str, list[Figure]] = {}
+            for claim, _, _ in shown.values():
+                if claim.kind != "comparative":
+                    baseline = claim.subjects[1] if len(claim.subjects) > 1 else None
+                    by_subject.setdefault(claim.subject, []).append(
+                        Figure(id=claim.id, subject=claim.subject, baseline=baseline, value=values[claim.id])
+                    )
+            comparisons = [_comparison(c, values[c.id]) for c, _, _ in sorted(comps, key=lambda m: m[0].id)]
+            ratio = cluster.metric in RATIO_METRICS
+            seen = set()
+            for a, b, r in _comparison_relations(comparisons, by_subject, ratio):
+                if (a, b) not in seen:
+                    seen.add((a, b))
+                    relations.append({"a": a, "b": b, "relation": r.relation, "reason": r.reason})
         kinds = {r["relation"] for r in relations}
         verdict = next((v for v in VERDICT_ORDER if v in kinds), "agrees")
         reason = next((r["reason"] for r in relations if r["relation"] == verdict), "a single claim")
+        own_values = {c: v for c, v in values.items() if c not in counterpart and shown[c][0].kind != "comparative"}
         views.append(
             {
-                "consensus": consensus(members, values),
+                "consensus": consensus([m for c, m in shown.items() if c in own_values], own_values),
                 "cluster_id": cluster.id,
                 "subject": cluster.subject,
                 "metric": cluster.metric,
@@ -356,3 +464,59 @@ def fact_check(value: ClaimValue, refs: Sequence[ReferenceRow]) -> dict:
                 "reference": {"value_text": r.value_text, "time": r.time, "source_url": r.source_url},
             }
     return {"verdict": "unverifiable", "reference": None}
+
+
+def cluster_view(store: Store, cluster_id: str) -> dict | None:
+    """One cluster as ``cluster_views`` shows it (claims, relations, verdict, consensus); None when unknown."""
+    row = store.cluster(cluster_id)
+    if row is None:
+        return None
+    return next((v for v in cluster_views(store, row.subject, row.metric) if v["cluster_id"] == cluster_id), None)
+
+
+def document_view(store: Store, doc_id: str) -> dict | None:
+    """A stored document: its original text and metadata, with every claim and the offsets of its mentions."""
+    found = store.document(doc_id)
+    if found is None:
+        return None
+    doc, pairs = found
+    return {
+        "document_id": doc.id,
+        "path": doc.path,
+        "title": doc.title,
+        "url": doc.url,
+        "published": doc.published,
+        "publisher": doc.publisher,
+        "format": doc.format,
+        "text": doc.text,
+        "claims": [
+            {
+                "claim_id": claim.id,
+                "cluster_id": claim.cluster_id,
+                "subject": claim.subject,
+                "subjects": list(claim.subjects),
+                "metric": claim.metric,
+                "value_text": claim.value_text,
+                "value": claim.value,
+                "value_high": claim.value_high,
+                "unit": claim.unit,
+                "comparator": claim.comparator,
+                "time": claim.time,
+                "scope": claim.scope,
+                "source": claim.source,
+                "mentions": [
+                    {
+                        "mention_id": m.id,
+                        "value_start": m.value_start,
+                        "value_end": m.value_end,
+                        "value_text": m.value_text,
+                        "sentence_start": m.sentence_start,
+                        "sentence_end": m.sentence_end,
+                        "sentence": m.sentence,
+                    }
+                    for m in mentions
+                ],
+            }
+            for claim, mentions in pairs
+        ],
+    }

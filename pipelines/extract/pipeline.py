@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.catalogue import Catalogue, default_catalogue
+from pipelines.comparatives import directed, find_comparatives
 from pipelines.embed import Embedder, MiniLMEmbedder
 from pipelines.extract.resolve import MetricResolver, normalise_time
 from pipelines.extract.tagger import ClaimTagger, TaggerInput, TaggerOutput
@@ -59,12 +60,22 @@ class Candidate:
         )
 
 
-def candidates(doc: Any, clean: str) -> list[Candidate]:
-    """Every quantity of the text, each with its sentence and up to CONTEXT_CHARS of text before it."""
+def candidates(doc: Any, clean: str, catalogue: Catalogue | None = None) -> list[Candidate]:
+    """Every quantity of the text, each with its sentence and up to CONTEXT_CHARS of text before it.
+
+    With a ``catalogue``, comparative cues ("has surpassed", "lower") are proposed too, where a
+    framework is named in their sentence or the context before it: the tagger decides which are claims.
+    """
     sents = [(s.start_char, s.end_char) for s in doc.sents]
+    quantities = find_quantities(clean)
+    proposed = quantities
+    if catalogue is not None:
+        cues = find_comparatives(clean, quantities)
+        if cues:
+            proposed = sorted(quantities + cues, key=lambda q: q.start)
     out: list[Candidate] = []
     si = 0
-    for q in find_quantities(clean):
+    for q in proposed:
         while si < len(sents) - 1 and sents[si][1] <= q.start:
             si += 1
         start, end = sents[si] if sents else (0, len(clean))
@@ -79,6 +90,8 @@ def candidates(doc: Any, clean: str) -> list[Candidate]:
         ctx_start = sents[k][0] if k < si else start
         if k == si and si > 0:  # previous sentence is long: keep its tail
             ctx_start = max(sents[si - 1][0], start - CONTEXT_CHARS)
+        if q.kind == "comparative" and catalogue is not None and not catalogue.find_frameworks(clean[ctx_start:end]):
+            continue
         out.append(Candidate(q, start, end, ctx_start, start))
     return out
 
@@ -134,7 +147,7 @@ class Extractor:
         self.warm_up()
         assert self.tagger is not None
         docs = self.nlp.pipe((a.clean for a in articles), batch_size=32)
-        per_article = [candidates(doc, a.clean) for doc, a in zip(docs, articles, strict=True)]
+        per_article = [candidates(doc, a.clean, self.catalogue) for doc, a in zip(docs, articles, strict=True)]
         inputs = [c.tagger_input(a.clean) for a, cands in zip(articles, per_article, strict=True) for c in cands]
         outputs = iter(self.tagger.predict(inputs, batch_size=self.batch_size)) if inputs else iter(())
         judged = [[(c, next(outputs)) for c in cands] for cands in per_article]
@@ -241,7 +254,12 @@ class Extractor:
         if not subjects:
             return None  # a claim must be about a framework the catalogue knows
         q = cand.quantity
+        comparative = q.kind == "comparative"
         metric, _ = self.metrics.resolve(phrase, q.unit, out.metric_probs, sims.get(phrase or window[0]), near=window)
+        unit = q.unit
+        if comparative:  # the unit the compared figures would have: a share is in percent
+            kind = self.catalogue.metrics[metric].unit_kind if metric in self.catalogue.metrics else "other"
+            unit = {"share": "percent", "percent_change": "percent"}.get(kind, kind)
         spans: dict[str, list[Span]] = {"subject": subject_spans}
         values: dict[str, str | None] = {}
         for slot in ("METRIC", "SCOPE", "TIME", "SOURCE"):
@@ -255,10 +273,10 @@ class Extractor:
             subjects=tuple(subjects),
             metric=metric,
             metric_phrase=phrase,
-            value=q.value,
-            value_high=q.value_high,
-            unit=q.unit,
-            comparator=q.comparator,
+            value=None if comparative else q.value,
+            value_high=None if comparative else q.value_high,
+            unit=unit,
+            comparator=directed(q.comparator, unit, phrase) if comparative else q.comparator,
             # Only a period the words name (a year, a quarter) counts; "Wars" tagged as time does not.
             time=time,
             time_from="text" if time else "none",
@@ -266,6 +284,7 @@ class Extractor:
             source=values["source"],
             confidence=round(out.claim_prob, 4),
             date=q.date,
+            kind="comparative" if comparative else "numeric",
             spans=spans,
         )
 
@@ -309,6 +328,8 @@ def mention_record(m: Mention) -> dict[str, Any]:
         "source": m.source,
         "confidence": m.confidence,
         "date": m.date,
+        "kind": m.kind,
+        "object": m.subjects[1] if len(m.subjects) > 1 else None,
         "spans": {k: [[s.start, s.end] for s in v] for k, v in m.spans.items()},
     }
 

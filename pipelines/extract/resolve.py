@@ -19,6 +19,8 @@ _COMPATIBLE: dict[str, set[str]] = {
     "rank": {"rank", "other"},
     "usd": {"other", "count"},
     "other": {"share", "count", "ratio", "year", "rank", "percent_change", "other"},
+    # A comparative cue ("has surpassed") can compare frameworks on any metric.
+    "comparison": {"share", "count", "ratio", "year", "rank", "percent_change", "other"},
 }
 def metric_kinds_for(unit: str) -> set[str]:
     """The metric unit kinds a quantity with this unit can express (a percent is a share or a growth…)."""

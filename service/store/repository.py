@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, defer, sessionmaker
 
 from pipelines.cluster import ClusterRef
 from pipelines.consolidate import group_mentions
@@ -246,3 +246,89 @@ class Store:
                 s.scalars(select(MentionRow).where(MentionRow.claim_id == claim_id).order_by(MentionRow.value_start))
             )
             return row, doc, mentions
+
+    def comparatives(self, metric: str | None = None) -> list[tuple[ClaimRow, DocumentRow, list[MentionRow]]]:
+        """Comparative claims (no number of their own), with document and mentions; few next to figures."""
+        with self.session() as s:
+            query = select(ClaimRow).where(ClaimRow.kind == "comparative").order_by(ClaimRow.id)
+            if metric:
+                query = query.where(ClaimRow.metric == metric)
+            claims = list(s.scalars(query))
+            docs = {
+                d.id: d
+                for d in s.scalars(select(DocumentRow).where(DocumentRow.id.in_({c.document_id for c in claims})))
+            }
+            mentions: dict[str, list[MentionRow]] = {}
+            ids = [c.id for c in claims]
+            for m in s.scalars(select(MentionRow).where(MentionRow.claim_id.in_(ids)).order_by(MentionRow.value_start)):
+                mentions.setdefault(m.claim_id, []).append(m)
+            return [(c, docs[c.document_id], mentions.get(c.id, [])) for c in claims]
+
+    def cluster(self, cluster_id: str) -> ClusterRow | None:
+        with self.session() as s:
+            return s.get(ClusterRow, cluster_id)
+
+    def cluster_facets(self) -> list[tuple[str, str]]:
+        """Distinct (subject, metric) pairs of the stored clusters: the choices of a filter form."""
+        with self.session() as s:
+            query = (
+                select(ClusterRow.subject, ClusterRow.metric).distinct().order_by(ClusterRow.subject, ClusterRow.metric)
+            )
+            return [(subject, metric) for subject, metric in s.execute(query)]
+
+    def document(self, doc_id: str) -> tuple[DocumentRow, list[tuple[ClaimRow, list[MentionRow]]]] | None:
+        """A document with its claims, each with its mentions in text order (None when unknown)."""
+        with self.session() as s:
+            doc = s.get(DocumentRow, doc_id)
+            if doc is None:
+                return None
+            claims = list(s.scalars(select(ClaimRow).where(ClaimRow.document_id == doc_id)))
+            mentions: dict[str, list[MentionRow]] = {}
+            for m in s.scalars(
+                select(MentionRow).where(MentionRow.document_id == doc_id).order_by(MentionRow.value_start)
+            ):
+                mentions.setdefault(m.claim_id, []).append(m)
+            pairs = [(claim, mentions.get(claim.id, [])) for claim in claims]
+            # Text order: a document page reads top to bottom.
+            pairs.sort(key=lambda p: (p[1][0].value_start if p[1] else 0, p[0].id))
+            return doc, pairs
+
+    # --- API reads (paged) -----------------------------------------------------------------------
+
+    def ping(self) -> bool:
+        """True when the database answers a trivial query (readiness probe)."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            return True
+        except Exception:
+            return False
+
+    def claims_page(
+        self, subject: str | None = None, metric: str | None = None, limit: int = 50, offset: int = 0
+    ) -> tuple[list[ClaimRow], int]:
+        """One page of claims (same order and filters as ``claims``) and how many match in all."""
+        query = select(ClaimRow)
+        if subject:
+            query = query.where(ClaimRow.subject == subject)
+        if metric:
+            query = query.where(ClaimRow.metric == metric)
+        with self.session() as s:
+            total = s.scalar(query.with_only_columns(func.count()).order_by(None)) or 0
+            page = query.order_by(ClaimRow.subject, ClaimRow.metric, ClaimRow.id).limit(limit).offset(offset)
+            return list(s.scalars(page)), total
+
+    def document_summaries(self, limit: int = 50, offset: int = 0) -> tuple[list[tuple[DocumentRow, int]], int]:
+        """One page of documents (by path) with their number of claims, without loading their text."""
+        claims = select(ClaimRow.document_id, func.count().label("n")).group_by(ClaimRow.document_id).subquery()
+        query = (
+            select(DocumentRow, func.coalesce(claims.c.n, 0))
+            .outerjoin(claims, claims.c.document_id == DocumentRow.id)
+            .options(defer(DocumentRow.text))
+            .order_by(DocumentRow.path, DocumentRow.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        with self.session() as s:
+            total = s.scalar(select(func.count()).select_from(DocumentRow)) or 0
+            return [(doc, int(n)) for doc, n in s.execute(query)], total

@@ -44,7 +44,8 @@ def linear_assign(catalogue, embedder, claims, existing):
                 if sim >= best_sim:
                     best, best_sim = ref, sim
         if best is None:
-            best = ClusterRef(content_id(subject, "other", key, prefix="k_"), subject, "other", key, tuple(vec.tolist()))
+            cid = content_id(subject, "other", key, prefix="k_")
+            best = ClusterRef(cid, subject, "other", key, tuple(vec.tolist()))
             pool.append(best)
         out.append(best)
     return out
@@ -105,7 +106,10 @@ def test_real_minilm_joins_paraphrases(catalogue):
     again = assign(
         catalogue,
         embedder,
-        [("pytorch", "other", "GPU memory use during training"), ("pytorch", "other", "number of tutorials on YouTube")],
+        [
+            ("pytorch", "other", "GPU memory use during training"),
+            ("pytorch", "other", "number of tutorials on YouTube"),
+        ],
         index,
     )
     assert again[0].id == first[0].id

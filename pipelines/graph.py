@@ -38,6 +38,7 @@ def build_graph(clusters: Iterable[dict[str, Any]], documents: Iterable[dict[str
     """From cluster views (``service.core.cluster_views`` shape) and document records."""
     g = Graph()
     paths = {}
+    related: set[tuple[str, str, str]] = set()
     for doc in documents:
         g.node(f"doc:{doc['id']}", "document", path=doc["path"], title=doc.get("title"), published=doc.get("published"))
         paths[doc["path"]] = f"doc:{doc['id']}"
@@ -52,6 +53,8 @@ def build_graph(clusters: Iterable[dict[str, Any]], documents: Iterable[dict[str
         fw = g.node(f"framework:{cluster['subject']}", "framework", name=cluster["subject"])
         metric = g.node(f"metric:{cluster['metric']}", "metric", name=cluster["metric"])
         for claim in cluster["claims"]:
+            if claim.get("counterpart"):
+                continue  # shown beside a comparative; its node and edges come with its own cluster
             node = g.node(
                 f"claim:{claim['claim_id']}",
                 "claim",
@@ -62,8 +65,12 @@ def build_graph(clusters: Iterable[dict[str, Any]], documents: Iterable[dict[str
                 comparator=claim["comparator"],
                 time=claim.get("time"),
                 scope=claim.get("scope"),
+                kind=claim.get("kind"),
             )
             g.edge(node, fw, "about")
+            if claim.get("object"):  # a comparative is about its second subject too
+                other = g.node(f"framework:{claim['object']}", "framework", name=claim["object"])
+                g.edge(node, other, "about", role="object")
             g.edge(node, metric, "measures")
             g.edge(node, cid, "member_of")
             if claim.get("source"):
@@ -80,6 +87,9 @@ def build_graph(clusters: Iterable[dict[str, Any]], documents: Iterable[dict[str
                     sentence=m["sentence"],
                 )
         for r in cluster["relations"]:
+            if (r["a"], r["b"], r["relation"]) in related:
+                continue  # a comparative's relations show in the clusters of both its subjects
+            related.add((r["a"], r["b"], r["relation"]))
             g.edge(f"claim:{r['a']}", f"claim:{r['b']}", r["relation"], reason=r["reason"])
     return g
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -15,6 +16,20 @@ class Settings(BaseSettings):
     max_article_bytes: int = 5 * 1024 * 1024
     batch_size: int = 16
     """Articles extracted together (the tagger batches their candidates)."""
+
+    # --- API (``claimgraph serve``) ---
+    api_key: SecretStr | None = None
+    """When set, write endpoints (``POST /extract``) need it in ``X-API-Key`` or ``Authorization: Bearer``."""
+    max_request_bytes: int = 1024 * 1024
+    """Request bodies over this get 413."""
+    queue_size: int = 32
+    """Extraction requests waiting for the model; when full, new ones get 429 with ``Retry-After``."""
+    max_batch: int = 8
+    """Most concurrent extraction requests run through the model together."""
+    batch_wait_ms: float = 5.0
+    """How long an idle worker waits for more requests to join a batch."""
+    host: str = "127.0.0.1"
+    port: int = 8000
 
 
 @cache

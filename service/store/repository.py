@@ -308,15 +308,15 @@ class Store:
         self, subject: str | None = None, metric: str | None = None, limit: int = 50, offset: int = 0
     ) -> tuple[list[ClaimRow], int]:
         """One page of claims (same order and filters as ``claims``) and how many match in all."""
-        query = select(ClaimRow)
+        where = []
         if subject:
-            query = query.where(ClaimRow.subject == subject)
+            where.append(ClaimRow.subject == subject)
         if metric:
-            query = query.where(ClaimRow.metric == metric)
+            where.append(ClaimRow.metric == metric)
         with self.session() as s:
-            total = s.scalar(query.with_only_columns(func.count()).order_by(None)) or 0
-            page = query.order_by(ClaimRow.subject, ClaimRow.metric, ClaimRow.id).limit(limit).offset(offset)
-            return list(s.scalars(page)), total
+            total = s.scalar(select(func.count()).select_from(ClaimRow).where(*where)) or 0
+            page = select(ClaimRow).where(*where).order_by(ClaimRow.subject, ClaimRow.metric, ClaimRow.id)
+            return list(s.scalars(page.limit(limit).offset(offset))), total
 
     def document_summaries(self, limit: int = 50, offset: int = 0) -> tuple[list[tuple[DocumentRow, int]], int]:
         """One page of documents (by path) with their number of claims, without loading their text."""

@@ -1,0 +1,185 @@
+"""``POST /extract``: an article in (JSON, or a raw text/HTML body), its claims with provenance out.
+
+With ``?persist=true`` the article is stored as ``claimgraph ingest`` stores it, and the answer says
+what its claims agree or conflict with among the claims already stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+
+from pipelines.errors import EmptyInput
+from pipelines.extract.pipeline import mention_record
+from pipelines.ingest import Article, article_from_text, decode_bytes
+from service import core
+from service.api.deps import ExtractionDep, StoreDep, require_api_key
+from service.api.errors import UnsupportedMediaType
+from service.api.schemas import DATE_PATTERN, ErrorOut, ExtractIn, ExtractOut
+from service.store.repository import Store, document_id
+
+router = APIRouter(tags=["extraction"])
+
+RAW_FORMATS = {"text/plain": "text", "text/markdown": "markdown", "text/html": "html"}
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut, "description": why}
+    for status, why in (
+        (401, "API key missing or wrong (when one is configured)."),
+        (413, "Body over the size limit."),
+        (415, "Body in a content type other than JSON, text/plain, text/markdown or text/html."),
+        (422, "Invalid input; the message names the field."),
+        (429, "Extraction queue full; retry after the Retry-After header's seconds."),
+        (503, "Models not loaded yet."),
+    )
+}
+
+_OPENAPI_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/ExtractIn"}},
+            **{t: {"schema": {"type": "string"}} for t in RAW_FORMATS},
+        },
+    }
+}
+
+
+def _invalid(field: str | None, message: str, kind: str = "value_error") -> RequestValidationError:
+    loc = ("body", field) if field else ("body",)
+    return RequestValidationError([{"type": kind, "loc": loc, "msg": message, "input": None}])
+
+
+def _name(text: str, url: str | None) -> str:
+    """An article's name: its URL, else a name made from its content (the same text, the same name)."""
+    return url or f"api/{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}"
+
+
+def _from_json(body: bytes) -> Article:
+    try:
+        data = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise _invalid(None, f"the body is not valid JSON ({exc})", "json_invalid") from None
+    if isinstance(data, dict):
+        # Say which field is missing (the model's own check can only blame the whole body).
+        has_text, has_html = data.get("text") is not None, data.get("html") is not None
+        if not has_text and not has_html:
+            raise _invalid("text", "give the article as text (or as html)", "missing")
+        if has_text and has_html:
+            raise _invalid("html", "give the article as text or as html, not both")
+    try:
+        given = ExtractIn.model_validate(data)
+    except ValidationError as exc:
+        raise RequestValidationError(
+            [dict(e, loc=("body", *e["loc"])) for e in exc.errors(include_url=False, include_context=False)]
+        ) from None
+    field, text, fmt = ("html", given.html, "html") if given.html is not None else ("text", given.text, None)
+    assert text is not None
+    try:
+        return article_from_text(
+            text,
+            name=_name(text, given.url),
+            fmt=fmt,
+            title=given.title,
+            url=given.url,
+            published=given.published,
+            publisher=given.publisher,
+        )
+    except EmptyInput:
+        raise _invalid(field, "the article has no text") from None
+
+
+def _from_raw(body: bytes, fmt: str, meta: dict[str, str | None]) -> Article:
+    text = decode_bytes(body, "body")  # charset detection, binary and empty bodies -> InputError (422)
+    try:
+        return article_from_text(text, name=_name(text, meta.get("url")), fmt=fmt, **meta)
+    except EmptyInput:
+        raise _invalid(None, "the article has no text") from None
+
+
+def related_claims(store: Store, claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """How each new claim relates to the stored claims of its cluster (claims of the same document left out)."""
+    mine = {c["claim_id"] for c in claims}
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for subject, metric in sorted({(c["subject"] or "", c["metric"]) for c in claims}):
+        for view in core.cluster_views(store, subject, metric):
+            if view["cluster_id"] in seen or not mine & {c["claim_id"] for c in view["claims"]}:
+                continue
+            seen.add(view["cluster_id"])
+            by_id = {c["claim_id"]: c for c in view["claims"]}
+            for r in view["relations"]:
+                if (r["a"] in mine) == (r["b"] in mine):
+                    continue
+                new, other = (r["a"], r["b"]) if r["a"] in mine else (r["b"], r["a"])
+                out.append(
+                    {
+                        "claim_id": new,
+                        "cluster_id": view["cluster_id"],
+                        "subject": view["subject"],
+                        "metric": view["metric"],
+                        "relation": r["relation"],
+                        "reason": r["reason"],
+                        "other_claim_id": other,
+                        "other_value_text": by_id[other]["value_text"],
+                        "other_documents": sorted({m["document"] for m in by_id[other]["mentions"]}),
+                    }
+                )
+    return out
+
+
+@router.post(
+    "/extract",
+    response_model=ExtractOut,
+    dependencies=[Depends(require_api_key)],
+    openapi_extra=_OPENAPI_BODY,
+    responses=_ERRORS,
+)
+async def extract(
+    request: Request,
+    extraction: ExtractionDep,
+    store: StoreDep,
+    persist: Annotated[bool, Query(description="Store the article and its claims (idempotent).")] = False,
+    title: Annotated[str | None, Query(max_length=1000, description="Title, for a raw body.")] = None,
+    url: Annotated[str | None, Query(max_length=2048, pattern=r"^https?://\S+$", description="URL, raw body.")] = None,
+    published: Annotated[str | None, Query(pattern=DATE_PATTERN, description="Date, for a raw body.")] = None,
+    publisher: Annotated[str | None, Query(max_length=1000, description="Publisher, for a raw body.")] = None,
+) -> dict[str, Any]:
+    """The claims of one article with provenance: the same fields as ``claimgraph extract``'s JSON lines.
+
+    The body is JSON (``{"text" | "html", "title", "url", "published", "publisher"}``) or the article
+    itself as ``text/plain``, ``text/markdown`` or ``text/html`` (metadata then in the query). Offsets
+    index the text as sent: ``text[value_start:value_end] == value_text``.
+    """
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body = await request.body()
+    # Cleaning HTML and finding sentences is CPU work: off the event loop, like the model.
+    if media == "application/json" or media.endswith("+json"):
+        article = await run_in_threadpool(_from_json, body)
+    elif media in RAW_FORMATS:
+        meta = {"title": title, "url": url, "published": published, "publisher": publisher}
+        article = await run_in_threadpool(_from_raw, body, RAW_FORMATS[media], meta)
+    else:
+        raise UnsupportedMediaType(
+            f"cannot read a {media or 'body without a content type'}; send application/json, " + ", ".join(RAW_FORMATS),
+            content_type=media or None,
+        )
+    out: dict[str, Any] = {
+        "document": article.name,
+        "document_id": document_id(article),
+        "format": article.format,
+        "title": article.title,
+        "persisted": persist,
+    }
+    if not persist:
+        mentions = await extraction.extract(article)
+        return out | {"claims": [mention_record(m) for m in mentions]}
+    stored = await extraction.persist(article)
+    related = await run_in_threadpool(related_claims, store, stored["claims"])
+    return out | {"claims": stored["claims"], "created": stored["created"], "related": related}

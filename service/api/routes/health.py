@@ -1,0 +1,44 @@
+"""``/healthz`` (the process answers), ``/readyz`` (models loaded, store reachable), ``/metrics``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from service.api.deps import ExtractionDep, StoreDep
+from service.api.errors import error_response
+from service.api.schemas import ErrorOut, HealthOut, ReadyOut
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/healthz", response_model=HealthOut)
+async def healthz() -> dict:
+    """Liveness: answers as long as the event loop runs (no database, no model)."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", response_model=ReadyOut, responses={503: {"model": ErrorOut}})
+def readyz(store: StoreDep, extraction: ExtractionDep) -> JSONResponse:
+    """Readiness: 200 when the models are loaded and the store answers, else 503 (error ``not_ready``)."""
+    reachable = store.ping()
+    body = {
+        "status": "ready" if extraction.ready and reachable else "not_ready",
+        "models_loaded": extraction.ready,
+        "store_reachable": reachable,
+        "queue_depth": extraction.depth,
+    }
+    if body["status"] == "ready":
+        return JSONResponse(body)
+    return error_response(503, "not_ready", "the models are not loaded or the store does not answer", body)
+
+
+@router.get(
+    "/metrics",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}, "description": "Prometheus text."}},
+)
+def metrics(request: Request) -> Response:
+    """Prometheus metrics: requests by route and status, latencies, queue depth, batch sizes, refusals."""
+    return Response(generate_latest(request.app.state.metrics_registry), media_type=CONTENT_TYPE_LATEST)

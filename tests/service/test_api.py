@@ -1,0 +1,393 @@
+"""The REST API in-process, with the real extractor, on SQLite and on the real PostgreSQL server.
+
+The seeds are extracted once per module (real models); each store then gets them through the same two
+steps ``claimgraph ingest`` uses. One seed is posted through ``POST /extract?persist=true`` instead, so the
+write path runs through the queue and the model too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import xml.etree.ElementTree as ET
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from pipelines.extract.pipeline import mention_record
+from pipelines.ingest import article_from_text, read_article
+from service.api.app import create_app
+from service.core import cluster_claims
+from service.settings import Settings
+from service.store import Store
+
+KEY = "s3cret-key"
+
+
+@pytest.fixture(scope="module")
+def seeds(extractor, seed_paths):
+    """(article, mentions) of the five seeds, extracted once for the module."""
+    articles = [read_article(p) for p in seed_paths]
+    return list(zip(articles, extractor.run(articles), strict=True))
+
+
+def _app(url: str, extractor, **settings):
+    return create_app(Settings(database_url=url, **settings), extractor=extractor)
+
+
+def _store_seeds(url: str, extractor, seeds) -> None:
+    store = Store(url)
+    store.migrate()
+    for article, mentions in seeds:
+        store.add_document(article, mentions, cluster_claims(store, extractor, article, mentions))
+    store.engine.dispose()
+
+
+def _error(response: httpx.Response, status: int, code: str | None = None) -> dict:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "detail"}, body
+    if code:
+        assert body["error"]["code"] == code, body
+    return body["error"]
+
+
+def _sqlite(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'api.db'}"
+
+
+# --- every endpoint, both databases ---------------------------------------------------------------
+
+
+def test_every_endpoint_over_the_seeds(store_url, extractor, seeds):
+    first, rest = seeds[0], seeds[1:]
+    assert "000_" in first[0].name  # the seed whose 70% conflicts with the others' ~80%
+    _store_seeds(store_url, extractor, rest)
+    with TestClient(_app(store_url, extractor)) as client:
+        # Write: the 70% seed through the API; it conflicts with what is stored.
+        posted = client.post(
+            "/extract?persist=true",
+            json={"text": first[0].original, "title": "Seed zero", "published": "2025-01-15"},
+        )
+        assert posted.status_code == 200, posted.text
+        out = posted.json()
+        assert out["persisted"] and out["created"]
+        assert out["claims"] and all(c["claim_id"] for c in out["claims"])
+        for c in out["claims"]:
+            assert first[0].original[c["value_start"] : c["value_end"]] == c["value_text"]
+        conflicts = [
+            r for r in out["related"] if r["metric"] == "research_paper_share" and r["relation"] == "conflicts"
+        ]
+        assert any("80%" in (r["other_value_text"] or "") for r in conflicts), out["related"]
+        doc_id = out["document_id"]
+
+        # Contradictions: the research-share conflict, filters, paging.
+        listing = client.get("/contradictions").json()
+        assert listing["total"] >= 1 and all(v["verdict"] == "conflicts" for v in listing["items"])
+        share = next(v for v in listing["items"] if (v["subject"], v["metric"]) == ("pytorch", "research_paper_share"))
+        assert {"70%", "approximately 80%"} <= {c["value_text"] for c in share["claims"]}
+        assert client.get("/contradictions", params={"subject": "pytorch"}).json()["total"] >= 1
+        assert client.get("/contradictions", params={"subject": "no-such-framework"}).json()["total"] == 0
+        filtered = client.get("/contradictions", params={"metric": "research_paper_share"}).json()
+        assert [v["metric"] for v in filtered["items"]] == ["research_paper_share"] * filtered["total"]
+        assert client.get("/contradictions", params={"since": "2999"}).json()["total"] == 0
+        dated = [v for v in listing["items"] if any(c["time"] for c in v["claims"])]
+        assert dated and client.get("/contradictions", params={"since": "1990-01-01"}).json()["total"] == len(dated)
+        page = client.get("/contradictions", params={"limit": 1, "offset": 0}).json()
+        assert len(page["items"]) == 1 and page["total"] == listing["total"] and page["limit"] == 1
+        assert client.get("/contradictions", params={"offset": listing["total"]}).json()["items"] == []
+        one = client.get(f"/contradictions/{share['cluster_id']}").json()
+        assert one["cluster_id"] == share["cluster_id"] and one["verdict"] == "conflicts"
+        _error(client.get("/contradictions/k_0000000000000000"), 404, "not_found")
+
+        # Clusters: all verdicts; a non-conflicting one is not a contradiction.
+        clusters = client.get("/clusters", params={"limit": 500}).json()
+        assert clusters["total"] == len(clusters["items"]) > listing["total"]
+        calm = next(v for v in clusters["items"] if v["verdict"] != "conflicts")
+        assert client.get(f"/clusters/{calm['cluster_id']}").json()["cluster_id"] == calm["cluster_id"]
+        _error(client.get(f"/contradictions/{calm['cluster_id']}"), 404, "not_found")
+        _error(client.get("/clusters/nope"), 404, "not_found")
+        assert all(c["subject"] == "pytorch" for c in client.get("/clusters?subject=pytorch").json()["items"])
+
+        # Claims: paging matches the total; a claim has every mention, at its offsets.
+        claims = client.get("/claims", params={"limit": 500}).json()
+        assert claims["total"] == len(claims["items"]) > 0
+        assert client.get("/claims", params={"limit": 2, "offset": 1}).json()["items"] == claims["items"][1:3]
+        pytorch = client.get("/claims", params={"subject": "pytorch", "metric": "research_paper_share"}).json()
+        assert pytorch["total"] >= 2 and all(c["metric"] == "research_paper_share" for c in pytorch["items"])
+        seventy = next(c for c in out["claims"] if c["value_text"] == "70%")
+        claim = client.get(f"/claims/{seventy['claim_id']}").json()
+        assert claim["document"]["document_id"] == doc_id and len(claim["mentions"]) >= 3  # the repeated title
+        for m in claim["mentions"]:
+            assert first[0].original[m["value_start"] : m["value_end"]] == m["value_text"] == "70%"
+            assert first[0].original[m["sentence_start"] : m["sentence_end"]] == m["sentence"]
+        _error(client.get("/claims/c_0000000000000000"), 404, "not_found")
+
+        # Documents: listed without text; one with its text and claim spans.
+        docs = client.get("/documents").json()
+        assert docs["total"] == 5 and all("text" not in d for d in docs["items"])
+        assert sum(d["claims"] for d in docs["items"]) == claims["total"]
+        doc = client.get(f"/documents/{doc_id}").json()
+        assert doc["text"] == first[0].original and doc["title"] == "Seed zero" and doc["published"] == "2025-01-15"
+        assert doc["claims"]
+        for c in doc["claims"]:
+            for m in c["mentions"]:
+                assert doc["text"][m["value_start"] : m["value_end"]] == m["value_text"]
+        _error(client.get("/documents/0" * 64), 404, "not_found")
+
+        # The graph in three formats.
+        graph = client.get("/graph")
+        assert graph.headers["content-type"].startswith("application/json")
+        assert any(n.get("kind") == "claim" for n in graph.json()["nodes"])
+        graphml = client.get("/graph", params={"format": "graphml"})
+        assert graphml.headers["content-type"].startswith("application/xml")
+        assert ET.fromstring(graphml.content).tag.endswith("graphml")
+        jsonld = client.get("/graph", params={"format": "jsonld"})
+        assert jsonld.headers["content-type"].startswith("application/ld+json") and "@context" in jsonld.json()
+
+        # Operations.
+        assert client.get("/healthz").json() == {"status": "ok"}
+        ready = client.get("/readyz").json()
+        assert ready["status"] == "ready" and ready["models_loaded"] and ready["store_reachable"]
+        metrics = client.get("/metrics").text
+        assert 'claimgraph_http_requests_total{method="GET",route="/claims/{claim_id}",status="200"}' in metrics
+        assert "claimgraph_extraction_batch_size_count" in metrics
+
+
+# --- extraction -----------------------------------------------------------------------------------
+
+
+def test_extract_returns_the_cli_fields_for_json_and_raw_bodies(tmp_path, extractor, seeds):
+    article = seeds[1][0]
+    expected = [mention_record(m) for m in extractor.extract(article_from_text(article.original, name="x"))]
+    assert expected
+    for record in expected:
+        record.pop("document")
+    with TestClient(_app(_sqlite(tmp_path), extractor)) as client:
+        for response in (
+            client.post("/extract", json={"text": article.original}),
+            client.post("/extract", content=article.original.encode(), headers={"content-type": "text/plain"}),
+            client.post("/extract", content=article.original.encode("utf-16"), headers={"content-type": "text/plain"}),
+        ):
+            assert response.status_code == 200, response.text
+            out = response.json()
+            assert not out["persisted"] and out["created"] is None and out["related"] == []
+            # The CLI's fields, equal; the schema's optional extras (e.g. ``direction``) may be added as None.
+            got = [{k: c[k] for k in record} for c, record in zip(out["claims"], expected, strict=True)]
+            assert got == expected
+        # Nothing was stored without persist=true.
+        assert client.get("/documents").json()["total"] == 0
+
+
+def test_extract_reads_html_with_offsets_into_the_markup(tmp_path, extractor):
+    html = (
+        "<html><head><title>Frameworks</title></head><body><nav>Home | 99% off</nav><article>"
+        "<h1>Framework shares</h1><p>In 2024, PyTorch was used in 70% of research papers, "
+        "according to Papers With Code.</p><p>TensorFlow&#8217;s share fell to 12% that year.</p>"
+        "</article></body></html>"
+    )
+    with TestClient(_app(_sqlite(tmp_path), extractor)) as client:
+        for response in (
+            client.post("/extract", json={"html": html, "url": "https://example.org/a"}),
+            client.post("/extract?url=https://example.org/a", content=html, headers={"content-type": "text/html"}),
+        ):
+            out = response.json()
+            assert (
+                response.status_code == 200 and out["format"] == "html" and out["document"] == "https://example.org/a"
+            )
+            assert "70%" in {c["value_text"] for c in out["claims"]}
+            for c in out["claims"]:
+                assert html[c["value_start"] : c["value_end"]] == c["value_text"]
+
+
+def test_concurrent_requests_are_batched_and_equal_one_at_a_time(tmp_path, extractor, seeds):
+    app = _app(_sqlite(tmp_path), extractor, max_batch=4, batch_wait_ms=300)
+    texts = [a.original for a, _ in seeds[:4]]
+
+    async def run() -> list[httpx.Response]:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://api", timeout=120) as client:
+                before = app.state.extraction.batches
+                responses = await asyncio.gather(*(client.post("/extract", json={"text": t}) for t in texts))
+                assert app.state.extraction.batches - before < len(texts)  # at least two shared a batch
+                return list(responses)
+
+    responses = asyncio.run(run())
+    for (article, mentions), response in zip(seeds[:4], responses, strict=True):
+        assert response.status_code == 200
+        want = [{k: v for k, v in mention_record(m).items() if k != "document"} for m in mentions]
+        got = [{k: c[k] for k in w} for c, w in zip(response.json()["claims"], want, strict=True)]
+        assert got == want, article.name
+
+
+def test_same_article_posted_concurrently_is_stored_once(store_url, extractor, seeds):
+    app = _app(store_url, extractor, max_batch=1, batch_wait_ms=0)
+    text = seeds[2][0].original
+
+    async def run() -> list[httpx.Response]:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://api", timeout=120) as client:
+                return list(
+                    await asyncio.gather(*(client.post("/extract?persist=true", json={"text": text}) for _ in range(3)))
+                )
+
+    outs = [r.json() for r in asyncio.run(run())]
+    assert all(r["persisted"] for r in outs)
+    assert sorted(r["created"] for r in outs) == [False, False, True]
+    assert len({r["document_id"] for r in outs}) == 1
+    store = Store(store_url)
+    assert store.counts()["documents"] == 1
+    store.engine.dispose()
+
+
+def test_reads_answer_while_extraction_runs(tmp_path, extractor, seeds):
+    """The event loop is free during model work: reads finish before a long extraction does."""
+    app = _app(_sqlite(tmp_path), extractor)
+    long_text = "\n\n".join(a.original for a, _ in seeds) * 3
+
+    async def run() -> None:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://api", timeout=120) as client:
+                extraction = asyncio.create_task(client.post("/extract", json={"text": long_text}))
+                while app.state.extraction.batches == 0 and app.state.extraction.depth == 0:
+                    await asyncio.sleep(0.005)  # until the job is queued or running
+                for path in ("/healthz", "/claims", "/contradictions", "/readyz"):
+                    assert (await client.get(path)).status_code == 200
+                assert not extraction.done(), "the reads should not have waited for the model"
+                assert (await extraction).status_code == 200
+
+    asyncio.run(run())
+
+
+# --- limits and errors ----------------------------------------------------------------------------
+
+
+def test_full_queue_answers_429_with_retry_after(tmp_path, extractor, seeds):
+    app = _app(_sqlite(tmp_path), extractor, queue_size=1, max_batch=1, batch_wait_ms=0)
+    text = "\n\n".join(a.original for a, _ in seeds)
+
+    async def run() -> list[httpx.Response]:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://api", timeout=120) as client:
+                return list(await asyncio.gather(*(client.post("/extract", json={"text": text}) for _ in range(6))))
+
+    responses = asyncio.run(run())
+    statuses = sorted(r.status_code for r in responses)
+    # One running and one waiting at most: the other four are refused at once.
+    assert set(statuses) == {200, 429} and statuses.count(429) >= 4, statuses
+    for r in responses:
+        if r.status_code == 429:
+            error = _error(r, 429, "queue_full")
+            assert int(r.headers["retry-after"]) >= 1 and error["detail"]["retry_after"] >= 1
+
+
+def test_validation_errors_name_the_field(tmp_path, extractor):
+    with TestClient(_app(_sqlite(tmp_path), extractor)) as client:
+        cases = [
+            (client.post("/extract", json={"title": "no text"}), "text"),
+            (client.post("/extract", json={"text": "a", "html": "<p>b</p>"}), "html"),
+            (client.post("/extract", json={"text": "   \n "}), "text"),
+            (client.post("/extract", json={"text": "PyTorch 70%", "published": "last week"}), "published"),
+            (client.post("/extract", json={"text": "PyTorch 70%", "url": "javascript:alert(1)"}), "url"),
+            (client.post("/extract", json={"text": 42}), "text"),
+            (client.post("/extract", json={"text": "x", "colour": "red"}), "colour"),
+            (client.get("/claims", params={"limit": 0}), "limit"),
+            (client.get("/claims", params={"offset": -1}), "offset"),
+            (client.get("/contradictions", params={"since": "yesterday"}), "since"),
+            (client.get("/graph", params={"format": "pdf"}), "format"),
+        ]
+        for response, field in cases:
+            error = _error(response, 422, "validation_error")
+            assert field in error["detail"]["fields"] and field in error["message"], error
+        _error(
+            client.post("/extract", content=b"{not json", headers={"content-type": "application/json"}),
+            422,
+            "validation_error",
+        )
+        _error(client.post("/extract", json=["a list"]), 422, "validation_error")
+        _error(
+            client.post("/extract", content=b"\x00\x01\x02\xff" * 50, headers={"content-type": "text/plain"}),
+            422,
+            "binary_input",
+        )
+        _error(client.post("/extract", content=b"", headers={"content-type": "text/plain"}), 422)
+        _error(client.post("/extract", content=b"<a/>", headers={"content-type": "application/xml"}), 415)
+        _error(client.get("/no/such/page"), 404, "not_found")
+        _error(client.delete("/claims"), 405, "method_not_allowed")
+
+
+def test_bodies_over_the_limit_get_413(tmp_path, extractor):
+    with TestClient(_app(_sqlite(tmp_path), extractor, max_request_bytes=2000)) as client:
+        error = _error(client.post("/extract", json={"text": "PyTorch 70%. " * 400}), 413, "request_too_large")
+        assert error["detail"]["limit"] == 2000
+
+        def chunks():  # no Content-Length: the limit holds on the stream as well
+            for _ in range(10):
+                yield b"PyTorch 70%. " * 50
+
+        _error(client.post("/extract", content=chunks(), headers={"content-type": "text/plain"}), 413)
+        assert client.post("/extract", json={"text": "PyTorch holds 70% of papers."}).status_code == 200
+
+
+def test_writes_need_the_api_key_when_one_is_set(tmp_path, extractor):
+    body = {"text": "PyTorch holds 70% of research papers."}
+    with TestClient(_app(_sqlite(tmp_path), extractor, api_key=KEY)) as client:
+        error = _error(client.post("/extract", json=body), 401, "unauthorized")
+        assert "API key" in error["message"]
+        _error(client.post("/extract", json=body, headers={"X-API-Key": "wrong"}), 401, "unauthorized")
+        _error(client.post("/extract", json=body, headers={"Authorization": "Bearer wrong"}), 401)
+        assert client.post("/extract", json=body, headers={"X-API-Key": KEY}).status_code == 200
+        assert client.post("/extract", json=body, headers={"Authorization": f"Bearer {KEY}"}).status_code == 200
+        # Reads stay open.
+        for path in ("/claims", "/contradictions", "/documents", "/clusters", "/graph", "/healthz"):
+            assert client.get(path).status_code == 200, path
+    with TestClient(_app(_sqlite(tmp_path), extractor)) as client:  # no key configured: writes are open
+        assert client.post("/extract", json=body).status_code == 200
+
+
+def test_script_in_text_and_title_stays_data(tmp_path, extractor):
+    title = '"><script>alert("t")</script><img src=x onerror=alert(1)>'
+    text = "PyTorch holds 70% of research papers.</script><script>alert('x')</script>\n\"quoted\" \\ \u2028 end"
+    with TestClient(_app(_sqlite(tmp_path), extractor)) as client:
+        response = client.post("/extract?persist=true", json={"text": text, "title": title})
+        assert response.status_code == 200 and response.headers["content-type"] == "application/json"
+        out = json.loads(response.content)
+        assert out["title"] == title
+        doc = client.get(f"/documents/{out['document_id']}").json()
+        assert doc["text"] == text and doc["title"] == title
+        listed = client.get("/documents").json()["items"][0]
+        assert listed["title"] == title
+
+
+def test_docs_page_works_offline(tmp_path, extractor):
+    with TestClient(_app(_sqlite(tmp_path), extractor)) as client:
+        page = client.get("/docs")
+        assert page.status_code == 200
+        # Every asset from this server: no CDN.
+        assert "/api-static/swagger-ui-bundle.js" in page.text and "/api-static/swagger-ui.css" in page.text
+        assert "cdn.jsdelivr" not in page.text and "fastapi.tiangolo.com" not in page.text
+        for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png"):
+            assert client.get(f"/api-static/{asset}").status_code == 200
+        schema = client.get("/openapi.json").json()
+        assert {"/extract", "/contradictions", "/claims/{claim_id}", "/graph", "/metrics"} <= set(schema["paths"])
+        body = schema["paths"]["/extract"]["post"]["requestBody"]["content"]
+        assert {"application/json", "text/plain", "text/html"} <= set(body)
+
+
+def test_readyz_is_503_until_the_models_are_loaded(tmp_path, extractor):
+    app = _app(_sqlite(tmp_path), extractor)
+    client = TestClient(app)  # no lifespan: nothing loaded, nothing migrated
+    _error(client.get("/readyz"), 503, "not_ready")
+    error = _error(client.post("/extract", json={"text": "PyTorch 70%"}), 503, "not_ready")
+    assert error["message"]
+    started = time.monotonic()
+    with TestClient(app) as ready:
+        assert ready.get("/readyz").status_code == 200
+    assert time.monotonic() - started < 60

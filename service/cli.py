@@ -304,6 +304,24 @@ def export(
         typer.echo(text)
 
 
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on (default: CLAIMGRAPH_HOST, 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: CLAIMGRAPH_PORT, 8000).")] = None,
+) -> None:
+    """Serve the REST API (/docs) and the web pages over the store (CLAIMGRAPH_DATABASE_URL).
+
+    The models load once at start-up; /readyz answers 200 when they are loaded and the store answers.
+    """
+    import uvicorn
+
+    from service.api.app import create_app
+    from service.settings import get_settings
+
+    settings = get_settings()
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level="info")
+
+
 reference_app = typer.Typer(help="Trusted reference figures for fact-checking.", no_args_is_help=True)
 app.add_typer(reference_app, name="reference")
 

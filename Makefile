@@ -23,8 +23,9 @@ install: $(BIN)/claimgraph
 
 browser: /usr/bin/chromium
 
+# Store the team's corpus (only new or changed files), then serve the API and web pages on 127.0.0.1:8000.
 run: install
-	$(BIN)/claimgraph extract corpus --format table
+	$(BIN)/claimgraph ingest corpus && $(BIN)/claimgraph serve
 
 test: install browser
 	$(BIN)/python -m pytest -m "not slow" -q

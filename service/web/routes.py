@@ -205,7 +205,8 @@ def _key_required(request: Request) -> bool:
 
 
 def _key_ok(request: Request, given: str) -> bool:
-    """The form's key against ``CLAIMGRAPH_API_KEY``: storing from the page is a write like ``POST /extract``."""
+    """The form's key against ``CLAIMGRAPH_API_KEY``: the form runs the models as ``POST /extract`` does, under
+    the same rule (a key, when one is configured)."""
     key = getattr(getattr(request.app.state, "settings", None), "api_key", None)
     if key is None:
         return True
@@ -232,7 +233,7 @@ async def paste_submit(
     api_key: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     """Extract the claims of a pasted article with the service's extraction queue (as ``POST /extract``
-    does) and, when asked, store it (as ``?persist=true`` does, with the same API key rule)."""
+    does, with the same API key rule) and, when asked, store it (as ``?persist=true`` does)."""
     title = title.strip()
     # Browsers send a textarea's line breaks as CRLF (HTML form encoding); the article has plain newlines, so
     # that the same text pasted here or posted to the API is the same document (same content hash).
@@ -248,8 +249,8 @@ async def paste_submit(
             raise InputTooLarge(f"the article is {size:,} bytes, over the limit of {limit:,}", size=size)
         if len(title) > TITLE_LIMIT:
             raise InputError(f"the title is {len(title):,} characters, over the limit of {TITLE_LIMIT}")
-        if store and not _key_ok(request, api_key):
-            return _page(request, "paste.html", {**form, "error": "Storing needs the service's API key."}, 401)
+        if not _key_ok(request, api_key):
+            return _page(request, "paste.html", {**form, "error": "This service needs its API key to extract."}, 401)
         article = article_from_text(text, name=title or "pasted article", title=title or None)
         if store:
             stored = await extraction.persist(article)

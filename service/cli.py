@@ -124,6 +124,11 @@ def evaluate(
                 typer.echo(f"[{s.system}] {e}", err=True)
 
 
+class IngestEngine(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
 def _store():
     from service.settings import get_settings
     from service.store import Store
@@ -141,6 +146,15 @@ def ingest(
         bool, typer.Option("--watch", help="Keep processing new and changed files (Ctrl-C stops).")
     ] = False,
     interval: Annotated[float, typer.Option(help="Seconds between checks with --watch.")] = 2.0,
+    engine: Annotated[
+        IngestEngine, typer.Option(help="local: in this process; ray: an actor pool on Ray Data ([distributed]).")
+    ] = IngestEngine.local,
+    address: Annotated[
+        str | None, typer.Option(help="--engine ray: auto or ray://host:port of a cluster (default: start Ray here).")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="--engine ray: actors, each with its own models (default: one per CPU).")
+    ] = None,
 ) -> None:
     """Store new or changed articles (by content hash) and their claims in the database.
 
@@ -151,6 +165,27 @@ def ingest(
     from service.core import IngestRun, ingest_paths
     from service.settings import get_settings
 
+    if engine is IngestEngine.ray:
+        if watch:
+            typer.echo("error: --watch runs in process only (drop --engine ray)", err=True)
+            raise typer.Exit(EXIT_USAGE)
+        from service.distributed import EngineError, ingest_ray
+
+        ray_run = IngestRun()
+        try:
+            ingest_ray(
+                paths,
+                get_settings().database_url,
+                Extractor(),
+                ray_run,
+                workers=workers,
+                address=address,
+                batch_size=get_settings().batch_size,
+            )
+        except EngineError as exc:
+            typer.echo(f"error ({exc.code}): {exc.message}", err=True)
+            raise typer.Exit(EXIT_USAGE) from exc
+        _report_ingest(ray_run, as_json)
     store = _store()
     if watch:
         from service.core import watch_paths
@@ -177,6 +212,11 @@ def ingest(
             ingest_paths(paths, store, Extractor(), run, get_settings().batch_size, lambda n: bar.advance(task, n))
     else:
         ingest_paths(paths, store, Extractor(), run, get_settings().batch_size)
+    _report_ingest(run, as_json)
+
+
+def _report_ingest(run, as_json: bool) -> None:
+    """Print an ingest's summary and exit with its code."""
     if as_json:
         typer.echo(json.dumps(run.summary()))
     else:

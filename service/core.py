@@ -76,6 +76,56 @@ class IngestRun:
             "failed": [{"file": f, "code": c, "message": m} for f, c, m in self.failures],
         }
 
+    def count(self, outcome: ArticleOutcome) -> None:
+        """Add one processed article to the totals."""
+        if outcome.failure:
+            self.failures.append(outcome.failure)
+        elif outcome.stored:
+            self.new += 1
+            self.claims += outcome.claims
+        else:
+            self.unchanged += 1
+
+
+@dataclass(frozen=True)
+class ArticleOutcome:
+    """What processing one article did: stored now (with its number of claims), or already there."""
+
+    name: str
+    document_id: str
+    stored: bool
+    claims: int = 0
+    failure: tuple[str, str, str] | None = None
+    """(file, error code, message) when the article could not be stored."""
+
+
+# A racing writer can commit a cluster this article also opens; the article is then tried again.
+STORE_ATTEMPTS = 5
+
+
+def process_batch(articles: Sequence[Article], store: Store, extractor: Extractor) -> list[ArticleOutcome]:
+    """Extract, cluster and store a batch of articles, each in its own transaction: the core batch function.
+
+    Engine-independent: the in-process loop (``ingest_paths``) and the Ray actors (``service.distributed``)
+    both call it. Safe with other writers on the same database: an article another writer stored first is
+    reported as not stored (``stored=False``), and one whose store failed only because another writer
+    committed a cluster it opens too is stored again against that cluster.
+    """
+    outcomes = []
+    for article, mentions in zip(articles, extractor.run(articles), strict=True):
+        doc_id, name = document_id(article), article.name
+        for _ in range(STORE_ATTEMPTS):
+            if store.add_document(article, mentions, cluster_claims(store, extractor, article, mentions)):
+                outcomes.append(ArticleOutcome(name, doc_id, True, len({claim_id(doc_id, m) for m in mentions})))
+                break
+            if store.has_document(doc_id):
+                outcomes.append(ArticleOutcome(name, doc_id, False))
+                break
+        else:
+            message = f"{name}: not stored after {STORE_ATTEMPTS} attempts (integrity conflicts)"
+            outcomes.append(ArticleOutcome(name, doc_id, False, failure=(name, "store_conflict", message)))
+    return outcomes
+
 
 def ingest_paths(
     paths: Sequence[Path],
@@ -94,12 +144,8 @@ def ingest_paths(
     pending: list[Article] = []
 
     def flush() -> None:
-        for article, mentions in zip(pending, extractor.run(pending), strict=True):
-            if store.add_document(article, mentions, cluster_claims(store, extractor, article, mentions)):
-                run.new += 1
-                run.claims += len({claim_id(document_id(article), m) for m in mentions})
-            else:
-                run.unchanged += 1
+        for outcome in process_batch(pending, store, extractor):
+            run.count(outcome)
         if progress:
             progress(len(pending))
         pending.clear()
@@ -116,7 +162,7 @@ def ingest_paths(
     if pending:
         flush()
     run.files = extract_run.files
-    run.failures = extract_run.failures
+    run.failures = extract_run.failures + run.failures
     return run
 
 

@@ -1,0 +1,85 @@
+"""The real service over a real store: the five seeds ingested with the shipped extractor, plus one article
+whose title and text carry XSS payloads, in a temporary SQLite database; ``create_app`` serves it."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from pipelines.ingest import article_from_text
+from service.api.app import create_app
+from service.core import IngestRun, cluster_claims, cluster_views, ingest_paths
+from service.settings import Settings
+from service.store import Store
+from service.store.repository import document_id
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = '"><img src=x onerror=alert(1)>'
+XSS_TITLE = f"Framework notes {SCRIPT} {IMG}"
+# Written for these tests: one figure a tagger should take for a claim, with both payloads around it.
+XSS_TEXT = (
+    f"Framework notes {SCRIPT}\n\n"
+    f"In our 2025 survey, 64% of the responding developers said they use PyTorch for new projects. {IMG}\n"
+    f"The rest of this note is commentary {SCRIPT} and has no figures.\n"
+)
+
+
+@pytest.fixture(scope="session")
+def web_db_url(tmp_path_factory) -> str:
+    """A fresh SQLite store, migrated and still empty (a server may start on it while it is being filled)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'claimgraph.db'}"
+    store = Store(url)
+    store.migrate()
+    store.engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def web_db(web_db_url, seed_paths, extractor) -> dict:
+    """The store holding the seeds and the XSS article, ingested by the real extractor (ids returned)."""
+    url = web_db_url
+    store = Store(url)
+    run = ingest_paths(seed_paths, store, extractor, IngestRun())
+    assert run.new == 5 and not run.failures
+    article = article_from_text(XSS_TEXT, name="xss-notes.txt", title=XSS_TITLE)
+    mentions = extractor.extract(article)
+    assert store.add_document(article, mentions, cluster_claims(store, extractor, article, mentions))
+    share = next(v for v in cluster_views(store) if v["subject"] == "pytorch" and v["metric"] == "research_paper_share")
+    store.engine.dispose()
+    return {"url": url, "xss_document": document_id(article), "share_cluster": share["cluster_id"]}
+
+
+@pytest.fixture(scope="session")
+def web_app(web_db, extractor):
+    """The service as ``claimgraph serve`` builds it (API and pages), over the seeded store."""
+    return create_app(Settings(database_url=web_db["url"]), extractor=extractor)
+
+
+@pytest.fixture(scope="session")
+def client(web_app):
+    with TestClient(web_app) as c:  # runs the lifespan: store migrated, extraction queue started
+        yield c
+
+
+@pytest.fixture(scope="session")
+def xss() -> dict[str, str]:
+    """The payloads and the article that carries them."""
+    return {"script": SCRIPT, "img": IMG, "title": XSS_TITLE, "text": XSS_TEXT}
+
+
+@pytest.fixture(scope="session")
+def text_of():
+    """What a reader sees of an HTML fragment: tags dropped, entities decoded."""
+    return lambda fragment: unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """``test-artifacts/`` at the repository root (git-ignored): screenshots a person can look at."""
+    path = Path(__file__).resolve().parents[2] / "test-artifacts"
+    path.mkdir(exist_ok=True)
+    return path

@@ -1,0 +1,172 @@
+"""Headless Chromium (Debian's, driven by Playwright) against ``claimgraph serve`` on a free port.
+
+The server is the real command in its own process (API and pages, models loaded at start-up) over the
+store the fixtures seeded; the browser clicks through it as a person would.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make browser)"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def live_server(request, web_db_url, tmp_path_factory) -> Iterator[str]:
+    """``claimgraph serve`` on 127.0.0.1:<free port> over the seeded store, once /readyz says it is ready.
+
+    The server starts on the migrated store and loads its models while this process ingests the seeds
+    (when no earlier test has): the two waits overlap.
+    """
+    port = _free_port()
+    log = (tmp_path_factory.mktemp("serve") / "serve.log").open("w+")
+    env = {**os.environ, "CLAIMGRAPH_DATABASE_URL": web_db_url, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    env.pop("CLAIMGRAPH_API_KEY", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "service", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        request.getfixturevalue("web_db")
+        deadline = time.monotonic() + 120
+        while True:
+            if server.poll() is not None:
+                log.seek(0)
+                pytest.fail(f"claimgraph serve exited with {server.returncode}:\n{log.read()[-3000:]}")
+            assert time.monotonic() < deadline, "claimgraph serve was not ready in 120 s"
+            try:
+                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.25)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+@pytest.fixture
+def page(live_server):
+    """A headless Chromium page; every dialog it opens is recorded (and dismissed) in ``page.dialogs``."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        p = browser.new_page(viewport={"width": 1280, "height": 900})
+        p.set_default_timeout(15_000)
+        dialogs: list[str] = []
+        p.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        p.dialogs = dialogs  # type: ignore[attr-defined]
+        try:
+            yield p
+        finally:
+            browser.close()
+
+
+def _assert_png(path: Path) -> None:
+    data = path.read_bytes()
+    assert len(data) > 1000 and data.startswith(PNG_MAGIC), f"{path} is not a PNG screenshot"
+
+
+def test_contradiction_is_shown_side_by_side_with_highlighted_sources(page, live_server, artifacts):
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server}/")
+    expect(page.get_by_role("heading", name="Contradictions")).to_be_visible()
+    row = page.locator("table.list tbody tr").filter(has_text="PyTorch").filter(has_text="research paper share")
+    expect(row).to_have_count(1)
+    row.get_by_role("link", name="research paper share").click()
+    page.wait_for_url(re.compile(r"/web/clusters/k_[0-9a-f]+$"))
+    expect(page.locator(".verdict .badge")).to_have_text("conflicts")
+
+    def card(written: str):
+        return page.locator("article.claim").filter(has=page.locator("span.written", has_text=re.compile(written)))
+
+    seventy, eighty = card(r"^70%$").first, card(r"^approximately 80%$").first
+    for claim, number in ((seventy, "70%"), (eighty, "80%")):
+        expect(claim).to_be_visible()
+        sentence = claim.locator("mark.sentence")
+        expect(sentence).to_be_visible()
+        expect(sentence.locator("strong.value")).to_contain_text(number)
+        # The highlight is drawn: the mark has a background colour, not a transparent one.
+        background = sentence.evaluate("el => getComputedStyle(el).backgroundColor")
+        assert background not in ("rgba(0, 0, 0, 0)", "transparent")
+    a, b = seventy.bounding_box(), eighty.bounding_box()
+    assert a and b and abs(a["y"] - b["y"]) < 1 and abs(a["x"] - b["x"]) >= a["width"]  # same row, side by side
+    expect(page.locator("svg.chart circle")).not_to_have_count(0)
+
+    shot = artifacts / "cluster-research-share.png"
+    page.screenshot(path=str(shot), full_page=True)
+    _assert_png(shot)
+
+    # The claim's document link lands on its highlighted value in the document page.
+    seventy.locator("a.doc-link").click()
+    page.wait_for_url(re.compile(r"/web/documents/[0-9a-f]{64}#m-"))
+    target = page.locator("mark.value:target")
+    expect(target).to_have_text("70%")
+    expect(target).to_be_in_viewport()
+    page.screenshot(path=str(artifacts / "document.png"))
+    assert page.dialogs == []
+
+
+def test_paste_form_shows_claims_and_payloads_as_text(page, live_server, artifacts, xss, web_db):
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server}/")
+    page.get_by_role("link", name="Paste an article").click()
+    page.fill("input[name=title]", xss["title"])
+    page.fill("textarea[name=text]", xss["text"])
+    page.check("input[name=store]")
+    page.get_by_role("button", name="Find the claims").click()
+
+    expect(page.locator("q.pasted-title")).to_have_text(xss["title"])
+    found = page.locator("table.claims-found tbody tr")
+    expect(found).to_have_count(1)
+    expect(found.first.locator("td").first).to_contain_text("64%")
+    expect(page.locator("pre.document")).to_have_text(xss["text"])
+    assert page.locator("img").count() == 0 and page.locator("script").count() == 0
+    shot = artifacts / "paste-result.png"
+    page.screenshot(path=str(shot), full_page=True)
+    _assert_png(shot)
+
+    # The form sends the text as the fixture stored it (the browser's CRLF line breaks are undone), so it is
+    # the same document; its page shows the title and text as text too.
+    expect(page.locator("p.stored")).to_contain_text("Already stored")
+    page.locator("a.doc-link").click()
+    page.wait_for_url(re.compile(rf"/web/documents/{web_db['xss_document']}$"))
+    expect(page.locator("h1.doc-title")).to_have_text(xss["title"])
+    expect(page.locator("pre.document")).to_have_text(xss["text"])
+    expect(page.locator("mark.value")).to_have_text(["64%"])
+    assert page.locator("img").count() == 0 and page.locator("script").count() == 0
+    assert page.dialogs == [], f"a payload ran: {page.dialogs}"

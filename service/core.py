@@ -172,7 +172,8 @@ def cluster_claims(store: Store, extractor: Extractor, article: Article, mention
     if not groups:
         return {}
     firsts = [(g[0].subject or "", g[0].metric, g[0].metric_phrase) for g in groups.values()]
-    others = store.other_clusters() if any(metric == "other" for _, metric, _ in firsts) else []
+    # The store's index of `other` clusters, for these subjects only: no scan over every cluster stored.
+    others = store.other_index({subject for subject, metric, _ in firsts if metric == "other"})
     refs = assign(extractor.catalogue, extractor.embedder, firsts, others)
     return dict(zip(groups, refs, strict=True))
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer, sessionmaker
 
-from pipelines.cluster import ClusterRef
+from pipelines.cluster import ClusterRef, OtherIndex
 from pipelines.consolidate import group_mentions
 from pipelines.ingest import Article
 from pipelines.types import Mention, content_id
@@ -44,6 +45,10 @@ class Store:
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # The `other` clusters as a nearest-neighbour index, loaded per subject on first use (other_index).
+        self._other_index = OtherIndex()
+        self._other_rows: dict[str, int] = {}
+        self._other_lock = threading.Lock()
 
     def migrate(self) -> None:
         from alembic import command
@@ -94,8 +99,17 @@ class Store:
                 )
                 s.flush()  # the document row first: claims and mentions point at it
                 clusters = clusters or {}
-                for ref in {ref.id: ref for ref in clusters.values()}.values():
-                    if s.get(ClusterRow, ref.id) is None:
+                opened: list[ClusterRef] = []
+                distinct = {ref.id: ref for ref in clusters.values()}
+                # One query for the clusters already stored (s.get would load and decode each embedding).
+                stored = (
+                    set(s.scalars(select(ClusterRow.id).where(ClusterRow.id.in_(list(distinct)))))
+                    if distinct
+                    else set()
+                )
+                for ref in distinct.values():
+                    if ref.id not in stored:
+                        opened.append(ref)
                         s.add(
                             ClusterRow(
                                 id=ref.id,
@@ -114,7 +128,16 @@ class Store:
             except IntegrityError:
                 s.rollback()
                 return False
+        self._index_opened(opened)
         return True
+
+    def _index_opened(self, opened: Sequence[ClusterRef]) -> None:
+        """Clusters this store just committed join the in-memory index (subjects already loaded only)."""
+        with self._other_lock:
+            for ref in opened:
+                if ref.metric == "other" and ref.subject in self._other_rows:
+                    self._other_rows[ref.subject] += 1
+                    self._other_index.add(ref)
 
     @staticmethod
     def _rows(doc_id: str, mentions: Sequence[Mention]) -> list[ClaimRow | MentionRow]:
@@ -170,6 +193,46 @@ class Store:
                 "claims": s.scalar(select(func.count()).select_from(ClaimRow)) or 0,
                 "mentions": s.scalar(select(func.count()).select_from(MentionRow)) or 0,
             }
+
+    def other_index(self, subjects: Iterable[str]) -> OtherIndex:
+        """The ``other`` clusters of ``subjects`` as a nearest-cluster index (``pipelines.cluster.assign``).
+
+        Kept in this Store: a subject's clusters are read once, clusters this Store stores are added as
+        they are committed, and one indexed count per call picks up clusters other processes stored
+        (only those rows are read). So placing an article costs no work proportional to the store.
+        """
+        wanted = sorted(set(subjects))
+        if not wanted:
+            return self._other_index
+        with self.session() as s:
+            counts = dict(
+                s.execute(
+                    select(ClusterRow.subject, func.count())
+                    .where(ClusterRow.metric == "other", ClusterRow.subject.in_(wanted))
+                    .group_by(ClusterRow.subject)
+                ).all()
+            )
+            for subject in wanted:
+                if counts.get(subject, 0) == self._other_rows.get(subject, 0) and subject in self._other_rows:
+                    continue
+                ids = s.scalars(
+                    select(ClusterRow.id).where(ClusterRow.metric == "other", ClusterRow.subject == subject)
+                ).all()
+                missing = [i for i in ids if i not in self._other_index]
+                rows: list[Any] = []
+                for start in range(0, len(missing), 500):
+                    rows += s.execute(
+                        select(ClusterRow.id, ClusterRow.key, ClusterRow.embedding).where(
+                            ClusterRow.id.in_(missing[start : start + 500])
+                        )
+                    ).all()
+                order = {cid: n for n, cid in enumerate(ids)}  # keep the table's order, as other_clusters does
+                with self._other_lock:
+                    for cid, key, embedding in sorted(rows, key=lambda r: order[r[0]]):
+                        vector = tuple(embedding) if embedding else None
+                        self._other_index.add(ClusterRef(cid, subject, "other", key, vector))
+                    self._other_rows[subject] = len(ids)
+        return self._other_index
 
     def other_clusters(self) -> list[ClusterRef]:
         """Clusters of ``other`` metrics, with the embedding of their key (for incremental assignment)."""

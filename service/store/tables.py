@@ -52,7 +52,10 @@ class ClaimRow(Base):
     kind: Mapped[str] = mapped_column(String(16), default="numeric", server_default="numeric")
     """``numeric`` (a figure) or ``comparative`` ("has surpassed": subjects[0] vs subjects[1], no value)."""
 
-    __table_args__ = (Index("ix_claims_subject_metric", "subject", "metric"),)
+    __table_args__ = (
+        Index("ix_claims_subject_metric", "subject", "metric"),
+        Index("ix_claims_kind_metric", "kind", "metric"),
+    )
 
 
 class ClusterRow(Base):

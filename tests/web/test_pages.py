@@ -187,3 +187,9 @@ def test_the_form_needs_the_api_key_when_one_is_set(web_db, extractor, client):
         assert stored.status_code == 200 and "/web/documents/" in stored.text
         assert c.get("/").status_code == 200  # pages are reads: open with a key configured
     assert 'name="api_key"' not in client.get("/web/paste").text  # no key configured, no field
+
+
+def test_pages_forbid_scripts_by_policy(client, web_db):
+    for path in ("/", f"/web/clusters/{web_db['share_cluster']}", f"/web/documents/{web_db['xss_document']}"):
+        policy = client.get(path).headers["content-security-policy"]
+        assert "default-src 'none'" in policy and "script-src" not in policy  # no script source is allowed

@@ -65,7 +65,7 @@ def build_graph(clusters: Iterable[dict[str, Any]], documents: Iterable[dict[str
                 comparator=claim["comparator"],
                 time=claim.get("time"),
                 scope=claim.get("scope"),
-                kind=claim.get("kind"),
+                claim_kind=claim.get("kind"),  # "kind" is the node type (claim)
             )
             g.edge(node, fw, "about")
             if claim.get("object"):  # a comparative is about its second subject too

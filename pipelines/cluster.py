@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -63,9 +64,9 @@ class _SubjectMatrix:
         n = len(self.refs)
         if n == 0:
             return np.full(len(vectors), -1), np.full(len(vectors), -np.inf, dtype=np.float32)
-        sims = vectors @ self.matrix[:n].T  # (claims, clusters): one BLAS call
-        last = n - 1 - np.argmax(sims[:, ::-1], axis=1)
-        return last, sims[np.arange(len(vectors)), last]
+        sims = self.matrix[:n] @ vectors.T  # (clusters, claims): one BLAS call
+        last = n - 1 - sims[::-1].argmax(axis=0)
+        return last, sims[last, np.arange(len(vectors))]
 
 
 class OtherIndex:
@@ -119,6 +120,14 @@ class OtherIndex:
         return [(m.refs[int(i)], float(s)) for i, s in zip(idx, sims, strict=True)]
 
 
+@lru_cache(maxsize=4096)
+def _catalogue_cluster(catalogue: Catalogue, subject: str, metric: str) -> ClusterRef:
+    """The cluster of a catalogue metric: a pure function of (subject, metric), so made once."""
+    return ClusterRef(
+        content_id(subject, metric, prefix="k_"), subject, metric, claim_key(catalogue, subject, metric, None)
+    )
+
+
 def assign(
     catalogue: Catalogue,
     embedder: Embedder,
@@ -135,10 +144,9 @@ def assign(
     index = existing_other if isinstance(existing_other, OtherIndex) else OtherIndex(existing_other)
     out: list[ClusterRef | None] = [None] * len(claims)
     others: list[int] = []
-    for i, (subject, metric, phrase) in enumerate(claims):
+    for i, (subject, metric, _phrase) in enumerate(claims):
         if metric != "other":
-            key = claim_key(catalogue, subject, metric, phrase)
-            out[i] = ClusterRef(content_id(subject, metric, prefix="k_"), subject, metric, key)
+            out[i] = _catalogue_cluster(catalogue, subject, metric)
         else:
             others.append(i)
     if not others:
@@ -150,9 +158,9 @@ def assign(
         by_subject.setdefault(claims[i][0], []).append(j)
     for subject, rows in by_subject.items():
         stored = index.nearest(subject, vectors[rows])
-        opened = _SubjectMatrix(vectors.shape[1])  # clusters opened by this call, searched after the stored ones
+        opened: _SubjectMatrix | None = None  # clusters opened by this call, searched after the stored ones
         for j, (best, best_sim) in zip(rows, stored, strict=True):
-            if opened.refs:
+            if opened is not None:
                 k, sim = opened.best(vectors[j : j + 1])
                 if sim[0] >= OTHER_SIMILARITY and sim[0] >= best_sim:
                     best, best_sim = opened.refs[int(k[0])], float(sim[0])
@@ -163,8 +171,9 @@ def assign(
                     subject,
                     "other",
                     key,
-                    tuple(float(x) for x in vectors[j]),
+                    tuple(vectors[j].tolist()),
                 )
+                opened = opened or _SubjectMatrix(vectors.shape[1])
                 opened.add(best, vectors[j])
             out[others[j]] = best
     return [ref for ref in out if ref is not None]

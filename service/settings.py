@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
+from typing import Literal
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -16,6 +18,10 @@ class Settings(BaseSettings):
     max_article_bytes: int = 5 * 1024 * 1024
     batch_size: int = 16
     """Articles extracted together (the tagger batches their candidates)."""
+    inference: Literal["torch", "onnx-int8"] = "torch"
+    """Where the tagger and the embedder run: PyTorch, or ONNX Runtime with int8 weights (``export-onnx``)."""
+    onnx_dir: Path | None = None
+    """Folder of the ONNX export; default: a cache folder per model (``~/.cache/claimgraph/onnx/<hash>``)."""
 
     # --- API (``claimgraph serve``) ---
     api_key: SecretStr | None = None

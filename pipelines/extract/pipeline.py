@@ -18,6 +18,7 @@ from pipelines.comparatives import directed, find_comparatives
 from pipelines.embed import Embedder, MiniLMEmbedder
 from pipelines.extract.resolve import MetricResolver, normalise_time
 from pipelines.extract.tagger import ClaimTagger, TaggerInput, TaggerOutput
+from pipelines.inference import Inference
 from pipelines.ingest import Article
 from pipelines.quantities import find_quantities
 from pipelines.types import Mention, Quantity, Span
@@ -123,10 +124,16 @@ class Extractor:
         tagger: ClaimTagger | None = None,
         batch_size: int = 64,
         threshold: float = CLAIM_THRESHOLD,
+        inference: Inference = "torch",
+        onnx_dir: Path | None = None,
     ) -> None:
         self.model_dir = model_dir or DEFAULT_MODEL_DIR
         self.catalogue = catalogue or default_catalogue()
-        self.embedder = embedder or MiniLMEmbedder()
+        # Where the tagger's and the embedder's forward passes run (pipelines.inference); onnx_dir: the
+        # folder of the ONNX export (default: a cache folder per model, exported on first use).
+        self.inference = inference
+        self.onnx_dir = onnx_dir
+        self.embedder = embedder or MiniLMEmbedder(inference=inference, onnx_dir=onnx_dir, tagger_dir=self.model_dir)
         self.tagger = tagger
         self.batch_size = batch_size
         self.threshold = threshold
@@ -137,7 +144,7 @@ class Extractor:
         if self.nlp is None:
             self.nlp = load_nlp()
         if self.tagger is None:
-            self.tagger = ClaimTagger.load(self.model_dir)
+            self.tagger = ClaimTagger.load(self.model_dir, inference=self.inference, onnx_dir=self.onnx_dir)
         if self.metrics is None:
             self.metrics = MetricResolver(self.catalogue, self.embedder)
             self.metrics.warm_up()

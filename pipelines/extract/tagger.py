@@ -25,6 +25,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from pipelines.inference import Inference, TaggerForward
+
 SLOT_TAGS = ("SUBJECT", "SUBJECT2", "METRIC", "SCOPE", "TIME", "SOURCE")
 TAGS = ("O",) + tuple(f"{p}-{s}" for s in SLOT_TAGS for p in ("B", "I"))
 MARK_OPEN, MARK_CLOSE = "[unused0]", "[unused1]"
@@ -100,13 +102,31 @@ class TaggerNet(nn.Module):
 class ClaimTagger:
     """Loads (or creates) the network and tokenizer; encodes inputs; predicts in batches."""
 
-    def __init__(self, net: TaggerNet, tokenizer: Any, metrics: Sequence[str], config: dict[str, Any]) -> None:
-        self.net = net
+    def __init__(
+        self,
+        net: TaggerNet | None,
+        tokenizer: Any,
+        metrics: Sequence[str],
+        config: dict[str, Any],
+        forward: TaggerForward | None = None,
+    ) -> None:
+        if net is None and forward is None:
+            raise ValueError("a tagger needs its torch network or another forward backend")
+        self._net = net
+        # The forward pass used by predict: the torch network itself, or an ONNX Runtime session.
+        self.forward: TaggerForward = forward if forward is not None else net  # type: ignore[assignment]
         self.tokenizer = tokenizer
         self.metrics = list(metrics)
         self.config = config
         self.mark_open, self.mark_close = tokenizer.convert_tokens_to_ids([MARK_OPEN, MARK_CLOSE])
         self.cls_id, self.sep_id, self.pad_id = tokenizer.convert_tokens_to_ids(["[CLS]", "[SEP]", "[PAD]"])
+
+    @property
+    def net(self) -> TaggerNet:
+        """The torch network (training, export); absent when the tagger runs through ONNX Runtime."""
+        if self._net is None:
+            raise RuntimeError("this tagger runs through ONNX Runtime and has no torch network")
+        return self._net
 
     # --- construction ---------------------------------------------------------------------------
 
@@ -146,8 +166,14 @@ class ClaimTagger:
         return cls(net, tokenizer, metrics, config)
 
     @classmethod
-    def load(cls, directory: Path) -> ClaimTagger:
-        """Load a saved tagger (adapter + heads + config) on top of the packaged encoder."""
+    def load(cls, directory: Path, *, inference: Inference = "torch", onnx_dir: Path | None = None) -> ClaimTagger:
+        """Load a saved tagger (adapter + heads + config) on top of the packaged encoder.
+
+        With ``inference="onnx-int8"`` the network runs through ONNX Runtime from the int8 export in
+        ``onnx_dir`` (default: the cache folder of this model), exported first if missing or stale.
+        """
+        if inference == "onnx-int8":
+            return cls._load_onnx(directory, onnx_dir)
         from peft import PeftModel
         from safetensors.torch import load_file
         from transformers import AutoModel, AutoTokenizer
@@ -166,6 +192,20 @@ class ClaimTagger:
             module.load_state_dict({k.split(".", 1)[1]: v for k, v in state.items() if k.startswith(name + ".")})
         net.eval()
         return cls(net, tokenizer, config["metrics"], config)
+
+    @classmethod
+    def _load_onnx(cls, directory: Path, onnx_dir: Path | None) -> ClaimTagger:
+        from transformers import AutoTokenizer
+
+        from pipelines.errors import ModelNotFound
+        from pipelines.inference import OrtTagger
+        from pipelines.onnx_export import TAGGER_INT8, ensure_export
+
+        if not (directory / "tagger_config.json").is_file():
+            raise ModelNotFound(f"no trained claim tagger in {directory}; run `claimgraph train`")
+        config = json.loads((directory / "tagger_config.json").read_text())
+        forward = OrtTagger(ensure_export(directory, onnx_dir) / TAGGER_INT8)
+        return cls(None, AutoTokenizer.from_pretrained(base_model_path()), config["metrics"], config, forward)
 
     def save(self, directory: Path) -> None:
         from safetensors.torch import save_file
@@ -260,7 +300,8 @@ class ClaimTagger:
     @torch.inference_mode()
     def predict(self, items: Sequence[TaggerInput], batch_size: int = 64) -> list[TaggerOutput]:
         """Run the network over ``items`` in length-sorted batches; results in input order."""
-        self.net.eval()
+        if self._net is not None:
+            self._net.eval()
         encoded = self.encode_many(items)
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i].input_ids))
         results: list[TaggerOutput | None] = [None] * len(encoded)
@@ -268,7 +309,7 @@ class ClaimTagger:
             idx = order[b : b + batch_size]
             batch = [encoded[i] for i in idx]
             tensors = self.collate(batch)
-            tags, claim, metric = self.net(**{k: v for k, v in tensors.items() if k != "tag_labels"})
+            tags, claim, metric = self.forward(**{k: v for k, v in tensors.items() if k != "tag_labels"})
             tag_probs = tags.softmax(-1)
             claim_probs = claim.softmax(-1)[:, 1].tolist()
             metric_probs = metric.softmax(-1).tolist()

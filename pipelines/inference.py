@@ -1,0 +1,110 @@
+"""Where the tagger's and the embedder's forward passes run: PyTorch (default) or ONNX Runtime int8.
+
+Both models sit behind a small callable Protocol, so the code around them (encoding, batching, BIO
+decoding, pooling) is one and the same whichever backend runs the network:
+
+* ``torch``: the PyTorch modules as loaded (the tagger with its LoRA adapter unmerged);
+* ``onnx-int8``: ONNX Runtime sessions over the graphs written by :mod:`pipelines.onnx_export` (LoRA
+  merged, weights quantized per output channel to int8, activations quantized dynamically).
+
+Tensors go in and come out as ``torch.Tensor`` either way (ONNX Runtime's NumPy arrays are wrapped
+without a copy), so callers never branch on the backend.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+import torch
+
+Inference = Literal["torch", "onnx-int8"]
+INFERENCE_BACKENDS: tuple[Inference, ...] = ("torch", "onnx-int8")
+
+TAGGER_INPUTS = ("input_ids", "attention_mask", "token_type_ids", "marker")
+TAGGER_OUTPUTS = ("tags", "claim", "metric")
+ENCODER_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+ENCODER_OUTPUTS = ("last_hidden_state",)
+
+
+class TaggerForward(Protocol):
+    """The tagger network: token ids of a padded batch -> (tag logits, claim logits, metric logits)."""
+
+    def __call__(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor, marker: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]: ...
+
+
+class EncoderForward(Protocol):
+    """A BERT encoder: token ids of a padded batch -> last hidden state (batch, tokens, hidden)."""
+
+    def __call__(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
+    ) -> torch.Tensor: ...
+
+
+def check_inference(name: str) -> Inference:
+    """``name`` as a backend name, or ValueError listing the choices."""
+    for backend in INFERENCE_BACKENDS:
+        if name == backend:
+            return backend
+    raise ValueError(f"unknown inference backend {name!r}; choose one of {', '.join(INFERENCE_BACKENDS)}")
+
+
+class TorchEncoder:
+    """A transformers encoder as an :class:`EncoderForward`."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+
+    def __call__(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
+    ) -> torch.Tensor:
+        out = self.model(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
+        return out.last_hidden_state
+
+
+def ort_session(path: Path, threads: int | None = None) -> Any:
+    """An ONNX Runtime CPU session with every graph optimisation and one intra-op thread per core.
+
+    ``threads`` defaults to ``os.cpu_count()``: ONNX Runtime's own default counts physical cores only,
+    which leaves a hyper-threaded or container-limited CPU partly idle and makes side-by-side timings
+    with PyTorch (which uses every core) unfair.
+    """
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads or os.cpu_count() or 1
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+class OrtTagger:
+    """The exported tagger graph (encoder with merged LoRA + heads) as a :class:`TaggerForward`."""
+
+    def __init__(self, path: Path, threads: int | None = None) -> None:
+        self.path = path
+        self.session = ort_session(path, threads)
+
+    def __call__(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor, marker: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        feeds = dict(zip(TAGGER_INPUTS, (input_ids, attention_mask, token_type_ids, marker), strict=True))
+        tags, claim, metric = self.session.run(list(TAGGER_OUTPUTS), {k: v.numpy() for k, v in feeds.items()})
+        return torch.from_numpy(tags), torch.from_numpy(claim), torch.from_numpy(metric)
+
+
+class OrtEncoder:
+    """The exported embedding encoder graph as an :class:`EncoderForward`."""
+
+    def __init__(self, path: Path, threads: int | None = None) -> None:
+        self.path = path
+        self.session = ort_session(path, threads)
+
+    def __call__(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
+    ) -> torch.Tensor:
+        feeds = dict(zip(ENCODER_INPUTS, (input_ids, attention_mask, token_type_ids), strict=True))
+        (hidden,) = self.session.run(list(ENCODER_OUTPUTS), {k: v.numpy() for k, v in feeds.items()})
+        return torch.from_numpy(hidden)

@@ -33,17 +33,26 @@ _bearer = HTTPBearer(auto_error=False, description="The key in CLAIMGRAPH_API_KE
 
 
 def require_api_key(
+    request: Request,
     settings: Annotated[Settings, Depends(get_settings)],
     api_key: Annotated[str | None, Security(_api_key_header)] = None,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
 ) -> None:
-    """Write endpoints: when ``CLAIMGRAPH_API_KEY`` is set, the request must carry it (reads stay open)."""
+    """Write endpoints: when ``CLAIMGRAPH_API_KEY`` is set, the request must carry it (reads stay open).
+
+    Every credential presented must be right: a good ``X-API-Key`` beside a malformed or wrong
+    ``Authorization`` header is refused, so a client's mistake never passes unnoticed.
+    """
     if settings.api_key is None:
         return
     expected = settings.api_key.get_secret_value().encode()
-    given = api_key or (bearer.credentials if bearer else None)
+    authorization = request.headers.get("authorization")
+    presented = [api_key] if api_key is not None else []
+    if authorization is not None:
+        # HTTPBearer yields None for a header that is not "Bearer <token>": that is a wrong credential too.
+        presented.append(bearer.credentials if bearer else "")
     # compare_digest: the time taken says nothing about how much of the key matched.
-    if given is None or not secrets.compare_digest(given.encode(), expected):
+    if not presented or not all(secrets.compare_digest(p.encode(), expected) for p in presented):
         raise HTTPException(
             401,
             "missing or wrong API key (send X-API-Key or Authorization: Bearer)",

@@ -8,24 +8,37 @@ add (``kind``, ``object``, ``direction`` of comparative claims) are optional and
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 
 Relation = Literal["agrees", "conflicts", "trend", "different_scope"]
 ClaimKind = Literal["numeric", "comparative"]
 Direction = Literal[">", "<", "~"]
-DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?([T ][0-9:.+\-Z]*)?$"
+DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?([T ][0-9:.+\-Z]*)?$"
 """A year, year-month or ISO date, optionally with a time: what ``published`` may hold."""
+CONTROL_CHARS = "".join(map(chr, [*range(0x00, 0x09), *range(0x0E, 0x20)]))
+"""Control characters no article text holds (tab, line breaks, form feed excepted): a sign of binary data."""
+TEXT_PATTERN = r"^[^\x00-\x08\x0e-\x1f]*[^\s\x00-\x08\x0e-\x1f][^\x00-\x08\x0e-\x1f]*$"
+"""Article text: something besides white space, and no control characters."""
+
+# Null is accepted as "not given" but not advertised (the schema's oneOf says which one to give); a
+# nullable string rather than a union, so errors are located at the field itself ("text", not "text.str").
+ArticleText = Annotated[
+    str | None, Field(pattern=TEXT_PATTERN), WithJsonSchema({"type": "string", "pattern": TEXT_PATTERN})
+]
 
 
 class ExtractIn(BaseModel):
     """An article to extract claims from: its ``text`` or its ``html`` (exactly one), and metadata."""
 
-    model_config = ConfigDict(extra="forbid")
+    # The JSON schema says "exactly one of text and html" (oneOf) as the validator below checks it.
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"oneOf": [{"required": ["text"]}, {"required": ["html"]}]}
+    )
 
-    text: str | None = Field(None, description="Plain text or Markdown of the article.")
-    html: str | None = Field(None, description="The article's HTML page; the main text is found in it.")
+    text: ArticleText = Field(None, description="Plain text or Markdown of the article.")
+    html: ArticleText = Field(None, description="The article's HTML page; the main text is found in it.")
     title: str | None = Field(None, max_length=1000)
     url: str | None = Field(None, max_length=2048, pattern=r"^https?://\S+$")
     published: str | None = Field(None, pattern=DATE_PATTERN, description="Publication date, e.g. 2025-03-01.")

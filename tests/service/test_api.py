@@ -345,6 +345,10 @@ def test_writes_need_the_api_key_when_one_is_set(tmp_path, extractor):
         _error(client.post("/extract", json=body, headers={"Authorization": "Bearer wrong"}), 401)
         assert client.post("/extract", json=body, headers={"X-API-Key": KEY}).status_code == 200
         assert client.post("/extract", json=body, headers={"Authorization": f"Bearer {KEY}"}).status_code == 200
+        # Every credential presented must be right.
+        both = {"X-API-Key": KEY, "Authorization": "Bearer wrong"}
+        _error(client.post("/extract", json=body, headers=both), 401, "unauthorized")
+        _error(client.post("/extract", json=body, headers={"X-API-Key": KEY, "Authorization": "Basic eDp5"}), 401)
         # Reads stay open.
         for path in ("/claims", "/contradictions", "/documents", "/clusters", "/graph", "/healthz"):
             assert client.get(path).status_code == 200, path

@@ -18,7 +18,7 @@ router = APIRouter(tags=["contradictions"])
 SinceQ = Annotated[
     str | None,
     Query(
-        pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
+        pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
         description="A year, YYYY-MM or a date: only conflicts with a claim about a period ending on or after it.",
     ),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path
@@ -12,6 +13,11 @@ from service.api.errors import NotFound
 from service.api.schemas import DocumentDetailOut, DocumentPageOut, ErrorOut
 
 router = APIRouter(tags=["documents"])
+
+
+def _utc(when: datetime) -> datetime:
+    # Stored in UTC; SQLite hands it back without its zone, and RFC 3339 date-times need one.
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 @router.get("/documents", response_model=DocumentPageOut)
@@ -27,7 +33,7 @@ def list_documents(store: StoreDep, page: PageDep) -> dict:
             "published": doc.published,
             "publisher": doc.publisher,
             "format": doc.format,
-            "ingested_at": doc.ingested_at,
+            "ingested_at": _utc(doc.ingested_at),
             "claims": n,
         }
         for doc, n in rows

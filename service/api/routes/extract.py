@@ -21,11 +21,12 @@ from pipelines.ingest import Article, article_from_text, decode_bytes
 from service import core
 from service.api.deps import ExtractionDep, StoreDep, require_api_key
 from service.api.errors import UnsupportedMediaType
-from service.api.schemas import DATE_PATTERN, ErrorOut, ExtractIn, ExtractOut
+from service.api.schemas import CONTROL_CHARS, DATE_PATTERN, TEXT_PATTERN, ErrorOut, ExtractIn, ExtractOut
 from service.store.repository import Store, document_id
 
 router = APIRouter(tags=["extraction"])
 
+_CONTROL = frozenset(CONTROL_CHARS)
 RAW_FORMATS = {"text/plain": "text", "text/markdown": "markdown", "text/html": "html"}
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -45,7 +46,7 @@ _OPENAPI_BODY = {
         "required": True,
         "content": {
             "application/json": {"schema": {"$ref": "#/components/schemas/ExtractIn"}},
-            **{t: {"schema": {"type": "string"}} for t in RAW_FORMATS},
+            **{t: {"schema": {"type": "string", "pattern": TEXT_PATTERN}} for t in RAW_FORMATS},
         },
     }
 }
@@ -76,9 +77,14 @@ def _from_json(body: bytes) -> Article:
     try:
         given = ExtractIn.model_validate(data)
     except ValidationError as exc:
-        raise RequestValidationError(
-            [dict(e, loc=("body", *e["loc"])) for e in exc.errors(include_url=False, include_context=False)]
-        ) from None
+        errors: list[dict[str, Any]] = []
+        for e in exc.errors(include_url=False, include_context=False):
+            error: dict[str, Any] = dict(e, loc=("body", *e["loc"]))
+            if e["type"] == "string_pattern_mismatch" and e["loc"] in (("text",), ("html",)):
+                # The pattern itself would tell a client nothing; say what it means.
+                error["msg"] = "must hold more than white space, and no control characters"
+            errors.append(error)
+        raise RequestValidationError(errors) from None
     field, text, fmt = ("html", given.html, "html") if given.html is not None else ("text", given.text, None)
     assert text is not None
     try:
@@ -97,6 +103,9 @@ def _from_json(body: bytes) -> Article:
 
 def _from_raw(body: bytes, fmt: str, meta: dict[str, str | None]) -> Article:
     text = decode_bytes(body, "body")  # charset detection, binary and empty bodies -> InputError (422)
+    # The same rule as a JSON body's text (TEXT_PATTERN): control characters mean it is not an article.
+    if any(c in _CONTROL for c in text):
+        raise _invalid(None, "the body holds control characters: not the text of an article")
     try:
         return article_from_text(text, name=_name(text, meta.get("url")), fmt=fmt, **meta)
     except EmptyInput:

@@ -122,8 +122,12 @@ def test_contradiction_is_shown_side_by_side_with_highlighted_sources(page, live
         # The highlight is drawn: the mark has a background colour, not a transparent one.
         background = sentence.evaluate("el => getComputedStyle(el).backgroundColor")
         assert background not in ("rgba(0, 0, 0, 0)", "transparent")
+    # Side by side: one row (it scrolls sideways when there are many claims), both in view at once.
+    eighty.scroll_into_view_if_needed()
     a, b = seventy.bounding_box(), eighty.bounding_box()
-    assert a and b and abs(a["y"] - b["y"]) < 1 and abs(a["x"] - b["x"]) >= a["width"]  # same row, side by side
+    assert a and b and abs(a["y"] - b["y"]) < 1 and abs(a["x"] - b["x"]) >= a["width"]
+    expect(seventy.locator("header")).to_be_in_viewport(ratio=1)
+    expect(eighty.locator("header")).to_be_in_viewport(ratio=1)
     expect(page.locator("svg.chart circle")).not_to_have_count(0)
 
     shot = artifacts / "cluster-research-share.png"

@@ -117,10 +117,26 @@ def find_comparatives(text: str, quantities: Sequence[Quantity] = ()) -> list[Qu
 
 # Metric words whose quantity is a cost: less of it is more speed ("lower latency" = faster inference).
 _COST_WORDS = re.compile(r"(?i)\b(latenc\w*|time|times|duration|delay|overhead|wait\w*|lag)\b")
+_GAIN_WORDS = re.compile(r"(?i)\b(throughput|speed\w*|performance|fast\w*|quick\w*|rate|samples|tokens|images)\b")
 
 
-def directed(direction: str, metric_unit_kind: str, metric_phrase: str | None) -> str:
-    """The cue's direction on the catalogue metric: a speed ratio measured by a cost flips its sign."""
-    if direction in (">", "<") and metric_unit_kind == "ratio" and metric_phrase and _COST_WORDS.search(metric_phrase):
-        return "<" if direction == ">" else ">"
+def directed(direction: str, metric_unit_kind: str, after: str, before: str = "") -> str:
+    """The cue's direction on the catalogue metric: a speed ratio measured by a cost flips its sign.
+
+    Args:
+        direction: What the cue's words say (``>``, ``<``, ``~``).
+        metric_unit_kind: The unit kind of the metric the claim was resolved to.
+        after: The words right after the cue ("latency and higher throughput than …").
+        before: The words right before it ("… whose latency is"), read when nothing follows.
+    """
+    if direction not in (">", "<") or metric_unit_kind != "ratio":
+        return direction
+    for words, nearest_first in ((after, True), (before, False)):
+        found = [(m.start(), "cost") for m in _COST_WORDS.finditer(words)]
+        found += [(m.start(), "gain") for m in _GAIN_WORDS.finditer(words)]
+        if found:
+            _, kind = min(found) if nearest_first else max(found)
+            if kind == "cost":
+                return "<" if direction == ">" else ">"
+            return direction
     return direction

@@ -85,4 +85,6 @@ class Mention:
 
     @property
     def id(self) -> str:
-        return content_id(self.document, self.value_start, self.value_end, prefix="m_")
+        # One comparative phrase may compare on several metrics ("surpassed it in stars and forks").
+        extra = (self.metric,) if self.kind == "comparative" else ()
+        return content_id(self.document, self.value_start, self.value_end, *extra, prefix="m_")

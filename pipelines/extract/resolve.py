@@ -22,6 +22,8 @@ _COMPATIBLE: dict[str, set[str]] = {
     # A comparative cue ("has surpassed") can compare frameworks on any metric.
     "comparison": {"share", "count", "ratio", "year", "rank", "percent_change", "other"},
 }
+
+
 def metric_kinds_for(unit: str) -> set[str]:
     """The metric unit kinds a quantity with this unit can express (a percent is a share or a growth…)."""
     return _COMPATIBLE.get(unit, _COMPATIBLE["other"])
@@ -73,6 +75,12 @@ class MetricResolver:
                 alt = "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))
                 self._alias_patterns[metric_id] = re.compile(rf"\b(?:{alt})\b", re.IGNORECASE)
         self._matrix = self.embedder.embed(texts)
+
+    def aliases_in(self, text: str) -> list[tuple[int, str]]:
+        """(position, metric id) of every metric alias in ``text``, in text order."""
+        self.warm_up()
+        found = [(m.start(), metric_id) for metric_id, p in self._alias_patterns.items() for m in p.finditer(text)]
+        return sorted(found)
 
     def nearest_alias(self, window: str, middle: int) -> str | None:
         """The metric whose alias stands closest to position ``middle`` of ``window`` (the value)."""

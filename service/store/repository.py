@@ -28,6 +28,12 @@ def document_id(article: Article) -> str:
     return hashlib.sha256(article.original.encode("utf-8")).hexdigest()
 
 
+def mention_id(doc_id: str, m: Mention) -> str:
+    """A stored mention's id: where its value stands; a comparative phrase may hold one per metric."""
+    extra = (m.metric,) if m.kind == "comparative" else ()
+    return content_id(doc_id, m.value_start, m.value_end, *extra, prefix="m_")
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -168,7 +174,7 @@ class Store:
             )
             rows += [
                 MentionRow(
-                    id=content_id(doc_id, m.value_start, m.value_end, prefix="m_"),
+                    id=mention_id(doc_id, m),
                     claim_id=cid,
                     document_id=doc_id,
                     value_start=m.value_start,

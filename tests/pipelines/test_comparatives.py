@@ -54,11 +54,13 @@ def test_cue_offsets_index_the_text():
 
 
 def test_a_cost_metric_flips_the_direction_of_a_speed_comparison():
-    assert directed("<", "ratio", "latency") == ">"  # lower latency = faster inference
-    assert directed(">", "ratio", "training time") == "<"
-    assert directed(">", "ratio", "throughput") == ">"
-    assert directed("<", "count", "latency") == "<"  # only speed ratios are measured by their cost
-    assert directed("~", "ratio", "latency") == "~"
+    assert directed("<", "ratio", " latency than") == ">"  # lower latency = faster inference
+    assert directed(">", "ratio", " training times on") == "<"
+    assert directed(">", "ratio", " throughput than") == ">"
+    assert directed(">", "ratio", " throughput and lower latency") == ">"  # the nearest metric word counts
+    assert directed("<", "ratio", " than PyTorch", "its latency is") == ">"  # the words before, when none follow
+    assert directed("<", "count", " latency") == "<"  # only speed ratios are measured by their cost
+    assert directed("~", "ratio", " latency") == "~"
 
 
 def value(surface, v, comparator="=", unit="count", period=None, scope=None, high=None):

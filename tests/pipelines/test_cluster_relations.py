@@ -18,8 +18,9 @@ PERIODS = [None, None, "2022", "2024", "2024-Q2"]
 def all_pairs(values: dict[str, ClaimValue]) -> tuple[str, list[tuple[str, str, str]]]:
     """What service.core.cluster_views computes: every pair of sorted ids, the strongest relation."""
     ids = sorted(values)
-    rels = [(a, b, relate(values[a], values[b]).relation) for n, a in enumerate(ids) for b in ids[n + 1 :]]
-    kinds = {r for _, _, r in rels}
+    pairs = [(a, b, relate(values[a], values[b])) for n, a in enumerate(ids) for b in ids[n + 1 :]]
+    rels = [(a, b, r.relation, r.reason) for a, b, r in pairs]
+    kinds = {r[2] for r in rels}
     return next((v for v in VERDICT_ORDER if v in kinds), "agrees"), rels
 
 
@@ -65,7 +66,7 @@ def check(values: dict[str, ClaimValue]) -> None:
     verdict, rels = all_pairs(values)
     exhaustive = relate_cluster(values, all_pairs_up_to=len(values))
     assert exhaustive.exhaustive
-    assert [(r.a, r.b, r.relation) for r in exhaustive.relations] == rels
+    assert [(r.a, r.b, r.relation, r.reason) for r in exhaustive.relations] == rels  # same pairs, order, reasons
     assert exhaustive.verdict == verdict
     summary = relate_cluster(values, all_pairs_up_to=0, representatives=3)
     assert not summary.exhaustive

@@ -47,3 +47,4 @@ train: install
 
 bench: install
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/inference.py

@@ -12,7 +12,8 @@ $(BIN)/claimgraph: pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	# torch first, pinned: any other torch requirement pulls gigabytes of CUDA packages.
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[dev]'
+	# [distributed] (Ray Data, pyarrow, pandas: about 500 MB, a minute) so that the Ray engine's tests run too.
+	$(BIN)/pip install --quiet -e '.[dev,distributed]'
 	touch $(BIN)/claimgraph
 
 install: $(BIN)/claimgraph
@@ -47,4 +48,5 @@ train: install
 
 bench: install
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/ray_scale.py
 	$(BIN)/python bench/inference.py

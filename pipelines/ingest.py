@@ -401,6 +401,13 @@ def article_from_text(
 
 def read_article(path: Path, *, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
     """Read one article file (.txt, .md, .html); ``name`` (default: the path as given) identifies it."""
+    text, fmt = read_source(path, name=name, max_bytes=max_bytes)
+    return article_from_text(text, name=name or str(path), fmt=fmt)
+
+
+def read_source(path: Path, *, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
+    """The decoded text of an article file and its format, checked as ``read_article`` checks them, before
+    the clean view is built (``article_from_text(text, name=..., fmt=...)`` builds it)."""
     name = name or str(path)
     suffix = path.suffix.lower()
     if suffix not in ARTICLE_SUFFIXES:
@@ -412,8 +419,10 @@ def read_article(path: Path, *, name: str | None = None, max_bytes: int = DEFAUL
     if size > max_bytes:
         raise InputTooLarge(f"{name}: {size:,} bytes is over the limit of {max_bytes:,}", size=size)
     text = decode_bytes(path.read_bytes(), name, max_bytes=max_bytes)
+    if not text.strip():
+        raise EmptyInput(f"{name}: the article has no text")
     fmt = "html" if suffix in HTML_SUFFIXES else ("markdown" if suffix in (".md", ".markdown") else "text")
-    return article_from_text(text, name=name, fmt=fmt)
+    return text, fmt
 
 
 # A folder's own documentation is not an article (a file named on the command line always is).

@@ -13,6 +13,7 @@ Needs the ``[distributed]`` extra (``pip install 'claimgraph[distributed]'``); o
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import os
@@ -22,13 +23,12 @@ from typing import Any
 
 from pipelines.errors import ClaimgraphError, InputError
 from pipelines.extract.pipeline import Extractor
-from pipelines.ingest import Article, article_from_text
-from service.core import ArticleOutcome, ExtractionRun, IngestRun, process_batch, read_articles
-from service.store.repository import Store, document_id
+from pipelines.ingest import Article, article_from_text, expand_paths, read_source
+from service.core import ArticleOutcome, IngestRun, process_batch
+from service.store.repository import Store
 
 # Set for every Ray worker: no model hub access, and tokenizers must not start their own thread pools.
 WORKER_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
-ARTICLE_FIELDS = ("name", "original", "format", "title", "url", "published", "publisher")
 
 
 class EngineError(ClaimgraphError):
@@ -82,11 +82,9 @@ class ExtractActor:
     def __call__(self, batch: dict[str, Any]) -> dict[str, list]:
         articles: list[Article] = []
         outcomes: list[ArticleOutcome] = []
-        for i, name in enumerate(batch["name"]):
-            meta = {f: _none(batch[f][i]) for f in ARTICLE_FIELDS[3:]}
+        for name, text, fmt in zip(batch["name"], batch["text"], batch["format"], strict=True):
             try:
-                text, fmt = str(batch["original"][i]), _none(batch["format"][i])
-                articles.append(article_from_text(text, name=str(name), fmt=fmt, **meta))
+                articles.append(article_from_text(str(text), name=str(name), fmt=str(fmt)))
             except InputError as exc:
                 outcomes.append(ArticleOutcome(str(name), "", False, failure=(str(name), exc.code, exc.message)))
         if articles:
@@ -99,13 +97,6 @@ class ExtractActor:
             "error_code": [o.failure[1] if o.failure else "" for o in outcomes],
             "error_message": [o.failure[2] if o.failure else "" for o in outcomes],
         }
-
-
-def _none(value: Any) -> str | None:
-    """A batch cell back to an optional string (Ray Data stores a missing value as None or NaN)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return str(value)
 
 
 def ingest_ray(
@@ -142,18 +133,26 @@ def ingest_ray(
     store = Store(url)
     store.migrate()  # once here, so that the actors do not race to create the schema
 
-    extract_run = ExtractionRun()
-    items: list[dict[str, str | None]] = []
-    for article in read_articles(paths, extract_run):
-        if store.has_document(document_id(article)):
+    # The driver only reads and hashes the files; building the clean view is the actors' work.
+    items: list[dict[str, str]] = []
+    for path in expand_paths(list(paths)):
+        run.files += 1
+        if not path.exists():
+            run.failures.append((str(path), "not_found", f"{path}: no such file or folder"))
+            continue
+        try:
+            text, fmt = read_source(path)
+        except InputError as exc:
+            run.failures.append((str(path), exc.code, exc.message))
+            continue
+        # The document id, as Store's document_id computes it from the article's original text.
+        if store.has_document(hashlib.sha256(text.encode("utf-8")).hexdigest()):
             run.unchanged += 1
             if progress:
                 progress(1)
             continue
-        items.append({f: getattr(article, f) for f in ARTICLE_FIELDS})
+        items.append({"name": str(path), "text": text, "format": fmt})
     store.engine.dispose()
-    run.files = extract_run.files
-    run.failures = extract_run.failures + run.failures
     if not items:
         return run
 
@@ -162,7 +161,10 @@ def ingest_ray(
         env = {"env_vars": {**WORKER_ENV}}
         if address is None:
             ray.init(
+                "local",  # a new instance, even where RAY_ADDRESS or a `ray start` cluster is around
                 num_cpus=local_cpus(),
+                # The pipeline holds only article texts: a small object store, not Ray's 30% of memory.
+                object_store_memory=512 * 1024**2,
                 include_dashboard=False,
                 logging_level=logging.ERROR,
                 runtime_env=env,
@@ -178,7 +180,7 @@ def ingest_ray(
 
 def _run_pool(
     ray: Any,
-    items: list[dict[str, str | None]],
+    items: list[dict[str, str]],
     url: str,
     extractor: Extractor,
     run: IngestRun,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pipelines.catalogue import Catalogue, default_catalogue
 from pipelines.cluster import assign
+from pipelines.cluster_relations import relate_cluster
 from pipelines.compare import Comparison, Figure, check_absolute, check_comparisons, check_ratio
 from pipelines.consolidate import claim_id, group_mentions
 from pipelines.errors import InputError
@@ -19,7 +20,7 @@ from pipelines.extract.pipeline import Extractor, iter_mentions
 from pipelines.graph import build_graph, to_graphml, to_json, to_jsonld
 from pipelines.ingest import Article, expand_paths, read_article
 from pipelines.quantities import parse_quantity
-from pipelines.relate import ClaimValue, Relation, relate
+from pipelines.relate import ClaimValue, Relation
 from pipelines.types import Mention, content_id
 from service.store.repository import Store, document_id
 from service.store.tables import ClaimRow, DocumentRow, MentionRow, ReferenceRow
@@ -347,12 +348,10 @@ def cluster_views(store: Store, subject: str | None = None, metric: str | None =
             out = _claim_out(claim, doc, mentions, values[claim.id], period_from, refs)
             out["counterpart"] = claim.id in counterpart
             claims_out.append(out)
-        relations = []
         own = sorted(c for c, m in shown.items() if c not in counterpart and m[0].kind != "comparative")
-        for i, a in enumerate(own):
-            for b in own[i + 1 :]:
-                r = relate(values[a], values[b])
-                relations.append({"a": a, "b": b, "relation": r.relation, "reason": r.reason})
+        # Every pair up to ALL_PAIRS_UP_TO claims; above, the exact verdict and representative pairs.
+        related = relate_cluster({c: values[c] for c in own})
+        relations = [r.as_dict() for r in related.relations]
         if comps:
             by_subject: dict[str, list[Figure]] = {}
             for claim, _, _ in shown.values():
@@ -383,6 +382,7 @@ def cluster_views(store: Store, subject: str | None = None, metric: str | None =
                 "reason": reason,
                 "claims": claims_out,
                 "relations": relations,
+                "relations_exhaustive": related.exhaustive,
             }
         )
     return views

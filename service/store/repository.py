@@ -401,3 +401,11 @@ class Store:
         with self.session() as s:
             total = s.scalar(select(func.count()).select_from(DocumentRow)) or 0
             return [(doc, int(n)) for doc, n in s.execute(query)], total
+
+    def version(self) -> tuple[int, str, int]:
+        """What changes whenever the stored claims or references do (documents are only ever added):
+        a cheap key for caching views of the whole store."""
+        with self.session() as s:
+            docs, latest = s.execute(select(func.count(), func.max(DocumentRow.ingested_at))).one()
+            refs = s.scalar(select(func.count()).select_from(ReferenceRow)) or 0
+            return int(docs), str(latest), int(refs)

@@ -7,6 +7,7 @@
 - ``extraction``: the ``ExtractionQueue`` (``await extract(article)``, ``await persist(article)``), whose
   one ``Extractor`` loads its models when the app starts;
 - ``catalogue``: the frameworks and metrics catalogue;
+- ``cluster_views``: ``ClusterViews``, the cluster views and graph exports cached per store version;
 - ``metrics_registry``: this app's Prometheus registry (one per app, so tests can build many apps).
 """
 
@@ -29,6 +30,7 @@ from service.api import errors
 from service.api.batcher import ExtractionQueue
 from service.api.middleware import BodyLimit, RequestMetrics
 from service.api.routes import OPS_ROUTERS, ROUTERS
+from service.api.views import ClusterViews
 from service.settings import Settings, get_settings
 from service.store.repository import Store
 
@@ -89,6 +91,7 @@ def create_app(settings: Settings | None = None, *, extractor: Extractor | None 
     )
     app.state.settings = settings
     app.state.store = store
+    app.state.cluster_views = ClusterViews(store)
     app.state.extraction = extraction
     app.state.catalogue = extractor.catalogue
     app.state.metrics_registry = registry

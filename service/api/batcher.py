@@ -16,6 +16,8 @@ import asyncio
 import contextlib
 import logging
 import math
+import os
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -35,6 +37,24 @@ log = logging.getLogger(__name__)
 
 # A short text with a claim in it: the first real run pays for lazy initialisation, not a client.
 WARM_UP_TEXT = "PyTorch was used in 70% of research papers in 2024."
+
+
+EXTRACTION_NICENESS = 10
+"""How much lower than the request threads the model thread runs (Linux ``nice``): reads come first."""
+
+
+def _lower_priority() -> None:
+    """Run the calling thread (and the torch threads it starts, which inherit it) at a lower priority.
+
+    The model keeps the cores busy while a batch runs; lowered, it yields them to the threads that
+    answer reads, so browsing stays fast while extraction runs at capacity. Best effort: on systems
+    without per-thread priorities this does nothing.
+    """
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + EXTRACTION_NICENESS))
+    except (AttributeError, OSError):
+        pass
 
 
 @dataclass
@@ -107,7 +127,9 @@ class ExtractionQueue:
 
     async def start(self) -> None:
         """Load the models (on the worker thread) and start taking jobs."""
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="claimgraph-extract")
+        self._executor = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="claimgraph-extract", initializer=_lower_priority
+        )
         self._queue = asyncio.Queue(maxsize=self.queue_size)
         loop = asyncio.get_running_loop()
         started = time.perf_counter()

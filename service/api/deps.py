@@ -9,6 +9,7 @@ from fastapi import Depends, HTTPException, Query, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from service.api.batcher import ExtractionQueue
+from service.api.views import ClusterViews
 from service.settings import Settings
 from service.store.repository import Store
 
@@ -25,6 +26,10 @@ def get_store(request: Request) -> Store:
 
 def get_extraction(request: Request) -> ExtractionQueue:
     return request.app.state.extraction
+
+
+def get_cluster_views(request: Request) -> ClusterViews:
+    return request.app.state.cluster_views
 
 
 # auto_error=False: with no key configured the headers are optional, and a missing key gets our 401.
@@ -75,3 +80,4 @@ class Page:
 StoreDep = Annotated[Store, Depends(get_store)]
 ExtractionDep = Annotated[ExtractionQueue, Depends(get_extraction)]
 PageDep = Annotated[Page, Depends()]
+ViewsDep = Annotated[ClusterViews, Depends(get_cluster_views)]

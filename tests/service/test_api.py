@@ -395,3 +395,18 @@ def test_readyz_is_503_until_the_models_are_loaded(tmp_path, extractor):
     with TestClient(app) as ready:
         assert ready.get("/readyz").status_code == 200
     assert time.monotonic() - started < 60
+
+
+def test_cluster_views_follow_writes_from_anywhere(tmp_path, extractor, seeds):
+    """Cached views are dropped when the store changes, also when another process (here: core) writes."""
+    url = _sqlite(tmp_path)
+    _store_seeds(url, extractor, seeds[1:])
+    with TestClient(_app(url, extractor)) as client:
+        before = client.get("/clusters", params={"subject": "pytorch", "limit": 500}).json()
+        assert client.get("/clusters", params={"subject": "pytorch", "limit": 500}).json() == before
+        _store_seeds(url, extractor, seeds[:1])  # the 70% seed, written behind the server's back
+        after = client.get("/clusters", params={"subject": "pytorch", "limit": 500}).json()
+        share = next(v for v in after["items"] if v["metric"] == "research_paper_share")
+        assert "70%" in {c["value_text"] for c in share["claims"]}
+        assert after != before
+        assert client.get(f"/contradictions/{share['cluster_id']}").json()["verdict"] == "conflicts"

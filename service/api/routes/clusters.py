@@ -6,8 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from service import core
-from service.api.deps import PageDep, StoreDep
+from service.api.deps import PageDep, ViewsDep
 from service.api.errors import NotFound
 from service.api.schemas import ClusterOut, ClusterPageOut, ErrorOut
 
@@ -19,21 +18,21 @@ ClusterIdP = Annotated[str, Path(max_length=64, description="A cluster id from a
 
 
 @router.get("/clusters", response_model=ClusterPageOut)
-def list_clusters(store: StoreDep, page: PageDep, subject: SubjectQ = None, metric: MetricQ = None) -> dict:
+def list_clusters(views: ViewsDep, page: PageDep, subject: SubjectQ = None, metric: MetricQ = None) -> dict:
     """Every cluster with its claims side by side, their pairwise relations, verdict and consensus."""
-    views = core.cluster_views(store, subject, metric)
+    found = views.views(subject, metric)
     return {
-        "items": views[page.offset : page.offset + page.limit],
-        "total": len(views),
+        "items": found[page.offset : page.offset + page.limit],
+        "total": len(found),
         "limit": page.limit,
         "offset": page.offset,
     }
 
 
 @router.get("/clusters/{cluster_id}", response_model=ClusterOut, responses={404: {"model": ErrorOut}})
-def get_cluster(store: StoreDep, cluster_id: ClusterIdP) -> dict:
+def get_cluster(views: ViewsDep, cluster_id: ClusterIdP) -> dict:
     """One cluster, whatever its verdict."""
-    view = core.cluster_view(store, cluster_id)
+    view = views.view(cluster_id)
     if view is None:
         raise NotFound(f"no cluster {cluster_id!r}", cluster_id=cluster_id)
     return view

@@ -7,8 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from service import core
-from service.api.deps import PageDep, StoreDep
+from service.api.deps import PageDep, ViewsDep
 from service.api.errors import NotFound
 from service.api.routes.clusters import ClusterIdP, MetricQ, SubjectQ
 from service.api.schemas import ClusterOut, ClusterPageOut, ErrorOut
@@ -58,24 +57,24 @@ def touches_since(view: dict, since: str) -> bool:
 
 @router.get("/contradictions", response_model=ClusterPageOut)
 def list_contradictions(
-    store: StoreDep, page: PageDep, subject: SubjectQ = None, metric: MetricQ = None, since: SinceQ = None
+    views: ViewsDep, page: PageDep, subject: SubjectQ = None, metric: MetricQ = None, since: SinceQ = None
 ) -> dict:
     """Clusters whose claims conflict, with the claims side by side and the reason in words."""
-    views = [v for v in core.cluster_views(store, subject, metric) if v["verdict"] == "conflicts"]
+    found = [v for v in views.views(subject, metric) if v["verdict"] == "conflicts"]
     if since:
-        views = [v for v in views if touches_since(v, since)]
+        found = [v for v in found if touches_since(v, since)]
     return {
-        "items": views[page.offset : page.offset + page.limit],
-        "total": len(views),
+        "items": found[page.offset : page.offset + page.limit],
+        "total": len(found),
         "limit": page.limit,
         "offset": page.offset,
     }
 
 
 @router.get("/contradictions/{cluster_id}", response_model=ClusterOut, responses={404: {"model": ErrorOut}})
-def get_contradiction(store: StoreDep, cluster_id: ClusterIdP) -> dict:
+def get_contradiction(views: ViewsDep, cluster_id: ClusterIdP) -> dict:
     """One conflicting cluster; 404 when there is no such cluster or its claims do not conflict."""
-    view = core.cluster_view(store, cluster_id)
+    view = views.view(cluster_id)
     if view is None:
         raise NotFound(f"no cluster {cluster_id!r}", cluster_id=cluster_id)
     if view["verdict"] != "conflicts":

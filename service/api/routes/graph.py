@@ -7,8 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from service import core
-from service.api.deps import StoreDep
+from service.api.deps import ViewsDep
 
 router = APIRouter(tags=["graph"])
 
@@ -24,8 +23,8 @@ _CONTENT = {t: {"schema": {"type": "string" if t.endswith("xml") else "object"}}
     responses={200: {"content": _CONTENT, "description": "The graph in the asked format."}},
 )
 def get_graph(
-    store: StoreDep,
+    views: ViewsDep,
     fmt: Annotated[Literal["json", "graphml", "jsonld"], Query(alias="format", description="Output format.")] = "json",
 ) -> Response:
     """Documents, sources, frameworks, metrics, claims and clusters as nodes; provenance and relations as edges."""
-    return Response(core.export_graph(store, fmt), media_type=MEDIA_TYPES[fmt])
+    return Response(views.graph(fmt), media_type=MEDIA_TYPES[fmt])

@@ -2,7 +2,8 @@
 
 All in one run, so that the ratios compare like with like on a noisy machine:
 
-1. the fp32 FLOP ceiling: best of N timed float32 matrix products (torch, batch x 1024 x 1024 @ 1024 x 1024);
+1. the fp32 FLOP ceiling: float32 matrix products (torch, 8 x 1024 x 1024 @ 1024 x 1024), timed in every
+   round between the backends, best round kept;
 2. the tagger's forward passes over the same real inputs (the candidates of the five seeds, read from
    ../shared/corpus, repeated), in length-sorted padded batches of 64 as ``ClaimTagger.predict`` forms
    them, each backend timed in alternating rounds, best round kept; tokens/s counts real tokens, not padding;
@@ -31,19 +32,18 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 SEED_DIR = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
-def matmul_gflops(batch: int = 8, n: int = 1024, repeats: int = 7) -> float:
-    """Best-of-``repeats`` float32 GFLOP/s of a (batch, n, n) @ (n, n) product with torch."""
+def matmul_run(batch: int = 8, n: int = 1024, repeats: int = 3) -> tuple[Callable[[], None], float]:
+    """A timed float32 (batch, n, n) @ (n, n) product with torch, repeated; and its FLOP count."""
     import torch
 
     a = torch.randn(batch, n, n)
     b = torch.randn(n, n)
-    torch.matmul(a, b)
-    best = float("inf")
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        torch.matmul(a, b)
-        best = min(best, time.perf_counter() - t0)
-    return 2 * batch * n**3 / best / 1e9
+
+    def run() -> None:
+        for _ in range(repeats):
+            torch.matmul(a, b)
+
+    return run, 2.0 * batch * n**3 * repeats
 
 
 def flops_per_token(config: Any, seq_len: float, n_tags: int, n_pooled_out: int) -> float:
@@ -102,8 +102,6 @@ def main() -> None:
     torch.set_num_threads(threads)
     onnx_dir = ensure_export(DEFAULT_MODEL_DIR, args.onnx_dir)
 
-    ceiling = matmul_gflops()
-
     # --- the tagger alone, on the same padded batches ------------------------------------------------
     torch_extractor = Extractor(inference="torch")
     torch_extractor.warm_up()
@@ -142,10 +140,13 @@ def main() -> None:
 
         return run
 
-    runs = {name: run_all(f) for name, f in forwards.items()}
+    # The ceiling is timed in every round too, between the backends, so that all see the same load.
+    matmul, matmul_flops = matmul_run()
+    runs = {"matmul": matmul} | {name: run_all(f) for name, f in forwards.items()}
     for run in runs.values():  # warm-up: lazy initialisation and allocator growth are not timed
         run()
     times = best_of(args.rounds, runs)
+    ceiling = matmul_flops / times.pop("matmul") / 1e9
     config = AutoConfig.from_pretrained(base_model_path())
     per_token = flops_per_token(config, mean_len, len(TAGS), 2 + len(tagger.metrics))
     tagger_report = {}

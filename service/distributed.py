@@ -37,6 +37,11 @@ class EngineError(ClaimgraphError):
     code = "engine_error"
 
 
+def text_id(text: str) -> str:
+    """The id of the document with this original text, as ``store.document_id`` computes it from an article."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def local_cpus() -> int:
     """CPU cores this process may use (its affinity mask, else the machine's count)."""
     try:
@@ -83,10 +88,14 @@ class ExtractActor:
         articles: list[Article] = []
         outcomes: list[ArticleOutcome] = []
         for name, text, fmt in zip(batch["name"], batch["text"], batch["format"], strict=True):
+            doc_id = text_id(str(text))
+            if self.store.has_document(doc_id):  # stored since the driver looked (by another driver, say)
+                outcomes.append(ArticleOutcome(str(name), doc_id, False))
+                continue
             try:
                 articles.append(article_from_text(str(text), name=str(name), fmt=str(fmt)))
             except InputError as exc:
-                outcomes.append(ArticleOutcome(str(name), "", False, failure=(str(name), exc.code, exc.message)))
+                outcomes.append(ArticleOutcome(str(name), doc_id, False, failure=(str(name), exc.code, exc.message)))
         if articles:
             outcomes += process_batch(articles, self.store, self.extractor)
         return {
@@ -145,8 +154,7 @@ def ingest_ray(
         except InputError as exc:
             run.failures.append((str(path), exc.code, exc.message))
             continue
-        # The document id, as Store's document_id computes it from the article's original text.
-        if store.has_document(hashlib.sha256(text.encode("utf-8")).hexdigest()):
+        if store.has_document(text_id(text)):
             run.unchanged += 1
             if progress:
                 progress(1)
@@ -192,7 +200,7 @@ def _run_pool(
 
     context = DataContext.get_current()
     context.enable_progress_bars = False
-    logging.getLogger("ray.data").setLevel(logging.WARNING)
+    logging.getLogger("ray.data").setLevel(logging.ERROR)
     cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
     workers = workers or cpus
     # Each actor gets an equal share of the cores, as Ray CPUs and as torch threads.

@@ -128,3 +128,13 @@ def test_two_ray_drivers_on_one_postgres_store_each_article_once(pg_url, tmp_pat
     assert sum(s["new_claims"] for s in summaries) == run.claims
     assert all(not s["failed"] for s in summaries)
     assert_same(stored(pg_url), expected)
+
+
+def test_the_driver_hashes_a_file_as_the_store_keys_its_document():
+    from pipelines.ingest import read_article, read_source
+    from service.distributed import text_id
+    from service.store.repository import document_id
+
+    for path in (CORPUS / "01_pwc-tracker-news.txt", CORPUS / "12_devstack-scoreboard.html"):
+        text, _ = read_source(path)
+        assert text_id(text) == document_id(read_article(path))

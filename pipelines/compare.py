@@ -76,6 +76,13 @@ def comparison_interval(value: ClaimValue, tolerance: float = 0.05) -> tuple[flo
     return lo, hi
 
 
+def same_period(a: str | None, b: str | None) -> bool:
+    """Unknown, equal, or one inside the other ("2025" holds "2025-Q1")."""
+    if not a or not b:
+        return True
+    return a == b or a.startswith(b + "-") or b.startswith(a + "-")
+
+
 def _order(a: tuple[float, float], b: tuple[float, float]) -> str | None:
     """How interval ``a`` stands to ``b``: ``~`` when all of both lies within SIMILAR of each other,
     else ``>``/``<`` when disjoint, None when they overlap too loosely to say."""
@@ -102,7 +109,7 @@ def _verdict(comp: Comparison, implied: str, evidence: str, whom: str) -> Relati
 def _context(comp: Comparison, values: Sequence[ClaimValue]) -> Relation | None:
     """A different period or population makes the comparison a trend or a matter of scope, not a conflict."""
     periods = {v.period for v in values if v.period}
-    if comp.period and periods and comp.period not in periods:
+    if comp.period and periods and not all(same_period(comp.period, p) for p in periods):
         return Relation(
             "trend",
             f"{comp.surface!r} ({comp.period}) and {', '.join(v.surface for v in values)} "
@@ -154,7 +161,7 @@ def check_absolute(
     out = []
     for a in mine:
         for b in theirs:
-            if a.value.period and b.value.period and a.value.period != b.value.period:
+            if not same_period(a.value.period, b.value.period):
                 continue  # figures of different periods do not order the subjects at one time
             wa, wb = scope_words(a.value.scope), scope_words(b.value.scope)
             if wa and wb and not wa & wb:
@@ -176,7 +183,7 @@ def check_comparisons(first: Comparison, second: Comparison) -> Relation | None:
     if {first.subject, first.other} != {second.subject, second.other} or first.other is None:
         return None
     a, b = first.direction, second.seen_from(first.subject)
-    if first.period and second.period and first.period != second.period:
+    if not same_period(first.period, second.period):
         if a != b:
             return Relation("trend", f"{first.surface!r} ({first.period}) → {second.surface!r} ({second.period})")
         return Relation("agrees", f"{first.surface!r} and {second.surface!r}: same order in both periods")

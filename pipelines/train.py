@@ -28,7 +28,7 @@ SLOT_LABELS = {"SUBJECT": "SUBJECT", "METRIC": "METRIC", "SCOPE": "SCOPE", "TIME
 
 @dataclass(frozen=True)
 class TrainConfig:
-    epochs: int = 8
+    epochs: int = 6
     batch_size: int = 16
     learning_rate: float = 8e-4
     weight_decay: float = 0.01
@@ -234,7 +234,7 @@ def write_model_card(out_dir: Path, report: dict[str, Any], scores: dict[str, li
     lines += [
         "",
         "Limitations: trained on a few hundred team-written texts in English; figures about",
-        "frameworks outside the catalogue are dropped; comparatives without a number are not yet extracted.",
+        "frameworks outside the catalogue are dropped; comparatives are learnt from few examples.",
     ]
     path = out_dir / "MODEL_CARD.md"
     path.write_text("\n".join(lines) + "\n")

@@ -86,7 +86,7 @@ def train(
     out: Annotated[
         Path | None, typer.Option(help="Where to write the tagger (default: the shipped model folder).")
     ] = None,
-    epochs: Annotated[int, typer.Option(help="Training epochs.")] = 8,
+    epochs: Annotated[int, typer.Option(help="Training epochs.")] = 6,
     seed: Annotated[int, typer.Option(help="Random seed (training is deterministic for a seed).")] = 13,
     score: Annotated[bool, typer.Option(help="Score the new model on dev and test for its model card.")] = True,
 ) -> None:
@@ -389,7 +389,7 @@ def export(
 
 @app.command()
 def serve(
-    host: Annotated[str | None, typer.Option(help="Interface to listen on (default: CLAIMGRAPH_HOST, 127.0.0.1).")] = None,
+    host: Annotated[str | None, typer.Option(help="Interface (default: CLAIMGRAPH_HOST, 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default: CLAIMGRAPH_PORT, 8000).")] = None,
 ) -> None:
     """Serve the REST API (/docs) and the web pages over the store (CLAIMGRAPH_DATABASE_URL).

@@ -63,16 +63,25 @@ def test_tagger_scores_on_the_seed_test_split(seed_scores):
     assert tagger.accuracy("metric") >= SEED_METRIC_FLOOR
 
 
+def test_comparatives_on_the_seed_test_split(seed_scores):
+    comparatives = seed_scores["tagger:comp"]
+    print(json.dumps(comparatives.as_dict()))
+    assert comparatives.f1 >= SEED_COMPARATIVE_F1_FLOOR
+
+
 def test_tagger_beats_rules_on_dev(extractor):
     scores = {s.system: s for s in evaluate(load_split("dev"), ("tagger", "rules"), extractor=extractor)}
     print(json.dumps([s.as_dict() for s in scores.values()]))
     assert scores["tagger"].f1 >= scores["rules"].f1 + DEV_MARGIN
 
 
-# Floors this test holds: the figures measured for the shipped model (seed F1 0.966, subject 0.893,
-# metric 0.964; dev margin +0.103) less one flipped prediction, so float noise on another CPU cannot fail
-# it. The targets are met except seed subject accuracy >= 0.95: see the README.
-SEED_F1_FLOOR = 0.93
-SEED_SUBJECT_FLOOR = 0.85
-SEED_METRIC_FLOOR = 0.92
-DEV_MARGIN = 0.09
+# Floors this test holds: the figures measured for the shipped model (seed F1 0.947, subject 0.963,
+# metric 0.963; dev margin +0.092) less about one flipped prediction, so float noise on another CPU cannot
+# fail it. Seed subject and metric accuracy meet the 0.95; seed F1 (0.947 vs 0.95) and the dev
+# margin (+0.092 vs +0.10) are just short: see the README.
+SEED_F1_FLOOR = 0.92
+SEED_SUBJECT_FLOOR = 0.93
+SEED_METRIC_FLOOR = 0.93
+DEV_MARGIN = 0.08
+# Comparative claims without a number, scored apart: F1 0.710 on the seeds.
+SEED_COMPARATIVE_F1_FLOOR = 0.6

@@ -95,6 +95,15 @@ def test_figures_of_different_periods_do_not_order_two_subjects():
     assert check_absolute(comp, mine, theirs) == []
 
 
+def test_a_year_holds_its_quarters():
+    comp = Comparison(id="c", surface="has surpassed", subject="pytorch", other="tensorflow", direction=">")
+    mine = [Figure(id="p", subject="pytorch", baseline=None, value=value("74k+", 74_000, ">=", period="2025"))]
+    theirs = [
+        Figure(id="t", subject="tensorflow", baseline=None, value=value("180k+", 180_000, ">=", period="2025-Q1"))
+    ]
+    assert check_absolute(comp, mine, theirs)[0][1].relation == "conflicts"
+
+
 def test_lower_latency_for_one_conflicts_with_the_other_being_three_times_faster():
     comp = Comparison(id="c", surface="lower", subject="tensorflow", other="pytorch", direction=">")
     figures = [

@@ -80,10 +80,10 @@ def test_exports_hold_the_graph(seeded):
 def test_cluster_consensus(seeded):
     share = _view(cluster_views(seeded), "pytorch", "research_paper_share")
     c = share["consensus"]
-    values = [claim["value"] for claim in share["claims"]]
+    values = [claim["value"] for claim in share["claims"] if claim["kind"] == "numeric" and not claim["counterpart"]]
     assert min(values) <= c["best_estimate"] <= max(values)
     assert c["spread"] == max(values) - min(values)
-    assert 2 <= c["independent_sources"] <= len(share["claims"])
+    assert 2 <= c["independent_sources"] <= len(values)
     assert c["documents"] >= 2
 
 
@@ -117,3 +117,44 @@ def test_reference_fact_check(seeded, tmp_path):
     assert checks["approximately 80%"]["reference"]["source_url"] == "https://example.org/pwc"
     jax = [v for v in views if v["subject"] == "jax"]
     assert all(c["fact_check"]["verdict"] == "unverifiable" for v in jax for c in v["claims"])
+
+
+def _comparative_conflicts(views, metric):
+    """(comparative phrase, figure text) pairs that conflict, over every cluster of a metric."""
+    found = set()
+    for view in views:
+        if view["metric"] != metric:
+            continue
+        claims = {c["claim_id"]: c for c in view["claims"]}
+        for r in view["relations"]:
+            a, b = claims[r["a"]], claims[r["b"]]
+            if r["relation"] == "conflicts" and a["kind"] == "comparative":
+                found.add((a["value_text"], b["value_text"]))
+                assert view["verdict"] == "conflicts"
+    return found
+
+
+def test_comparatives_conflict_with_the_figures_of_both_subjects(seeded):
+    """The seeds' comparative conflicts: stars and forks ("surpassed" vs 74k/180k), inference speed
+    ("lower latency" vs 3x and 77.7% faster) and training speed ("a few percentage points" vs 25.5%)."""
+    views = cluster_views(seeded)
+    stars = _comparative_conflicts(views, "github_stars")
+    assert {b for a, b in stars if "surpassed" in a} >= {"74k+", "180k+"}
+    forks = _comparative_conflicts(views, "github_forks")
+    assert {b for a, b in forks if "surpassed" in a} >= {"22k", "87k"}
+    inference = _comparative_conflicts(views, "inference_speed_ratio")
+    assert any("three times" in b for _, b in inference) and any("77.7%" in b for _, b in inference)
+    training = _comparative_conflicts(views, "training_speed_ratio")
+    assert any("25.5%" in b for _, b in training)
+
+
+def test_comparative_mentions_cover_their_phrase(seeded):
+    views = cluster_views(seeded)
+    comparatives = [c for v in views for c in v["claims"] if c["kind"] == "comparative"]
+    assert comparatives
+    for claim in comparatives:
+        assert claim["value"] is None and claim["direction"] in (">", "<", "~")
+        for m in claim["mentions"]:
+            text = open(m["document"], encoding="utf-8").read()
+            assert text[m["value_start"] : m["value_end"]] == claim["value_text"]
+            assert m["sentence"].find(claim["value_text"]) >= 0

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     """Most concurrent extraction requests run through the model together."""
     batch_wait_ms: float = 5.0
     """How long an idle worker waits for more requests to join a batch."""
+    extraction_process: bool = True
+    """Run the model in its own process (one copy), so its Python work never holds the server's GIL."""
     host: str = "127.0.0.1"
     port: int = 8000
 

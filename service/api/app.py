@@ -55,11 +55,14 @@ def create_app(settings: Settings | None = None, *, extractor: Extractor | None 
 
     Args:
         settings: where it runs; default: the environment (``CLAIMGRAPH_*``).
-        extractor: the extractor to serve; default: the shipped models. Loaded (``warm_up``) when the
+        extractor: the extractor to serve, in a thread of this process; default: the shipped models in a
+            worker process of their own (``settings.extraction_process``, else a thread). Loaded when the
             app starts, not here.
     """
     settings = settings or get_settings()
-    extractor = extractor or Extractor()
+    # The model runs in a worker process unless an extractor is handed in (tests share one already loaded).
+    process = settings if extractor is None and settings.extraction_process else None
+    extractor = extractor or Extractor(inference=settings.inference, onnx_dir=settings.onnx_dir)
     registry = CollectorRegistry()
     store = Store(settings.database_url)
     extraction = ExtractionQueue(
@@ -69,6 +72,7 @@ def create_app(settings: Settings | None = None, *, extractor: Extractor | None 
         max_batch=settings.max_batch,
         batch_wait_ms=settings.batch_wait_ms,
         registry=registry,
+        process=process,
     )
 
     @asynccontextmanager

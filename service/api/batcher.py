@@ -16,21 +16,24 @@ import asyncio
 import contextlib
 import logging
 import math
+import multiprocessing
 import os
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from pipelines.consolidate import claim_id
+from pipelines.errors import ClaimgraphError
 from pipelines.extract.pipeline import Extractor, mention_record
 from pipelines.ingest import Article, article_from_text
 from pipelines.types import Mention
 from service.api.errors import NotReady, QueueFull
 from service.core import cluster_claims
+from service.settings import Settings
 from service.store.repository import Store, document_id
 
 log = logging.getLogger(__name__)
@@ -95,8 +98,10 @@ class ExtractionQueue:
         max_batch: int = 8,
         batch_wait_ms: float = 5.0,
         registry: CollectorRegistry | None = None,
+        process: Settings | None = None,
     ) -> None:
         self.extractor = extractor
+        self.process = process
         self.store = store
         self.queue_size = max(1, queue_size)
         self.max_batch = max(1, max_batch)
@@ -105,8 +110,8 @@ class ExtractionQueue:
         self.batches = 0
         self._queue: asyncio.Queue[_Job] | None = None
         self._worker: asyncio.Task[None] | None = None
-        # One thread: the models are used by one batch at a time, never concurrently.
-        self._executor: ThreadPoolExecutor | None = None
+        # One worker: the models are used by one batch at a time, never concurrently.
+        self._executor: Executor | None = None
         self._seconds_per_batch = 1.0
         registry = registry or CollectorRegistry()
         self._depth = Gauge("claimgraph_extraction_queue_depth", "Jobs waiting for the model.", registry=registry)
@@ -127,13 +132,23 @@ class ExtractionQueue:
 
     async def start(self) -> None:
         """Load the models (on the worker thread) and start taking jobs."""
-        self._executor = ThreadPoolExecutor(
-            max_workers=1, thread_name_prefix="claimgraph-extract", initializer=_lower_priority
-        )
-        self._queue = asyncio.Queue(maxsize=self.queue_size)
         loop = asyncio.get_running_loop()
         started = time.perf_counter()
-        await loop.run_in_executor(self._executor, self._warm_up)
+        if self.process is not None:
+            # spawn: a fresh interpreter, not a fork of a process running an event loop and threads.
+            self._executor = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_child_init,
+                initargs=(self.process,),
+            )
+            await loop.run_in_executor(self._executor, _child_warm_up)
+        else:
+            self._executor = ThreadPoolExecutor(
+                max_workers=1, thread_name_prefix="claimgraph-extract", initializer=_lower_priority
+            )
+            await loop.run_in_executor(self._executor, self._warm_up)
+        self._queue = asyncio.Queue(maxsize=self.queue_size)
         log.info("models loaded in %.1f s", time.perf_counter() - started)
         self._worker = asyncio.create_task(self._work(), name="claimgraph-extraction-worker")
         self.ready = True
@@ -247,9 +262,9 @@ class ExtractionQueue:
                 continue
             started = time.perf_counter()
             try:
-                outcomes = await loop.run_in_executor(
-                    self._executor, self._run, [(j.article, j.persist) for j in batch]
-                )
+                jobs = [(j.article, j.persist) for j in batch]
+                run = _child_run if self.process is not None else self._run
+                outcomes = await loop.run_in_executor(self._executor, run, jobs)
             except Exception as exc:  # the worker must outlive any one batch
                 log.exception("extraction batch failed")
                 outcomes = [exc] * len(batch)
@@ -268,27 +283,61 @@ class ExtractionQueue:
                     job.future.set_result(outcome)
 
     def _run(self, jobs: list[tuple[Article, bool]]) -> list[list[Mention] | Stored | BaseException]:
-        """On the worker thread: extract the batch, then store the articles that asked for it."""
-        articles = [a for a, _ in jobs]
+        return run_jobs(self.extractor, self.store, jobs)
+
+
+def run_jobs(
+    extractor: Extractor, store: Store, jobs: list[tuple[Article, bool]]
+) -> list[list[Mention] | Stored | BaseException]:
+    """On the model's thread or process: extract the batch, then store the articles that asked for it."""
+    articles = [a for a, _ in jobs]
+    try:
+        per_article = extractor.run(articles)
+    except Exception as exc:
+        if len(articles) == 1:
+            log.exception("extracting %s failed", articles[0].name)
+            return [exc]
+        # One article must not fail the others: run them one by one to find which.
+        return [out for job in jobs for out in run_jobs(extractor, store, [job])]
+    outcomes: list[list[Mention] | Stored | BaseException] = []
+    for (article, persist), mentions in zip(jobs, per_article, strict=True):
+        if not persist:
+            outcomes.append(mentions)
+            continue
         try:
-            per_article = self.extractor.run(articles)
-        except Exception as exc:
-            if len(articles) == 1:
-                log.exception("extracting %s failed", articles[0].name)
-                return [exc]
-            # One article must not fail the others: run them one by one to find which.
-            return [out for job in jobs for out in self._run([job])]
-        outcomes: list[list[Mention] | Stored | BaseException] = []
-        for (article, persist), mentions in zip(jobs, per_article, strict=True):
-            if not persist:
-                outcomes.append(mentions)
-                continue
-            try:
-                # The same two steps as ``service.core.ingest_paths``: place the claims, store in one transaction.
-                clusters = cluster_claims(self.store, self.extractor, article, mentions)
-                created = self.store.add_document(article, mentions, clusters)
-                outcomes.append(Stored(document_id(article), created, mentions))
-            except Exception as exc:  # reported to that request only
-                log.exception("storing %s failed", article.name)
-                outcomes.append(exc)
-        return outcomes
+            # The same two steps as ``service.core.ingest_paths``: place the claims, store in one transaction.
+            clusters = cluster_claims(store, extractor, article, mentions)
+            created = store.add_document(article, mentions, clusters)
+            outcomes.append(Stored(document_id(article), created, mentions))
+        except Exception as exc:  # reported to that request only
+            log.exception("storing %s failed", article.name)
+            outcomes.append(exc)
+    return outcomes
+
+
+# --- the model in its own process -----------------------------------------------------------------
+
+_CHILD: dict[str, Any] = {}
+"""The worker process's Extractor and Store (set by ``_child_init``)."""
+
+
+def _child_init(settings: Settings) -> None:
+    """In the model process: lowest priority of the server's work, then its own Extractor and Store."""
+    with contextlib.suppress(OSError):
+        os.nice(EXTRACTION_NICENESS)
+    extractor = Extractor(inference=settings.inference, onnx_dir=settings.onnx_dir)
+    _CHILD["extractor"] = extractor
+    _CHILD["store"] = Store(settings.database_url)
+
+
+def _child_warm_up() -> None:
+    extractor = _CHILD["extractor"]
+    extractor.warm_up()
+    extractor.run([article_from_text(WARM_UP_TEXT, name="warm-up")])
+
+
+def _child_run(jobs: list[tuple[Article, bool]]) -> list[list[Mention] | Stored | BaseException]:
+    outcomes = run_jobs(_CHILD["extractor"], _CHILD["store"], jobs)
+    # Library errors travel back as they are; anything else as a plain error (it may not unpickle).
+    safe = (ClaimgraphError, list, Stored)
+    return [o if isinstance(o, safe) else RuntimeError(f"{type(o).__name__}: {o}") for o in outcomes]

@@ -410,3 +410,18 @@ def test_cluster_views_follow_writes_from_anywhere(tmp_path, extractor, seeds):
         assert "70%" in {c["value_text"] for c in share["claims"]}
         assert after != before
         assert client.get(f"/contradictions/{share['cluster_id']}").json()["verdict"] == "conflicts"
+
+
+def test_model_in_its_own_process_gives_the_same_claims(store_url, seeds):
+    """``serve``'s default: the models load in a worker process; extraction and persist work through it."""
+    article, mentions = seeds[3]
+    app = create_app(Settings(database_url=store_url))  # no extractor handed in: the process mode
+    assert app.state.extraction.process is not None
+    with TestClient(app) as client:
+        out = client.post("/extract?persist=true", json={"text": article.original})
+        assert out.status_code == 200, out.text
+        want = [{k: v for k, v in mention_record(m).items() if k != "document"} for m in mentions]
+        got = [{k: c[k] for k in w} for c, w in zip(out.json()["claims"], want, strict=True)]
+        assert got == want and out.json()["created"]
+        assert client.get("/claims").json()["total"] > 0
+        _error(client.post("/extract", json={"text": "\u00a0"}), 422, "validation_error")

@@ -161,7 +161,9 @@ def main() -> None:
 
     # --- end to end ------------------------------------------------------------------------------------
     texts, words = seed_texts(args.words)
-    int8_extractor = Extractor(inference="onnx-int8", onnx_dir=onnx_dir)
+    # The configured folder, not the one resolved above: were the tagger retrained meanwhile, the default
+    # folder of the new model is used (a hash-named folder never receives another model's export).
+    int8_extractor = Extractor(inference="onnx-int8", onnx_dir=args.onnx_dir)
     int8_extractor.warm_up()
     extractors = {"torch_fp32": torch_extractor, "onnx_int8": int8_extractor}
     mentions: dict[str, int] = {}

@@ -11,6 +11,7 @@ import asyncio
 import json
 import time
 import xml.etree.ElementTree as ET
+from collections import Counter
 
 import httpx
 import pytest
@@ -118,9 +119,11 @@ def test_every_endpoint_over_the_seeds(store_url, extractor, seeds):
         assert client.get("/claims", params={"limit": 2, "offset": 1}).json()["items"] == claims["items"][1:3]
         pytorch = client.get("/claims", params={"subject": "pytorch", "metric": "research_paper_share"}).json()
         assert pytorch["total"] >= 2 and all(c["metric"] == "research_paper_share" for c in pytorch["items"])
-        seventy = next(c for c in out["claims"] if c["value_text"] == "70%")
-        claim = client.get(f"/claims/{seventy['claim_id']}").json()
-        assert claim["document"]["document_id"] == doc_id and len(claim["mentions"]) >= 3  # the repeated title
+        # The 70% claim written most often (the title is repeated): GET /claims/{id} has every mention posted.
+        counts = Counter(c["claim_id"] for c in out["claims"] if c["value_text"] == "70%")
+        seventy_id, n_mentions = counts.most_common(1)[0]
+        claim = client.get(f"/claims/{seventy_id}").json()
+        assert claim["document"]["document_id"] == doc_id and len(claim["mentions"]) == n_mentions
         for m in claim["mentions"]:
             assert first[0].original[m["value_start"] : m["value_end"]] == m["value_text"] == "70%"
             assert first[0].original[m["sentence_start"] : m["sentence_end"]] == m["sentence"]

@@ -28,7 +28,7 @@ SLOT_LABELS = {"SUBJECT": "SUBJECT", "METRIC": "METRIC", "SCOPE": "SCOPE", "TIME
 
 @dataclass(frozen=True)
 class TrainConfig:
-    epochs: int = 6
+    epochs: int = 7
     batch_size: int = 16
     learning_rate: float = 8e-4
     weight_decay: float = 0.01

@@ -86,7 +86,7 @@ def train(
     out: Annotated[
         Path | None, typer.Option(help="Where to write the tagger (default: the shipped model folder).")
     ] = None,
-    epochs: Annotated[int, typer.Option(help="Training epochs.")] = 6,
+    epochs: Annotated[int, typer.Option(help="Training epochs.")] = 7,
     seed: Annotated[int, typer.Option(help="Random seed (training is deterministic for a seed).")] = 13,
     score: Annotated[bool, typer.Option(help="Score the new model on dev and test for its model card.")] = True,
 ) -> None:

@@ -2,8 +2,10 @@
 
 The seeds (read from ../shared/corpus) are repeated as separate documents until the text holds at least
 --words words. Printed: words/s of `nlp.pipe` with the full en_core_web_sm pipeline, words/s of the
-Claimgraph extraction (ingest + segmentation + candidates + tagger + resolution), and their ratio.
-The issue's targets: ratio >= 0.5 (extraction engine), >= 0.8 (scale-out).
+Claimgraph extraction (ingest + segmentation + candidates + tagger + resolution), and their ratio;
+with --quantulum, quantulum3's parser over the same text too (words/s and ratio), beside the mention
+precision of both on the seed test split. The issue's targets: ratio >= 0.5 (extraction engine),
+>= 0.8 (scale-out); extraction ÷ quantulum3 >= 1.5 with precision far above quantulum3's.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import json
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -23,6 +26,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--words", type=int, default=200_000)
     parser.add_argument("--rounds", type=int, default=2, help="alternating timed rounds of each system")
+    parser.add_argument("--quantulum", action="store_true", help="also time quantulum3 and print precisions")
     args = parser.parse_args()
 
     import spacy
@@ -68,7 +72,32 @@ def main() -> None:
         "ratio": round(extract_wps / spacy_wps, 3),
         "cpu_threads": torch.get_num_threads(),
     }
+    if args.quantulum:
+        report |= quantulum_side_by_side(texts, words, extract_wps, extractor)
     print(json.dumps(report, indent=2))
+
+
+def quantulum_side_by_side(texts: list[str], words: int, extract_wps: float, extractor: Any) -> dict:
+    """quantulum3's parser over the same texts (one round: it is the slow side), and both systems'
+    mention precision on the seed test split (quantulum3's quantities decided by the rules baseline)."""
+    from quantulum3 import parser
+
+    from pipelines.annotations import load_split
+    from pipelines.evaluate import evaluate, quantulum_classifier
+
+    clf = str(quantulum_classifier())
+    parser.parse(texts[0][:2000], classifier_path=clf)  # warm: loads the classifier
+    t0 = time.perf_counter()
+    found = sum(len(parser.parse(t, classifier_path=clf)) for t in texts)
+    quantulum_wps = words / (time.perf_counter() - t0)
+    scores = {s.system: s for s in evaluate(load_split("test"), ("tagger", "quantulum3"), extractor=extractor)}
+    return {
+        "quantulum3_words_per_s": round(quantulum_wps),
+        "quantulum3_quantities": found,
+        "extract_over_quantulum3": round(extract_wps / quantulum_wps, 3),
+        "seed_precision_tagger": round(scores["tagger"].precision, 3),
+        "seed_precision_quantulum3": round(scores["quantulum3"].precision, 3),
+    }
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from pipelines.onnx_export import (
     GRAPHS,
     MANIFEST,
     OPSET,
+    QUANTIZATION,
     TAGGER_FP32,
     TAGGER_INT8,
     default_onnx_dir,
@@ -83,9 +84,10 @@ def test_int8_weights_are_quantized_per_output_channel(export):
     weights = {t.name: t for t in model.graph.initializer}
     integer = [n for n in model.graph.node if n.op_type == "MatMulInteger"]
     plain = [n for n in model.graph.node if n.op_type == "MatMul" and n.input[1] in weights]
-    # 6 layers x 6 weight matrices + the 3 heads; layer 1 stays fp32 (see QUANTIZATION).
-    assert len(integer) == 5 * 6 + 3
-    assert all("/layer.1/" in n.name for n in plain) and len(plain) == 6
+    # 6 layers x 6 weight matrices + the 3 heads; the layers of QUANTIZATION["fp32_layers"] stay fp32.
+    kept = QUANTIZATION["fp32_layers"]["tagger"]
+    assert len(integer) == (6 - len(kept)) * 6 + 3
+    assert all(any(f"/layer.{i}/" in n.name for i in kept) for n in plain) and len(plain) == 6 * len(kept)
     for node in integer:
         weight = numpy_helper.to_array(weights[node.input[1]])
         assert weight.dtype == np.int8

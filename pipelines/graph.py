@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -111,8 +112,15 @@ def to_graphml(g: Graph) -> str:
     return out.getvalue().decode("utf-8")
 
 
+# Characters XML 1.0 cannot hold at all (a NUL or a control character in an article's text).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
 def _scalar(v: Any) -> Any:
-    return v if isinstance(v, (str, int, float, bool)) else json.dumps(v)
+    """A GraphML attribute value; a string loses the characters XML cannot carry (shown as U+FFFD)."""
+    if isinstance(v, str):
+        return _NOT_XML.sub("\ufffd", v)
+    return v if isinstance(v, (int, float, bool)) else _NOT_XML.sub("\ufffd", json.dumps(v))
 
 
 def to_jsonld(g: Graph) -> str:

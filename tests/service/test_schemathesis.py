@@ -12,6 +12,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
+from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from service.api.app import create_app
 from service.core import IngestRun, ingest_paths
@@ -59,7 +60,11 @@ def test_api_conforms_to_its_schema(api_schema, mode):
         )
         @given(case=strategy)
         def check(case):
-            case.call_and_validate(headers={"X-API-Key": KEY})
+            # The media type can still come out as text/* in the invalid mode, and any raw text body is
+            # valid text ("-2.4e+189" is an article too): there only "invalid data rejected" cannot apply.
+            raw_text = str(case.media_type or "").startswith("text/")
+            excluded = [negative_data_rejection] if mode is GenerationMode.NEGATIVE and raw_text else None
+            case.call_and_validate(headers={"X-API-Key": KEY}, excluded_checks=excluded)
 
         try:
             check()

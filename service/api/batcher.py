@@ -108,6 +108,8 @@ class ExtractionQueue:
         self.batch_wait = max(0.0, batch_wait_ms) / 1000
         self.ready = False
         self.batches = 0
+        self.running = 0
+        """Jobs in the batch the model is running now."""
         self._queue: asyncio.Queue[_Job] | None = None
         self._worker: asyncio.Task[None] | None = None
         # One worker: the models are used by one batch at a time, never concurrently.
@@ -261,6 +263,7 @@ class ExtractionQueue:
             if not batch:
                 continue
             started = time.perf_counter()
+            self.running = len(batch)
             try:
                 jobs = [(j.article, j.persist) for j in batch]
                 run = _child_run if self.process is not None else self._run
@@ -268,6 +271,8 @@ class ExtractionQueue:
             except Exception as exc:  # the worker must outlive any one batch
                 log.exception("extraction batch failed")
                 outcomes = [exc] * len(batch)
+            finally:
+                self.running = 0
             elapsed = time.perf_counter() - started
             # A moving average keeps Retry-After honest as load and article sizes change.
             self._seconds_per_batch = 0.7 * self._seconds_per_batch + 0.3 * elapsed

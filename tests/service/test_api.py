@@ -249,7 +249,11 @@ def test_same_article_posted_concurrently_is_stored_once(store_url, extractor, s
 
 
 def test_reads_answer_while_extraction_runs(tmp_path, extractor, seeds):
-    """The event loop is free during model work: reads finish before a long extraction does."""
+    """The event loop is free during model work: reads finish while the model runs a long extraction.
+
+    The test waits until the model is seen running the job (``running``), not until the queue is seen
+    holding it: the worker takes a job off the queue at once, so waiting for a queued job could wait for
+    the whole extraction (that made this test flaky)."""
     app = _app(_sqlite(tmp_path), extractor)
     long_text = "\n\n".join(a.original for a, _ in seeds) * 3
 
@@ -258,8 +262,9 @@ def test_reads_answer_while_extraction_runs(tmp_path, extractor, seeds):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://api", timeout=120) as client:
                 extraction = asyncio.create_task(client.post("/extract", json={"text": long_text}))
-                while app.state.extraction.batches == 0 and app.state.extraction.depth == 0:
-                    await asyncio.sleep(0.005)  # until the job is queued or running
+                while app.state.extraction.running == 0 and not extraction.done():
+                    await asyncio.sleep(0.005)  # until the model is running the job
+                assert not extraction.done(), "the extraction finished before it was seen running"
                 for path in ("/healthz", "/claims", "/contradictions", "/readyz"):
                     assert (await client.get(path)).status_code == 200
                 assert not extraction.done(), "the reads should not have waited for the model"

@@ -5,8 +5,13 @@ Measured in one run, side by side:
 1. offline extraction throughput (``Extractor.run`` in this process, batches of 8) on the same articles;
 2. ``POST /extract`` of a ~1,000-word article, one client at a time: p50 / p99 latency;
 3. served throughput with 8 concurrent clients, and its ratio to (1) (issue 5 target >= 0.6);
-4. browsing endpoints (contradictions, clusters, claims, a claim, documents, a document) with 32
-   concurrent clients while 8 extraction clients keep the model busy: p50 / p99 (target p99 <= 150 ms);
+4. browsing endpoints (contradictions, clusters, claims, documents, each listing and several ids of
+   each, and two web pages) with 32 concurrent clients while 8 extraction clients keep the model busy:
+   p50 / p99 (target p99 <= 150 ms). The readers run in a separate process with a minimal HTTP/1.1
+   client (httpx in this process cost more CPU per request than the server's answer: on two cores its
+   own queueing was most of the figure); their CPU time is printed. ``--read-cache-mb 0`` measures it
+   with every read rendered afresh, ``--persist`` with every extraction batch writing to the store (so
+   the read cache is emptied every batch);
 5. 4x the extraction capacity (running batch + queue) posting at once: how many 200 / 429 / 5xx, and
    how fast the 429s come back.
 
@@ -110,9 +115,9 @@ async def wait_ready(client: httpx.AsyncClient, proc: subprocess.Popen, timeout:
     sys.exit("the server did not get ready")
 
 
-async def post(client: httpx.AsyncClient, text: str) -> tuple[int, float]:
+async def post(client: httpx.AsyncClient, text: str, persist: bool = False) -> tuple[int, float]:
     started = time.perf_counter()
-    r = await client.post("/extract", json={"text": text})
+    r = await client.post("/extract", params={"persist": "true"} if persist else None, json={"text": text})
     return r.status_code, time.perf_counter() - started
 
 
@@ -132,6 +137,7 @@ async def run(args: argparse.Namespace) -> dict:
         CLAIMGRAPH_DATABASE_URL=f"sqlite:///{tmp}/bench.db",
         CLAIMGRAPH_QUEUE_SIZE=str(settings["queue_size"]),
         CLAIMGRAPH_MAX_BATCH=str(settings["max_batch"]),
+        CLAIMGRAPH_READ_CACHE_MB=str(args.read_cache_mb),
     )
     env.pop("CLAIMGRAPH_API_KEY", None)
     log = open(Path(tmp) / "server.log", "w")  # noqa: SIM115 (closed at the end)
@@ -171,58 +177,57 @@ async def run(args: argparse.Namespace) -> dict:
             served = len(articles) / served_s
             print(f"served, 8 clients: {served:.2f} articles/s", file=sys.stderr)
 
-            # 4. browsing under extraction load
-            claim_id = (await client.get("/claims?limit=1")).json()["items"][0]["claim_id"]
-            doc_id = (await client.get("/documents?limit=1")).json()["items"][0]["document_id"]
-            cluster_id = (await client.get("/contradictions?limit=1")).json()["items"][0]["cluster_id"]
-            paths = [
-                ("GET /contradictions", "/contradictions"),
-                ("GET /contradictions/{id}", f"/contradictions/{cluster_id}"),
-                ("GET /clusters", "/clusters?limit=20"),
-                ("GET /claims", "/claims?limit=50"),
-                ("GET /claims/{id}", f"/claims/{claim_id}"),
-                ("GET /documents", "/documents"),
-                ("GET /documents/{id}", f"/documents/{doc_id}"),
-                ("GET /healthz", "/healthz"),
-            ]
+            # 4. browsing under extraction load: several ids per endpoint, read by a separate process
+            claims = (await client.get("/claims?limit=40")).json()["items"]
+            docs = (await client.get("/documents")).json()["items"]
+            conflicts = (await client.get("/contradictions?limit=20")).json()["items"]
+            paths: dict[str, list[str]] = {
+                "GET /contradictions": ["/contradictions", "/contradictions?limit=10"],
+                "GET /contradictions/{id}": [f"/contradictions/{c['cluster_id']}" for c in conflicts],
+                "GET /clusters": ["/clusters?limit=20", "/clusters?limit=20&offset=20"],
+                "GET /claims": ["/claims?limit=50", "/claims?limit=50&offset=50"],
+                "GET /claims/{id}": [f"/claims/{c['claim_id']}" for c in claims],
+                "GET /documents": ["/documents"],
+                "GET /documents/{id}": [f"/documents/{d['document_id']}" for d in docs],
+                "GET / (web page)": ["/"],
+                "GET /web/clusters/{id}": [f"/web/clusters/{c['cluster_id']}" for c in conflicts],
+                "GET /healthz": ["/healthz"],
+            }
             stop = asyncio.Event()
             extraction_results: list[tuple[int, float]] = []
-            browse: dict[str, list[float]] = {label: [] for label, _ in paths}
-            browse_status: list[int] = []
-            transport_errors: list[str] = []
 
             async def extractor_client(k: int) -> None:
                 i = k
                 while not stop.is_set():
-                    extraction_results.append(await post(client, articles[i % len(articles)]))
+                    # --persist: every article is new (a numbered last line), so every batch writes.
+                    text = articles[i % len(articles)] + (f"\n\nBench copy {i}." if args.persist else "")
+                    extraction_results.append(await post(client, text, persist=args.persist))
                     i += 8
-
-            async def browser_client(k: int) -> None:
-                i = k
-                while not stop.is_set():
-                    label, path = paths[i % len(paths)]
-                    started = time.perf_counter()
-                    try:
-                        r = await client.get(path)
-                    except httpx.TransportError:
-                        # A kept-alive connection the server closed as it was reused: counted, not fatal.
-                        transport_errors.append(path)
-                        continue
-                    took = time.perf_counter() - started
-                    browse_status.append(r.status_code)
-                    browse[label].append(took)
-                    i += 1
 
             workers = [asyncio.create_task(extractor_client(k)) for k in range(8)]
             await asyncio.sleep(2)  # the model is busy before the readers start
-            readers = [asyncio.create_task(browser_client(k)) for k in range(32)]
-            await asyncio.sleep(args.seconds)
+            reader = await asyncio.create_subprocess_exec(
+                sys.executable,
+                __file__,
+                "--browse-worker",
+                str(port),
+                "--clients",
+                "32",
+                "--seconds",
+                str(args.seconds),
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+            )
+            out, _ = await reader.communicate(json.dumps(paths).encode())
             stop.set()
-            await asyncio.gather(*readers, *workers)
+            await asyncio.gather(*workers)
+            read = json.loads(out)
+            browse: dict[str, list[float]] = read["latencies"]
             all_reads = [t for ts in browse.values() for t in ts]
             browsing = {"all": ms(all_reads)} | {p: ms(ts) for p, ts in browse.items() if ts}
-            assert all(s == 200 for s in browse_status), set(browse_status)
+            assert read["statuses"] == {"200": len(all_reads)}, read["statuses"]
             print(f"browsing with 32 clients under load: {browsing['all']}", file=sys.stderr)
+            transport_errors = read["transport_errors"]
 
             # 5. overload: 4x capacity posting at once
             overload: list[tuple[int, float]] = await asyncio.gather(
@@ -233,6 +238,7 @@ async def run(args: argparse.Namespace) -> dict:
             accepted = [t for s, t in overload if s == 200]
             print(f"overload: {len(accepted)} x 200, {len(rejected)} x 429", file=sys.stderr)
             return {
+                "settings": {"read_cache_mb": args.read_cache_mb, "persist_during_browsing": args.persist},
                 "article_words": round(statistics.mean(words)),
                 "offline_articles_per_s": round(offline, 3),
                 "extract_single_client": ms(single),
@@ -240,7 +246,8 @@ async def run(args: argparse.Namespace) -> dict:
                 "served_over_offline": round(served / offline, 3),
                 "browsing_under_load_32_clients": browsing,
                 "browsing_requests": len(all_reads),
-                "browsing_transport_errors": len(transport_errors),
+                "browsing_transport_errors": transport_errors,
+                "browsing_reader_cpu_s": read["cpu_s"],
                 "extractions_during_browsing": len(extraction_results),
                 "overload": {
                     "concurrent": 4 * capacity,
@@ -262,11 +269,81 @@ async def run(args: argparse.Namespace) -> dict:
         log.close()
 
 
+async def _read_one(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str) -> tuple[int, bytes]:
+    """One GET on a kept-alive HTTP/1.1 connection: (status, body)."""
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: bench\r\n\r\n".encode())
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    status = int(lines[0].split()[1])
+    fields = {k.strip().lower(): v.strip() for k, _, v in (line.partition(b":") for line in lines[1:] if line)}
+    if b"content-length" in fields:
+        return status, await reader.readexactly(int(fields[b"content-length"]))
+    body = b""  # chunked
+    while size := int((await reader.readuntil(b"\r\n")).strip(), 16):
+        body += await reader.readexactly(size + 2)
+    await reader.readuntil(b"\r\n")
+    return status, body
+
+
+async def browse(port: int, clients: int, seconds: float, paths: dict[str, list[str]]) -> dict:
+    """``clients`` closed-loop readers, each on its own kept-alive connection, cycling through ``paths``.
+
+    A minimal HTTP/1.1 client rather than httpx: it spends a fraction of the CPU per request, so on two
+    cores the figure is the server's latency, not the load generator's own queueing.
+    """
+    order = [(label, path) for label, group in paths.items() for path in group]
+    latencies: dict[str, list[float]] = {label: [] for label in paths}
+    statuses: dict[str, int] = {}
+    errors = 0
+    deadline = time.perf_counter() + seconds
+
+    async def reader_task(k: int) -> None:
+        nonlocal errors
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        i = k * 7
+        while time.perf_counter() < deadline:
+            label, path = order[i % len(order)]
+            i += 1
+            started = time.perf_counter()
+            try:
+                status, _ = await _read_one(reader, writer, path)
+            except (OSError, asyncio.IncompleteReadError):
+                errors += 1
+                writer.close()
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                continue
+            latencies[label].append(time.perf_counter() - started)
+            statuses[str(status)] = statuses.get(str(status), 0) + 1
+        writer.close()
+
+    await asyncio.gather(*(reader_task(k) for k in range(clients)))
+    return {
+        "latencies": latencies,
+        "statuses": statuses,
+        "transport_errors": errors,
+        "cpu_s": round(time.process_time(), 2),
+    }
+
+
 def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--browse-worker":
+        worker = argparse.ArgumentParser()
+        worker.add_argument("port", type=int)
+        worker.add_argument("--clients", type=int, default=32)
+        worker.add_argument("--seconds", type=float, default=15)
+        a = worker.parse_args(sys.argv[2:])
+        print(json.dumps(asyncio.run(browse(a.port, a.clients, a.seconds, json.loads(sys.stdin.read())))))
+        return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=15, help="Length of the browsing-under-load phase.")
     parser.add_argument("--single", type=int, default=12, help="Sequential POST /extract calls for p50/p99.")
     parser.add_argument("--queue-size", type=int, default=8, help="The server's CLAIMGRAPH_QUEUE_SIZE.")
+    parser.add_argument(
+        "--read-cache-mb", type=int, default=64, help="The server's CLAIMGRAPH_READ_CACHE_MB (0: every read renders)."
+    )
+    parser.add_argument(
+        "--persist", action="store_true", help="Extraction clients store what they post: the store changes all along."
+    )
     result = asyncio.run(run(parser.parse_args()))
     print(json.dumps(result, indent=2))
 

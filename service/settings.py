@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     """How long an idle worker waits for more requests to join a batch."""
     extraction_process: bool = True
     """Run the model in its own process (one copy), so its Python work never holds the server's GIL."""
+    read_cache_mb: int = 64
+    """Budget for browsing answers kept until the store changes (``service.api.cache``); 0 turns it off."""
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -28,6 +28,7 @@ from prometheus_client import CollectorRegistry
 from pipelines.extract.pipeline import Extractor
 from service.api import errors
 from service.api.batcher import ExtractionQueue
+from service.api.cache import ReadCache
 from service.api.middleware import BodyLimit, RequestMetrics
 from service.api.routes import OPS_ROUTERS, ROUTERS
 from service.api.views import ClusterViews
@@ -101,6 +102,13 @@ def create_app(settings: Settings | None = None, *, extractor: Extractor | None 
     app.state.metrics_registry = registry
 
     errors.install(app)
+    app.add_middleware(
+        ReadCache,
+        store=store,
+        local_writes=lambda: extraction.writes,
+        max_bytes=settings.read_cache_mb * 1024 * 1024,
+        registry=registry,
+    )
     app.add_middleware(RequestMetrics, registry=registry)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
 

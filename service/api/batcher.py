@@ -110,6 +110,8 @@ class ExtractionQueue:
         self.batches = 0
         self.running = 0
         """Jobs in the batch the model is running now."""
+        self.writes = 0
+        """Batches that stored articles (counted before their requests are answered)."""
         self._queue: asyncio.Queue[_Job] | None = None
         self._worker: asyncio.Task[None] | None = None
         # One worker: the models are used by one batch at a time, never concurrently.
@@ -277,6 +279,8 @@ class ExtractionQueue:
             # A moving average keeps Retry-After honest as load and article sizes change.
             self._seconds_per_batch = 0.7 * self._seconds_per_batch + 0.3 * elapsed
             self.batches += 1
+            if any(job.persist for job in batch):
+                self.writes += 1
             self._batch_size.observe(len(batch))
             self._batch_seconds.observe(elapsed)
             for job, outcome in zip(batch, outcomes, strict=True):

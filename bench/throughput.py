@@ -4,8 +4,10 @@ The seeds (read from ../shared/corpus) are repeated as separate documents until 
 --words words. Printed: words/s of `nlp.pipe` with the full en_core_web_sm pipeline, words/s of the
 Claimgraph extraction (ingest + segmentation + candidates + tagger + resolution), and their ratio;
 with --quantulum, quantulum3's parser over the same text too (words/s and ratio), beside the mention
-precision of both on the seed test split. The issue's targets: ratio >= 0.5 (extraction engine),
->= 0.8 (scale-out); extraction ÷ quantulum3 >= 1.5 with precision far above quantulum3's.
+precision of both on the seed test split. --inference picks the backend of the tagger and embedder
+(``torch``, ``onnx-int8``, or ``both``: the two timed in alternating rounds of the same run).
+The issue's targets: ratio >= 0.5 (extraction engine), >= 0.8 (scale-out); extraction ÷ quantulum3
+>= 1.5 with precision far above quantulum3's.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=200_000)
     parser.add_argument("--rounds", type=int, default=2, help="alternating timed rounds of each system")
     parser.add_argument("--quantulum", action="store_true", help="also time quantulum3 and print precisions")
+    parser.add_argument("--inference", choices=["torch", "onnx-int8", "both"], default="both")
     args = parser.parse_args()
 
     import spacy
@@ -44,59 +47,66 @@ def main() -> None:
             texts.append(t)
             words += len(t.split())
     full = spacy.load(SPACY_MODEL)
-    extractor = Extractor()
-    extractor.warm_up()
-    # Warm both paths once on a little text so that lazy initialisation is not timed.
+    backends = ["torch", "onnx-int8"] if args.inference == "both" else [args.inference]
+    extractors = {name: Extractor(inference=name) for name in backends}
+    # Warm every path once on a little text so that lazy initialisation is not timed.
     list(full.pipe(texts[:2]))
-    extractor.run([article_from_text(t) for t in texts[:2]])
+    for extractor in extractors.values():
+        extractor.warm_up()
+        extractor.run([article_from_text(t) for t in texts[:2]])
 
-    spacy_times, extract_times = [], []
-    mentions = 0
+    spacy_times: list[float] = []
+    extract_times: dict[str, list[float]] = {name: [] for name in backends}
+    mentions: dict[str, int] = {}
     for _ in range(args.rounds):
         t0 = time.perf_counter()
         for _doc in full.pipe(texts, batch_size=32):
             pass
         spacy_times.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        results = extractor.run([article_from_text(t, name=f"doc{i}") for i, t in enumerate(texts)])
-        extract_times.append(time.perf_counter() - t0)
-        mentions = sum(len(r) for r in results)
+        for name, extractor in extractors.items():
+            t0 = time.perf_counter()
+            results = extractor.run([article_from_text(t, name=f"doc{i}") for i, t in enumerate(texts)])
+            extract_times[name].append(time.perf_counter() - t0)
+            mentions[name] = sum(len(r) for r in results)
     spacy_wps = words / min(spacy_times)
-    extract_wps = words / min(extract_times)
-    report = {
+    report: dict[str, Any] = {
         "words": words,
         "documents": len(texts),
-        "mentions": mentions,
         "spacy_full_pipeline_words_per_s": round(spacy_wps),
-        "claimgraph_extract_words_per_s": round(extract_wps),
-        "ratio": round(extract_wps / spacy_wps, 3),
         "cpu_threads": torch.get_num_threads(),
     }
-    if args.quantulum:
-        report |= quantulum_side_by_side(texts, words, extract_wps, extractor)
+    for name in backends:
+        wps = words / min(extract_times[name])
+        report[name] = {
+            "mentions": mentions[name],
+            "words_per_s": round(wps),
+            "ratio_to_spacy": round(wps / spacy_wps, 3),
+        }
+        if args.quantulum:
+            report[name] |= quantulum_side_by_side(texts, words, wps, extractors[name], timed=report)
     print(json.dumps(report, indent=2))
 
 
-def quantulum_side_by_side(texts: list[str], words: int, extract_wps: float, extractor: Any) -> dict:
-    """quantulum3's parser over the same texts (one round: it is the slow side), and both systems'
-    mention precision on the seed test split (quantulum3's quantities decided by the rules baseline)."""
+def quantulum_side_by_side(texts: list[str], words: int, extract_wps: float, extractor: Any, timed: dict) -> dict:
+    """quantulum3's parser over the same texts (one round, once per run: it is the slow side), and both
+    systems' mention precision on the seed test split (quantulum3's quantities decided by the rules
+    baseline)."""
     from quantulum3 import parser
 
     from pipelines.annotations import load_split
     from pipelines.evaluate import evaluate, quantulum_classifier
 
-    clf = str(quantulum_classifier())
-    parser.parse(texts[0][:2000], classifier_path=clf)  # warm: loads the classifier
-    t0 = time.perf_counter()
-    found = sum(len(parser.parse(t, classifier_path=clf)) for t in texts)
-    quantulum_wps = words / (time.perf_counter() - t0)
+    if "quantulum3_words_per_s" not in timed:
+        clf = str(quantulum_classifier())
+        parser.parse(texts[0][:2000], classifier_path=clf)  # warm: loads the classifier
+        t0 = time.perf_counter()
+        timed["quantulum3_quantities"] = sum(len(parser.parse(t, classifier_path=clf)) for t in texts)
+        timed["quantulum3_words_per_s"] = round(words / (time.perf_counter() - t0))
     scores = {s.system: s for s in evaluate(load_split("test"), ("tagger", "quantulum3"), extractor=extractor)}
+    timed["seed_precision_quantulum3"] = round(scores["quantulum3"].precision, 3)
     return {
-        "quantulum3_words_per_s": round(quantulum_wps),
-        "quantulum3_quantities": found,
-        "extract_over_quantulum3": round(extract_wps / quantulum_wps, 3),
+        "extract_over_quantulum3": round(extract_wps / timed["quantulum3_words_per_s"], 3),
         "seed_precision_tagger": round(scores["tagger"].precision, 3),
-        "seed_precision_quantulum3": round(scores["quantulum3"].precision, 3),
     }
 
 

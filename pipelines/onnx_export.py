@@ -225,9 +225,8 @@ def _export_tagger(model_dir: Path, path: Path) -> None:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # peft and transformers deprecation notices
-        tagger = ClaimTagger.load(model_dir)
+        tagger = ClaimTagger.load(model_dir)  # the LoRA adapter merged into the encoder's weights
         net = tagger.net
-        net.encoder = net.encoder.merge_and_unload()
     net.eval()
     # Two examples of different lengths, so that the traced graph uses the attention mask.
     examples = [

@@ -15,6 +15,8 @@ saved is the adapter, the small heads and a JSON config (a few MB).
 
 from __future__ import annotations
 
+import bisect
+
 import json
 import math
 from collections.abc import Sequence
@@ -166,8 +168,14 @@ class ClaimTagger:
         return cls(net, tokenizer, metrics, config)
 
     @classmethod
-    def load(cls, directory: Path, *, inference: Inference = "torch", onnx_dir: Path | None = None) -> ClaimTagger:
+    def load(
+        cls, directory: Path, *, inference: Inference = "torch", onnx_dir: Path | None = None, merge: bool = True
+    ) -> ClaimTagger:
         """Load a saved tagger (adapter + heads + config) on top of the packaged encoder.
+
+        ``merge`` folds the LoRA adapter into the encoder's weights (``merge_and_unload``): the same
+        function with plain linear layers, which runs faster; ``merge=False`` keeps the adapter apart
+        (to train it further).
 
         With ``inference="onnx-int8"`` the network runs through ONNX Runtime from the int8 export in
         ``onnx_dir`` (default: the cache folder of this model), exported first if missing or stale.
@@ -186,6 +194,8 @@ class ClaimTagger:
         path = base_model_path()
         tokenizer = AutoTokenizer.from_pretrained(path)
         encoder = PeftModel.from_pretrained(AutoModel.from_pretrained(path), directory / "adapter")
+        if merge:
+            encoder = encoder.merge_and_unload()
         net = TaggerNet(encoder, encoder.config.hidden_size, len(config["metrics"]))
         state = load_file(str(directory / "heads.safetensors"))
         for name, module in net.heads().items():
@@ -236,8 +246,11 @@ class ClaimTagger:
     ) -> Encoded:
         s_ids, s_off = sentence
         c_ids, c_off = context
-        first = next((i for i, (a, b) in enumerate(s_off) if b > item.value_start), len(s_ids))
-        last = next((i for i in range(len(s_off) - 1, -1, -1) if s_off[i][0] < item.value_end), first - 1) + 1
+        # Offsets are in text order: the first token ending after the value's start, and one past the
+        # last token starting before its end.
+        first = bisect.bisect_right([b for _, b in s_off], item.value_start)
+        last = bisect.bisect_left([a for a, _ in s_off], item.value_end)
+        last = last if last > 0 else first
         last = max(last, first)
         # Keep a window of the sentence around the quantity when the sentence is long.
         budget = MAX_SENTENCE_TOKENS - (last - first)

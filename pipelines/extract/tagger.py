@@ -16,7 +16,6 @@ saved is the adapter, the small heads and a JSON config (a few MB).
 from __future__ import annotations
 
 import bisect
-
 import json
 import math
 from collections.abc import Sequence

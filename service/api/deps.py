@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Query, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -75,6 +75,12 @@ class Page:
     ) -> None:
         self.limit = limit
         self.offset = offset
+
+    def of(self, items: list[Any], total: int | None = None) -> dict[str, Any]:
+        """The page's response: ``items`` cut to this page (or already cut, with ``total`` given)."""
+        if total is None:
+            total, items = len(items), items[self.offset : self.offset + self.limit]
+        return {"items": items, "total": total, "limit": self.limit, "offset": self.offset}
 
 
 StoreDep = Annotated[Store, Depends(get_store)]

@@ -1,16 +1,15 @@
 """relate_cluster gives the verdict relating every pair gives, at any size (property-style, fixed seeds)."""
 
-import json
 import math
 import random
-from pathlib import Path
 
 import pytest
+from verdict_set import claim_value as _value
+from verdict_set import verdict_rows
 
 from pipelines.cluster_relations import VERDICT_ORDER, relate_cluster
 from pipelines.relate import ClaimValue, relate
 
-VERDICTS = Path(__file__).resolve().parents[2] / "annotations" / "verdicts.jsonl"
 SCOPES = [None, None, None, "NeurIPS papers", "all papers", "Kaggle respondents", "ICML 2023 papers", "survey takers"]
 PERIODS = [None, None, "2022", "2024", "2024-Q2"]
 
@@ -90,20 +89,8 @@ def test_summary_verdict_equals_all_pairs_on_random_clusters(seed):
     assert seen == set(VERDICT_ORDER)  # the random clusters reach every verdict
 
 
-def _value(d: dict) -> ClaimValue:
-    return ClaimValue(
-        surface=d["surface"],
-        value=d["value"],
-        value_high=d.get("value_high"),
-        unit=d["unit"],
-        comparator=d["comparator"],
-        period=d.get("period"),
-        scope=d.get("scope"),
-    )
-
-
 def test_summary_agrees_with_the_verdict_set():
-    rows = [json.loads(line) for line in VERDICTS.read_text().splitlines() if line.strip()]
+    rows = verdict_rows()
     for r in rows:  # each labelled pair as a two-claim cluster, summarised
         result = relate_cluster({"a": _value(r["a"]), "b": _value(r["b"])}, all_pairs_up_to=0)
         assert result.verdict == r["relation"], r["id"]

@@ -1,28 +1,15 @@
 """Relation accuracy on the team's labelled verdict set (annotations/verdicts.jsonl)."""
 
-import json
 from collections import Counter
-from pathlib import Path
 
-from pipelines.relate import ClaimValue, relate
+from verdict_set import claim_value as _value
+from verdict_set import verdict_rows
 
-VERDICTS = Path(__file__).resolve().parents[2] / "annotations" / "verdicts.jsonl"
-
-
-def _value(d: dict) -> ClaimValue:
-    return ClaimValue(
-        surface=d["surface"],
-        value=d["value"],
-        value_high=d.get("value_high"),
-        unit=d["unit"],
-        comparator=d["comparator"],
-        period=d.get("period"),
-        scope=d.get("scope"),
-    )
+from pipelines.relate import relate
 
 
 def test_verdict_set_accuracy():
-    rows = [json.loads(line) for line in VERDICTS.read_text().splitlines() if line.strip()]
+    rows = verdict_rows()
     assert len(rows) >= 60
     assert set(Counter(r["relation"] for r in rows)) == {"agrees", "conflicts", "trend", "different_scope"}
     wrong = [r["id"] for r in rows if relate(_value(r["a"]), _value(r["b"])).relation != r["relation"]]

@@ -44,7 +44,7 @@ def claim_out(row: ClaimRow) -> dict[str, Any]:
 def list_claims(store: StoreDep, page: PageDep, subject: SubjectQ = None, metric: MetricQ = None) -> dict:
     """Stored claims, by subject and metric."""
     rows, total = store.claims_page(subject, metric, page.limit, page.offset)
-    return {"items": [claim_out(r) for r in rows], "total": total, "limit": page.limit, "offset": page.offset}
+    return page.of([claim_out(r) for r in rows], total)
 
 
 @router.get("/claims/{claim_id}", response_model=ClaimDetailOut, responses={404: {"model": ErrorOut}})

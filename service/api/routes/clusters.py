@@ -20,13 +20,7 @@ ClusterIdP = Annotated[str, Path(max_length=64, description="A cluster id from a
 @router.get("/clusters", response_model=ClusterPageOut)
 def list_clusters(views: ViewsDep, page: PageDep, subject: SubjectQ = None, metric: MetricQ = None) -> dict:
     """Every cluster with its claims side by side, their pairwise relations, verdict and consensus."""
-    found = views.views(subject, metric)
-    return {
-        "items": found[page.offset : page.offset + page.limit],
-        "total": len(found),
-        "limit": page.limit,
-        "offset": page.offset,
-    }
+    return page.of(views.views(subject, metric))
 
 
 @router.get("/clusters/{cluster_id}", response_model=ClusterOut, responses={404: {"model": ErrorOut}})

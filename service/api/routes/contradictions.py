@@ -63,12 +63,7 @@ def list_contradictions(
     found = [v for v in views.views(subject, metric) if v["verdict"] == "conflicts"]
     if since:
         found = [v for v in found if touches_since(v, since)]
-    return {
-        "items": found[page.offset : page.offset + page.limit],
-        "total": len(found),
-        "limit": page.limit,
-        "offset": page.offset,
-    }
+    return page.of(found)
 
 
 @router.get("/contradictions/{cluster_id}", response_model=ClusterOut, responses={404: {"model": ErrorOut}})

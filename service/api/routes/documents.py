@@ -38,7 +38,7 @@ def list_documents(store: StoreDep, page: PageDep) -> dict:
         }
         for doc, n in rows
     ]
-    return {"items": items, "total": total, "limit": page.limit, "offset": page.offset}
+    return page.of(items, total)
 
 
 @router.get("/documents/{document_id}", response_model=DocumentDetailOut, responses={404: {"model": ErrorOut}})

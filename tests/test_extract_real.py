@@ -75,11 +75,12 @@ def test_tagger_beats_rules_on_dev(extractor):
     assert scores["tagger"].f1 >= scores["rules"].f1 + DEV_MARGIN
 
 
-# Floors this test holds: the figures measured for the shipped model (seed F1 0.966, subject 0.929,
+# Floors this test holds: the figures measured for the shipped model (seed F1 0.966, subject 0.964,
 # metric 0.964; dev margin +0.103; comparatives F1 0.759) less about one flipped prediction, so float noise
-# on another CPU cannot fail it. Seed subject accuracy (0.929) is short of the 0.95: see the README.
+# on another CPU cannot fail it — except subject accuracy, held at the target of 0.95 (27 of 28
+# right; one more wrong would be 0.929).
 SEED_F1_FLOOR = 0.93
-SEED_SUBJECT_FLOOR = 0.89
+SEED_SUBJECT_FLOOR = 0.95
 SEED_METRIC_FLOOR = 0.93
 DEV_MARGIN = 0.09
 # Comparative claims without a number, scored apart.

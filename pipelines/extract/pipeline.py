@@ -44,6 +44,11 @@ _BASELINE_BEFORE = re.compile(
 )
 
 
+def _is_baseline(text: str, start: int) -> bool:
+    """Whether the words just before ``text[start:]`` make what starts there a baseline ("than X")."""
+    return _BASELINE_BEFORE.search(text, max(0, start - 40), start) is not None
+
+
 def load_nlp(max_length: int = 10_000_000) -> Any:
     """en_core_web_sm with only what segmentation needs: its own small ``senter`` and our breaks."""
     import spacy
@@ -267,9 +272,7 @@ class Extractor:
         # subject even where the tagger marked it as the first; the first is then another tagged framework,
         # else found as if none were tagged.
         baselines = [
-            f
-            for f in tagged["SUBJECT"]
-            if self.catalogue.framework_of(f[3]) and _BASELINE_BEFORE.search(article.clean, max(0, f[0] - 40), f[0])
+            f for f in tagged["SUBJECT"] if self.catalogue.framework_of(f[3]) and _is_baseline(article.clean, f[0])
         ]
         tagged["SUBJECT"] = [f for f in tagged["SUBJECT"] if f not in baselines]
         tagged["SUBJECT2"] = baselines + tagged["SUBJECT2"]
@@ -310,6 +313,8 @@ class Extractor:
             sentence = article.clean[cand.sent_start : cand.sent_end]
             value_at = cand.quantity.start - cand.sent_start
             hits = sorted(self.catalogue.find_frameworks(sentence), key=lambda h: abs(h.start - value_at))
+            # Neither a tagged baseline nor a framework in a baseline's position ("replacing TensorFlow").
+            excluded |= {h.framework for h in hits if _is_baseline(article.clean, cand.sent_start + h.start)}
             hits = [h for h in hits if h.framework not in excluded]
             base = cand.sent_start
             if not hits:

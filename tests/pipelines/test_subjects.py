@@ -46,3 +46,28 @@ def test_comparison_keeps_both_subjects():
     out = TaggerOutput(0.99, {}, [_tag(cand, article, "PyTorch"), _tag(cand, article, "TensorFlow", slot="SUBJECT2")])
     subjects, _ = ex._subjects(article, cand, out)
     assert subjects == ["pytorch", "tensorflow"]
+
+
+def test_untagged_subject_is_never_a_framework_in_a_baseline_position():
+    # Nothing tagged: the nearest framework to the value is the one being overtaken, not the subject.
+    ex, article, cand = _setup(
+        "Analysts say JAX is overtaking TensorFlow at several labs, with about 40% of new TPU projects in JAX.",
+        "about 40%",
+    )
+    subjects, spans = ex._subjects(article, cand, TaggerOutput(0.99, {}, []))
+    assert subjects == ["jax"]
+    assert article.original[spans[0].start : spans[0].end] == "JAX"
+
+
+def test_a_sentence_naming_only_the_baseline_takes_its_subject_from_the_paragraph_before():
+    from pipelines.comparatives import find_comparatives
+
+    text = "MXNet serving was tuned for months. The result gives lower latency than comparable PyTorch setups."
+    article = article_from_text(text)
+    cue = next(q for q in find_comparatives(article.clean) if q.surface == "lower")
+    sent_start = article.clean.index("The result")
+    # No context before the sentence: only the longer look-back for a claim with a baseline reaches MXNet.
+    cand = Candidate(cue, sent_start, len(article.clean), sent_start, sent_start)
+    out = TaggerOutput(0.99, {}, [_tag(cand, article, "PyTorch", slot="SUBJECT2")])
+    subjects, _ = Extractor()._subjects(article, cand, out)
+    assert subjects == ["mxnet", "pytorch"]

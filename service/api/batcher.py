@@ -218,18 +218,33 @@ class ExtractionQueue:
             "claims": [mention_record(m) | {"claim_id": claim_id(stored.document_id, m)} for m in stored.mentions],
         }
 
-    async def _submit(self, article: Article, *, persist: bool) -> list[Mention] | Stored:
+    def admit(self) -> None:
+        """Refuse at once what ``extract``/``persist`` would refuse now: called before a request's body
+        is read and parsed, so that an overloaded server answers 429 without doing that work first.
+
+        Raises:
+            NotReady: the models are not loaded.
+            QueueFull: the queue has no room.
+        """
         if not self.ready or self._queue is None:
             raise NotReady("the extraction models are not loaded yet")
+        if self._queue.full():
+            raise self._full()
+
+    def _full(self) -> QueueFull:
+        self._rejected.inc()
+        return QueueFull(
+            f"the extraction queue is full ({self.queue_size} waiting); retry later", retry_after=self.retry_after()
+        )
+
+    async def _submit(self, article: Article, *, persist: bool) -> list[Mention] | Stored:
+        self.admit()
+        assert self._queue is not None
         job = _Job(article, persist, asyncio.get_running_loop().create_future())
         try:
             self._queue.put_nowait(job)
         except asyncio.QueueFull:
-            self._rejected.inc()
-            raise QueueFull(
-                f"the extraction queue is full ({self.queue_size} waiting); retry later",
-                retry_after=self.retry_after(),
-            ) from None
+            raise self._full() from None
         self._depth.set(self._queue.qsize())
         return await job.future
 

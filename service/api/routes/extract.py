@@ -166,6 +166,7 @@ async def extract(
     itself as ``text/plain``, ``text/markdown`` or ``text/html`` (metadata then in the query). Offsets
     index the text as sent: ``text[value_start:value_end] == value_text``.
     """
+    extraction.admit()  # a full queue answers 429 before the body is read and parsed
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = await request.body()
     # Cleaning HTML and finding sentences is CPU work: off the event loop, like the model.

@@ -52,13 +52,15 @@ def check_inference(name: str) -> Inference:
     raise ValueError(f"unknown inference backend {name!r}; choose one of {', '.join(INFERENCE_BACKENDS)}")
 
 
-class TorchEncoder:
-    """A transformers encoder as an :class:`EncoderForward`."""
+class TorchEncoder(torch.nn.Module):
+    """A transformers encoder as an :class:`EncoderForward`: ids in, last hidden states out (also the
+    module the embedder's ONNX graph is traced from)."""
 
     def __init__(self, model: Any) -> None:
+        super().__init__()
         self.model = model
 
-    def __call__(
+    def forward(
         self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
     ) -> torch.Tensor:
         out = self.model(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)

@@ -250,20 +250,10 @@ def _export_embedder(path: Path) -> None:
     from transformers import AutoModel, AutoTokenizer
 
     from pipelines.extract.tagger import base_model_path
-
-    class LastHidden(torch.nn.Module):
-        def __init__(self, encoder: Any) -> None:
-            super().__init__()
-            self.encoder = encoder
-
-        def forward(
-            self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
-        ) -> torch.Tensor:
-            out = self.encoder(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
-            return out.last_hidden_state
+    from pipelines.inference import TorchEncoder
 
     tokenizer = AutoTokenizer.from_pretrained(base_model_path())
-    module = LastHidden(AutoModel.from_pretrained(base_model_path())).eval()
+    module = TorchEncoder(AutoModel.from_pretrained(base_model_path())).eval()
     enc = tokenizer(["research paper share", "GitHub stars of the repository"], padding=True, return_tensors="pt")
     feeds = {name: enc[name] for name in ENCODER_INPUTS}
     with torch.inference_mode():

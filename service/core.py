@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from pipelines.catalogue import Catalogue, default_catalogue
 from pipelines.cluster import assign
@@ -25,6 +26,8 @@ from pipelines.types import Mention, content_id
 from service.store.repository import Store, document_id
 from service.store.tables import ClaimRow, DocumentRow, MentionRow, ReferenceRow
 
+T = TypeVar("T")
+
 
 @dataclass
 class ExtractionRun:
@@ -36,17 +39,26 @@ class ExtractionRun:
     """(file, error code, message)."""
 
 
-def read_articles(paths: Sequence[Path], run: ExtractionRun) -> Iterator[Article]:
-    """Articles of every file under ``paths``; unreadable files are recorded in ``run`` and skipped."""
+def read_each(
+    paths: Sequence[Path], run: ExtractionRun | IngestRun, read: Callable[[Path], T]
+) -> Iterator[tuple[Path, T]]:
+    """``read(path)`` of every file under ``paths``, counted in ``run``; a missing or unreadable file is
+    recorded in ``run.failures`` and skipped."""
     for path in expand_paths(list(paths)):
         run.files += 1
         if not path.exists():
             run.failures.append((str(path), "not_found", f"{path}: no such file or folder"))
             continue
         try:
-            yield read_article(path)
+            yield path, read(path)
         except InputError as exc:
             run.failures.append((str(path), exc.code, exc.message))
+
+
+def read_articles(paths: Sequence[Path], run: ExtractionRun) -> Iterator[Article]:
+    """Articles of every file under ``paths``; unreadable files are recorded in ``run`` and skipped."""
+    for _, article in read_each(paths, run, read_article):
+        yield article
 
 
 def extract_paths(

@@ -23,8 +23,8 @@ from typing import Any
 
 from pipelines.errors import ClaimgraphError, InputError
 from pipelines.extract.pipeline import Extractor
-from pipelines.ingest import Article, article_from_text, expand_paths, read_source
-from service.core import ArticleOutcome, IngestRun, process_batch
+from pipelines.ingest import Article, article_from_text, read_source
+from service.core import ArticleOutcome, IngestRun, process_batch, read_each
 from service.store.repository import Store
 
 # Set for every Ray worker: no model hub access, and tokenizers must not start their own thread pools.
@@ -144,16 +144,7 @@ def ingest_ray(
 
     # The driver only reads and hashes the files; building the clean view is the actors' work.
     items: list[dict[str, str]] = []
-    for path in expand_paths(list(paths)):
-        run.files += 1
-        if not path.exists():
-            run.failures.append((str(path), "not_found", f"{path}: no such file or folder"))
-            continue
-        try:
-            text, fmt = read_source(path)
-        except InputError as exc:
-            run.failures.append((str(path), exc.code, exc.message))
-            continue
+    for path, (text, fmt) in read_each(paths, run, read_source):
         if store.has_document(text_id(text)):
             run.unchanged += 1
             if progress:

@@ -296,6 +296,34 @@ def test_full_queue_answers_429_with_retry_after(tmp_path, extractor, seeds):
             assert int(r.headers["retry-after"]) >= 1 and error["detail"]["retry_after"] >= 1
 
 
+def test_full_queue_refuses_before_reading_the_body(tmp_path, extractor, seeds):
+    """With the queue full, even a body that would be a 422 gets the 429: nothing is parsed first."""
+    app = _app(_sqlite(tmp_path), extractor, queue_size=1, max_batch=1, batch_wait_ms=0)
+    text = "\n\n".join(a.original for a, _ in seeds)
+
+    async def run() -> None:
+        async with app.router.lifespan_context(app):
+            queue = app.state.extraction
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://api", timeout=120) as client:
+                running = asyncio.create_task(client.post("/extract", json={"text": text}))
+                while queue.running == 0:
+                    await asyncio.sleep(0.005)
+                waiting = asyncio.create_task(client.post("/extract", json={"text": text}))
+                while queue.depth == 0:
+                    await asyncio.sleep(0.005)
+                bad = b'{"text": '  # not JSON: a 422 whenever the queue has room
+                refused = await client.post("/extract", content=bad, headers={"content-type": "application/json"})
+                _error(refused, 429, "queue_full")
+                assert (await running).status_code == 200 and (await waiting).status_code == 200
+                _error(
+                    await client.post("/extract", content=bad, headers={"content-type": "application/json"}),
+                    422,
+                )
+
+    asyncio.run(run())
+
+
 def test_validation_errors_name_the_field(tmp_path, extractor):
     with TestClient(_app(_sqlite(tmp_path), extractor)) as client:
         cases = [

@@ -44,7 +44,7 @@ CACHED_PREFIXES = (
 """Paths whose answers depend on the store alone (the web home page ``/`` too)."""
 
 # Headers a kept answer is served with again; the server adds its own date and server headers.
-_DROPPED = {b"date", b"server", b"content-length", b"set-cookie"}
+_DROPPED = {b"date", b"server", b"content-length"}
 
 
 def cacheable(path: str) -> bool:
@@ -135,7 +135,7 @@ class ReadCache:
             await self._replay(entry, headers.get(b"if-none-match"), send)
             return
         self._lookups.labels("miss").inc()
-        await self._fill(scope, receive, send, key, version)
+        await self._fill(scope, receive, send, key, version, headers.get(b"if-none-match"))
 
     async def _replay(self, entry: _Entry, if_none_match: bytes | None, send: Send) -> None:
         if if_none_match is not None and entry.etag in [t.strip() for t in if_none_match.split(b",")]:
@@ -146,7 +146,15 @@ class ReadCache:
         await send({"type": "http.response.start", "status": entry.status, "headers": headers})
         await send({"type": "http.response.body", "body": entry.body})
 
-    async def _fill(self, scope: Scope, receive: Receive, send: Send, key: tuple[Any, ...], version: Any) -> None:
+    async def _fill(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        key: tuple[Any, ...],
+        version: Any,
+        if_none_match: bytes | None,
+    ) -> None:
         """Run the request; keep a 200 answer (with an ETag added) if the version did not move meanwhile."""
         start: Message | None = None
         chunks: list[bytes] = []
@@ -175,7 +183,7 @@ class ReadCache:
                 kept = [(k, v) for k, v in start["headers"] if k.lower() not in _DROPPED] + [(b"etag", etag)]
                 entry = _Entry(start["status"], kept, body, etag, scope.get("route"))
                 self._store(key, entry, version)
-                await self._replay(entry, dict(scope["headers"]).get(b"if-none-match"), send)
+                await self._replay(entry, if_none_match, send)
                 return
             await send(message)
 

@@ -35,6 +35,7 @@ from pipelines.onnx_export import (
     ensure_export,
     export_onnx,
     manifest_hash,
+    node_layers,
     read_manifest,
     source_hash,
     stale_reason,
@@ -82,13 +83,17 @@ def test_int8_weights_are_quantized_per_output_channel(export):
     out, _ = export
     model = onnx.load(out / TAGGER_INT8)
     weights = {t.name: t for t in model.graph.initializer}
-    integer = [n for n in model.graph.node if n.op_type == "MatMulInteger"]
-    plain = [n for n in model.graph.node if n.op_type == "MatMul" and n.input[1] in weights]
-    # 6 layers x 6 weight matrices + the 3 heads; the layers of QUANTIZATION["fp32_layers"] stay fp32.
+    layers = node_layers(model.graph)
     kept = QUANTIZATION["fp32_layers"]["tagger"]
-    assert len(integer) == (6 - len(kept)) * 6 + 3
-    assert all(any(f"/layer.{i}/" in n.name for i in kept) for n in plain) and len(plain) == 6 * len(kept)
-    for node in integer:
+    nodes = {op: [n for n in model.graph.node if n.op_type == op] for op in ("MatMulInteger", "QAttention", "Attention")}
+    plain = [n for n in model.graph.node if n.op_type == "MatMul" and n.input[1] in weights]
+    # Each layer: one fused attention (query, key, value) and 3 weight matrices (attention output,
+    # feed-forward in and out); the 3 heads are int8 too. The layers of QUANTIZATION["fp32_layers"] stay fp32.
+    assert len(nodes["MatMulInteger"]) == (6 - len(kept)) * 3 + 3
+    assert sorted(layers[n.name] for n in nodes["QAttention"]) == [i for i in range(6) if i not in kept]
+    assert sorted(layers[n.name] for n in nodes["Attention"]) == kept
+    assert len(plain) == 3 * len(kept) and {layers[n.name] for n in plain} == set(kept)
+    for node in nodes["MatMulInteger"] + nodes["QAttention"]:
         weight = numpy_helper.to_array(weights[node.input[1]])
         assert weight.dtype == np.int8
         scale = numpy_helper.to_array(weights[node.input[1].replace("_quantized", "_scale")])

@@ -85,3 +85,25 @@ SEED_METRIC_FLOOR = 0.93
 DEV_MARGIN = 0.09
 # Comparative claims without a number, scored apart.
 SEED_COMPARATIVE_F1_FLOOR = 0.6
+
+
+def test_versions_and_list_numbers_never_reach_the_tagger(extractor, monkeypatch):
+    from pipelines.ingest import article_from_text
+
+    text = (
+        "Framework notes\n\n"
+        "1. PyTorch 2.1 shipped with a compiler; its share of papers reached 68% that year.\n"
+        "2. ResNet-50 trains 1.4x faster on TensorFlow 2.15 than on the previous release.\n"
+    )
+    asked: list[str] = []
+    predict = extractor.tagger.predict
+
+    def spy(items, **kwargs):
+        asked.extend(it.sentence[it.value_start : it.value_end] for it in items)
+        return predict(items, **kwargs)
+
+    monkeypatch.setattr(extractor.tagger, "predict", spy)
+    mentions = extractor.run([article_from_text(text)])[0]
+    # Proposed but not asked about: the list numbers 1 and 2, and 2.1, 50 and 2.15 (versions).
+    assert asked == ["68%", "1.4x faster"]
+    assert {m.value_text for m in mentions} == {"68%", "1.4x faster"}

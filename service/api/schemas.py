@@ -185,7 +185,10 @@ class ClusterOut(BaseModel):
     reason: str
     consensus: ConsensusOut
     claims: list[ClusterClaimOut]
-    relations: list[RelationOut]
+    relations: list[RelationOut] = Field(
+        description="Pairwise relations of the claims; a listing carries the conflicting ones unless asked for more."
+    )
+    relation_counts: dict[str, int] = Field(description="Every relation of the cluster, counted by kind.")
 
 
 class ClaimOut(BaseModel):

@@ -102,6 +102,18 @@ def test_every_endpoint_over_the_seeds(store_url, extractor, seeds):
         assert client.get("/contradictions", params={"offset": listing["total"]}).json()["items"] == []
         one = client.get(f"/contradictions/{share['cluster_id']}").json()
         assert one["cluster_id"] == share["cluster_id"] and one["verdict"] == "conflicts"
+        # A listing carries the conflicting pairs; every relation is counted, and one cluster has them all.
+        kinds = {r["relation"] for r in one["relations"]}
+        assert "conflicts" in kinds and len(kinds) > 1, kinds
+        assert share["relations"] == [r for r in one["relations"] if r["relation"] == "conflicts"]
+        assert share["relation_counts"] == one["relation_counts"]
+        assert sum(one["relation_counts"].values()) == len(one["relations"])
+        every = client.get("/contradictions", params={"relations": "all"})
+        assert next(v for v in every.json()["items"] if v["cluster_id"] == share["cluster_id"]) == one
+        bare = client.get("/contradictions", params={"relations": "none"}).json()
+        assert all(v["relations"] == [] and v["relation_counts"] for v in bare["items"])
+        assert len(client.get("/contradictions").content) < len(every.content)
+        _error(client.get("/contradictions", params={"relations": "some"}), 422, "validation_error")
         _error(client.get("/contradictions/k_0000000000000000"), 404, "not_found")
 
         # Clusters: all verdicts; a non-conflicting one is not a contradiction.

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from service.api.deps import PageDep, ViewsDep
 from service.api.errors import NotFound
-from service.api.routes.clusters import ClusterIdP, MetricQ, SubjectQ
+from service.api.routes.clusters import ClusterIdP, MetricQ, RelationsQ, SubjectQ, listing, shown
 from service.api.schemas import ClusterOut, ClusterPageOut, ErrorOut
 
 router = APIRouter(tags=["contradictions"])
@@ -57,13 +57,18 @@ def touches_since(view: dict, since: str) -> bool:
 
 @router.get("/contradictions", response_model=ClusterPageOut)
 def list_contradictions(
-    views: ViewsDep, page: PageDep, subject: SubjectQ = None, metric: MetricQ = None, since: SinceQ = None
+    views: ViewsDep,
+    page: PageDep,
+    subject: SubjectQ = None,
+    metric: MetricQ = None,
+    since: SinceQ = None,
+    relations: RelationsQ = "conflicts",
 ) -> dict:
     """Clusters whose claims conflict, with the claims side by side and the reason in words."""
     found = [v for v in views.views(subject, metric) if v["verdict"] == "conflicts"]
     if since:
         found = [v for v in found if touches_since(v, since)]
-    return page.of(found)
+    return listing(page, found, relations)
 
 
 @router.get("/contradictions/{cluster_id}", response_model=ClusterOut, responses={404: {"model": ErrorOut}})
@@ -78,4 +83,4 @@ def get_contradiction(views: ViewsDep, cluster_id: ClusterIdP) -> dict:
             cluster_id=cluster_id,
             verdict=view["verdict"],
         )
-    return view
+    return shown(view)

@@ -6,6 +6,7 @@ import csv
 import math
 import statistics
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -394,6 +395,7 @@ def cluster_views(store: Store, subject: str | None = None, metric: str | None =
                 "reason": reason,
                 "claims": claims_out,
                 "relations": relations,
+                "relation_counts": dict(Counter(r["relation"] for r in relations)),
                 "relations_exhaustive": related.exhaustive,
             }
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
@@ -26,17 +25,14 @@ RelationsQ = Annotated[
 
 
 def shown(view: dict, relations: str = "all") -> dict:
-    """A cluster view with the relations asked for and every relation counted by kind.
+    """A cluster view with the relations asked for (``relation_counts`` still counts them all).
 
-    A listing carries only the conflicting pairs by default: a cluster of n claims has up to n(n-1)/2
-    relations, most of them agreements, and they made a default page of contradictions ~0.9 MB.
+    A cluster of n claims has up to n(n-1)/2 relations; listings carry the conflicting ones by default.
     """
-    kept = view["relations"]
-    if relations == "conflicts":
-        kept = [r for r in kept if r["relation"] == "conflicts"]
-    elif relations == "none":
-        kept = []
-    return {**view, "relations": kept, "relation_counts": dict(Counter(r["relation"] for r in view["relations"]))}
+    if relations == "all":
+        return view
+    kept = [r for r in view["relations"] if r["relation"] == "conflicts"] if relations == "conflicts" else []
+    return {**view, "relations": kept}
 
 
 def listing(page: Page, views: list[dict], relations: str) -> dict:
@@ -64,4 +60,4 @@ def get_cluster(views: ViewsDep, cluster_id: ClusterIdP) -> dict:
     view = views.view(cluster_id)
     if view is None:
         raise NotFound(f"no cluster {cluster_id!r}", cluster_id=cluster_id)
-    return shown(view)
+    return view

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from service.api.deps import PageDep, ViewsDep
 from service.api.errors import NotFound
-from service.api.routes.clusters import ClusterIdP, MetricQ, RelationsQ, SubjectQ, listing, shown
+from service.api.routes.clusters import ClusterIdP, MetricQ, RelationsQ, SubjectQ, listing
 from service.api.schemas import ClusterOut, ClusterPageOut, ErrorOut
 
 router = APIRouter(tags=["contradictions"])
@@ -83,4 +83,4 @@ def get_contradiction(views: ViewsDep, cluster_id: ClusterIdP) -> dict:
             cluster_id=cluster_id,
             verdict=view["verdict"],
         )
-    return shown(view)
+    return view

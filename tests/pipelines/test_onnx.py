@@ -21,7 +21,7 @@ from pipelines.embed import MiniLMEmbedder
 from pipelines.evaluate import evaluate
 from pipelines.extract.pipeline import DEFAULT_MODEL_DIR, Extractor, candidates
 from pipelines.extract.tagger import ClaimTagger
-from pipelines.inference import OrtEncoder, OrtTagger
+from pipelines.inference import ENCODER_INPUTS, ENCODER_OUTPUTS, OrtEncoder, OrtTagger
 from pipelines.ingest import read_article
 from pipelines.onnx_export import (
     EMBEDDER_INT8,
@@ -85,7 +85,8 @@ def test_int8_weights_are_quantized_per_output_channel(export):
     weights = {t.name: t for t in model.graph.initializer}
     layers = node_layers(model.graph)
     kept = QUANTIZATION["fp32_layers"]["tagger"]
-    nodes = {op: [n for n in model.graph.node if n.op_type == op] for op in ("MatMulInteger", "QAttention", "Attention")}
+    ops = ("MatMulInteger", "QAttention", "Attention")
+    nodes = {op: [n for n in model.graph.node if n.op_type == op] for op in ops}
     plain = [n for n in model.graph.node if n.op_type == "MatMul" and n.input[1] in weights]
     # Each layer: one fused attention (query, key, value) and 3 weight matrices (attention output,
     # feed-forward in and out); the 3 heads are int8 too. The layers of QUANTIZATION["fp32_layers"] stay fp32.
@@ -163,3 +164,29 @@ def test_source_hash_follows_the_model_files(tmp_path):
     config = json.loads((copy / "tagger_config.json").read_text())
     (copy / "tagger_config.json").write_text(json.dumps(config | {"seed": config["seed"] + 1}))
     assert source_hash(copy) != source_hash(DEFAULT_MODEL_DIR)
+
+
+@pytest.mark.parametrize("attention", ["eager", "sdpa"])
+def test_export_fuses_every_attention_block_or_refuses(tmp_path, attention):
+    """A small random BERT: traced with eager attention every block fuses; the SDPA trace does not fuse,
+    and the export says so instead of writing a slower graph."""
+    import torch
+    from transformers import BertConfig, BertModel
+
+    from pipelines.inference import TorchEncoder
+    from pipelines.onnx_export import _fuse, _torch_export
+
+    config = BertConfig(vocab_size=64, hidden_size=32, num_hidden_layers=2, num_attention_heads=4, intermediate_size=64)
+    model = BertModel(config)
+    model.set_attn_implementation(attention)
+    module = TorchEncoder(model).eval()
+    ids = torch.tensor([[2, 5, 7, 3], [2, 9, 3, 0]])
+    feeds = (ids, (ids > 0).long(), torch.zeros_like(ids))
+    path = tmp_path / "tiny.onnx"
+    _torch_export(module, feeds, path, ENCODER_INPUTS, ENCODER_OUTPUTS)
+    if attention == "sdpa":
+        with pytest.raises(RuntimeError, match="0 of 2 attention blocks fused"):
+            _fuse(path, config)
+        return
+    _fuse(path, config)
+    assert [n.op_type for n in onnx.load(path).graph.node].count("Attention") == 2

@@ -17,15 +17,16 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.catalogue import Catalogue, default_catalogue
-from pipelines.extract.pipeline import Candidate, Extractor, candidates, load_nlp, provenance
+from pipelines.extract.pipeline import NOT_MEASURES, Candidate, Extractor, candidates, load_nlp, provenance
 from pipelines.extract.resolve import metric_kinds_for
 from pipelines.ingest import Article
 from pipelines.quantities import parse_quantity
 from pipelines.train import gold_claims, record_article
 from pipelines.types import Mention, Quantity, Span
 
-# Kinds of quantity that the rules baseline never takes for claims.
-_NEVER = {"version", "ordinal", "date", "money"}
+# Kinds of quantity that the rules baseline never takes for claims: those the extractor never asks its
+# tagger about, and dates and money, which the tagger decides on but the rules cannot.
+_NEVER = NOT_MEASURES | {"date", "money"}
 _RELEASE = re.compile(r"\b(launch|release|introduc|open[- ]sourc|debut|creat|came out|first appeared)", re.I)
 
 

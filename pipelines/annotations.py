@@ -9,6 +9,7 @@ sources or rebuild the JSONL splits::
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import re
@@ -18,12 +19,55 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipelines.catalogue import Catalogue, default_catalogue
+from pipelines.catalogue import DIMENSIONS, RATE_PERIODS, Catalogue, default_catalogue
+from pipelines.realtext import RealTextMissing, load_pool, seed_dir
 from pipelines.types import COMPARATORS, UNITS
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 ANNOTATIONS_DIR = REPO_ROOT / "annotations"
-SEED_DIR = REPO_ROOT.parent / "shared" / "corpus"
+SEED_DIR = seed_dir()
+SPLITS = ("train", "dev", "test", "real")
+SUBJECT_FORMS = ("single", "versus", "either", "sum", "migration")
+"""How the subjects of a claim combine: one framework; A relative to B; A or B (one option, "TF/Keras");
+A + B summed; users moving from A to B."""
+DISTRACTOR_KINDS = (
+    "version",
+    "list_number",
+    "page_chrome",
+    "publication_date",
+    "time_anchor",
+    "setup",
+    "non_framework",
+    "code",
+    "hypothetical",
+    "other",
+)
+TIME_BASES = ("sentence", "context", "document")
+"""Where a claim's period comes from: its own sentence; a heading, the title or an earlier sentence; the
+document's date ("currently 51k stars" on a page dated 2023-09 holds for 2023-09)."""
+DURATION_SECONDS = {
+    "ms": 0.001,
+    "s": 1.0,
+    "min": 60.0,
+    "h": 3600.0,
+    "day": 86400.0,
+    "week": 604800.0,
+    "month": 2629746.0,
+    "year": 31556952.0,
+}
+SIZE_BYTES = {"B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30}
+_V1_UNIT_DIMENSION = {
+    "percent": "share",
+    "count": "count",
+    "ratio": "ratio",
+    "year": "date",
+    "rank": "rank",
+    "usd": "money",
+}
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+_PART = r"\d{4}(?:-(?:\d{2}(?:-\d{2})?|Q[1-4]|H[12]))?"
+_PERIOD = re.compile(rf"^{_PART}(?:/{_PART})?$")
+_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 SLOT_KEYS = {
     "subject_text": "SUBJECT",
     "metric_text": "METRIC",
@@ -56,6 +100,15 @@ class GoldClaim:
     comparator: str | None = None
     time: str | None = None
     slots: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
+    # Schema v2 (annotations/README.md): the subject form, versions, unit dimension, period basis.
+    form: str = "single"
+    versions: list[str | None] = field(default_factory=list)
+    dimension: str | None = None
+    per: str | None = None
+    date: str | None = None
+    time_basis: str | None = None
+    kind: str | None = None
+    """For a distractor: which kind of number it is (DISTRACTOR_KINDS)."""
 
 
 @dataclass
@@ -68,6 +121,8 @@ class GoldDocument:
     meta: dict[str, str]
     source: str | None = None
     """For seed annotations: the seed file name (its text is read from ``SEED_DIR``, never stored)."""
+    realtext: str | None = None
+    """For real-text annotations: the excerpt id in the pool (its text is read from there, never stored)."""
 
 
 def read_text_exact(path: Path) -> str:
@@ -107,7 +162,14 @@ def locate_slot(text: str, needle: str, value_start: int, value_end: int) -> tup
             best = key
         pos = text.find(needle, pos + 1)
     if best is None:
-        return None
+        # A table's header or a heading far above: the nearest occurrence before the value, else after it.
+        before = text.rfind(needle, 0, value_start)
+        if before >= 0:
+            return before, before + len(needle)
+        after = text.find(needle, value_end)
+        if after < 0:
+            return None
+        return after, after + len(needle)
     return best[2], best[2] + len(needle)
 
 
@@ -144,7 +206,25 @@ def parse_ann(path: Path, catalogue: Catalogue | None = None, seed_dir: Path = S
     meta = _parse_header(head.splitlines())
     errors: list[str] = []
     source = meta.get("source")
-    if source:
+    realtext = meta.get("realtext")
+    if realtext:
+        try:
+            excerpt = load_pool().get(realtext)
+        except RealTextMissing as exc:
+            raise AnnotationError(f"{path}: {exc}") from exc
+        if excerpt is None:
+            raise AnnotationError(f"{path}: no excerpt {realtext!r} in the real-text pool")
+        if meta.get("sha256") != excerpt.sha256:
+            raise AnnotationError(
+                f"{path}: the SHA-256 in the header does not match excerpt {realtext} of the pool "
+                "(the excerpt changed since it was annotated: re-check the annotation, then update sha256)"
+            )
+        text = excerpt.text
+        meta.setdefault("split", "real")
+        meta.setdefault("url", excerpt.url)
+        meta.setdefault("site", excerpt.site)
+        meta.setdefault("style", excerpt.style)
+    elif source:
         seed_path = seed_dir / source
         if not seed_path.is_file():
             raise AnnotationError(f"{path}: seed file {seed_path} not found")
@@ -157,12 +237,16 @@ def parse_ann(path: Path, catalogue: Catalogue | None = None, seed_dir: Path = S
     for key in ("id", "split"):
         if key not in meta:
             errors.append(f"{path}: header lacks '{key}:'")
-    if meta.get("split") not in ("train", "dev", "test"):
-        errors.append(f"{path}: split must be train, dev or test")
+    if meta.get("split") not in SPLITS:
+        errors.append(f"{path}: split must be one of {', '.join(SPLITS)}")
     if source and meta.get("split") != "test":
         errors.append(f"{path}: seed annotations must be split: test")
     if not source and meta.get("split") == "test":
         errors.append(f"{path}: only the seed annotations form the test split")
+    if bool(realtext) != (meta.get("split") == "real"):
+        errors.append(f"{path}: the real split holds exactly the real-text annotations")
+    if meta.get("published") and not _DATE.match(meta["published"]):
+        errors.append(f"{path}: published {meta['published']!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
 
     first_line = head.count("\n") + body.count("\n") + 4
     claims: list[GoldClaim] = []
@@ -197,9 +281,54 @@ def parse_ann(path: Path, catalogue: Catalogue | None = None, seed_dir: Path = S
         style=meta.get("style", ""),
         text=text,
         claims=claims,
-        meta={k: v for k, v in meta.items() if k in ("title", "published", "url", "publisher")},
+        meta={k: v for k, v in meta.items() if k in ("title", "published", "url", "publisher", "site", "annotator")},
         source=source,
+        realtext=realtext,
     )
+
+
+def _locate_value(item: dict[str, Any], text: str) -> tuple[int, list[str]]:
+    """Where the value stands: its ``occurrence`` in the whole text, or within line ``line`` when given."""
+    value = item["value"]
+    occurrence = item.get("occurrence", 1)
+    if not isinstance(occurrence, int) or occurrence < 1:
+        return -1, [f"occurrence {occurrence!r} must be a positive integer"]
+    line = item.get("line")
+    if line is None:
+        start = _nth(text, value, occurrence)
+        return start, ([] if start >= 0 else [f"value {value!r} (occurrence {occurrence}) not found in the text"])
+    lines = text.split("\n")
+    if not isinstance(line, int) or not 1 <= line <= len(lines):
+        return -1, [f"line {line!r} is not a line of the text (1..{len(lines)})"]
+    offset = sum(len(x) + 1 for x in lines[: line - 1])
+    at = _nth(lines[line - 1], value, occurrence)
+    if at < 0:
+        return -1, [f"value {value!r} (occurrence {occurrence}) not found on line {line}"]
+    return offset + at, []
+
+
+def _normalised_value(item: dict[str, Any], dimension: str | None, problems: list[str]) -> tuple[Any, Any]:
+    """``num``/``num_high`` in the dimension's canonical unit (durations in seconds, sizes in bytes)."""
+    num, high = item.get("num"), item.get("num_high")
+    if dimension == "duration":
+        unit = item.get("time_unit")
+        if unit not in DURATION_SECONDS:
+            problems.append(f"a duration needs time_unit, one of {', '.join(DURATION_SECONDS)}")
+            return num, high
+        factor = DURATION_SECONDS[unit]
+    elif dimension == "size":
+        unit = item.get("size_unit")
+        if unit not in SIZE_BYTES:
+            problems.append(f"a size needs size_unit, one of {', '.join(SIZE_BYTES)}")
+            return num, high
+        factor = float(SIZE_BYTES[unit])
+    else:
+        return num, high
+
+    def scale(x: Any) -> Any:
+        return x * factor if isinstance(x, (int, float)) else x
+
+    return scale(num), scale(high)
 
 
 def _resolve_claim(item: dict[str, Any], text: str, catalogue: Catalogue) -> tuple[GoldClaim | None, list[str]]:
@@ -210,42 +339,80 @@ def _resolve_claim(item: dict[str, Any], text: str, catalogue: Catalogue) -> tup
     label = item.get("label", "claim")
     if label not in LABELS:
         return None, [f"label {label!r} is not one of {LABELS}"]
-    occurrence = int(item.get("occurrence", 1))
-    start = _nth(text, value, occurrence)
+    start, located = _locate_value(item, text)
     if start < 0:
-        return None, [f"value {value!r} (occurrence {occurrence}) not found in the text"]
+        return None, located
     end = start + len(value)
     claim = GoldClaim(start=start, end=end, text=value, label=label)
     if label == "distractor":
+        kind = item.get("kind")
+        if kind is not None and kind not in DISTRACTOR_KINDS:
+            problems.append(f"distractor kind {kind!r} is not one of {DISTRACTOR_KINDS}")
+        claim.kind = kind
         return claim, problems
 
     subjects = _as_list(item.get("subject"))
     for s in subjects:
-        if s not in catalogue.frameworks:
-            problems.append(f"unknown framework id {s!r}")
+        # The catalogue gives aliases; it does not limit what can be a subject (open list, slug ids).
+        if not isinstance(s, str) or (s not in catalogue.frameworks and not _SLUG.match(s)):
+            problems.append(f"subject {s!r} is neither a catalogue framework id nor a lowercase slug")
     if not subjects:
         problems.append("a claim needs 'subject'")
     claim.subjects = subjects
+    form = item.get("form", "versus" if len(subjects) > 1 else "single")
+    if form not in SUBJECT_FORMS:
+        problems.append(f"form {form!r} is not one of {SUBJECT_FORMS}")
+    elif (form == "single") != (len(subjects) == 1):
+        problems.append(f"form {form!r} does not fit {len(subjects)} subject(s)")
+    claim.form = form
+    versions = [item.get("version"), item.get("version2")]
+    claim.versions = versions[: max(1, len(subjects))] if any(versions) else []
     metric = item.get("metric")
     if metric not in catalogue.metrics:
         problems.append(f"unknown metric id {metric!r}")
     if metric == "other" and not item.get("metric_text"):
         problems.append("metric 'other' needs 'metric_text'")
     claim.metric = metric
+    declared = catalogue.metrics[metric].dimension if metric in catalogue.metrics else None
+    # Team texts of schema v1 give a unit, not a dimension: it implies one for metric 'other'.
+    implied = _V1_UNIT_DIMENSION.get(item.get("unit") or "")
+    dimension = item.get("dim") or (declared if declared != "any" else implied)
+    if label == "claim":
+        if dimension not in DIMENSIONS:
+            problems.append(f"dimension {dimension!r} is not one of {DIMENSIONS} (metric 'other' needs 'dim')")
+        elif declared not in (None, "any", dimension):
+            problems.append(f"dim {dimension!r} differs from metric {metric}'s dimension {declared!r}")
+    claim.dimension = dimension
+    if dimension == "rate":
+        claim.per = item.get("per")
+        if claim.per not in RATE_PERIODS:
+            problems.append(f"a rate needs per, one of {RATE_PERIODS}")
     claim.comparator = item.get("comparator", "=")
     if claim.comparator not in COMPARATORS:
         problems.append(f"comparator {claim.comparator!r} is not one of {COMPARATORS}")
     if label == "claim":
         if not isinstance(item.get("num"), (int, float)):
             problems.append("a claim needs a numeric 'num'")
-        claim.value = item.get("num")
-        claim.value_high = item.get("num_high")
+        claim.value, claim.value_high = _normalised_value(item, dimension, problems)
         if claim.comparator == "range" and not isinstance(claim.value_high, (int, float)):
             problems.append("a range needs 'num_high'")
         claim.unit = item.get("unit")
-        if claim.unit not in UNITS:
+        if claim.unit is not None and claim.unit not in UNITS:
             problems.append(f"unit {claim.unit!r} is not one of {UNITS}")
+        if dimension == "date":
+            claim.date = str(item.get("date") or item.get("num"))
+            if not _DATE.match(claim.date):
+                problems.append(f"date {claim.date!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
     claim.time = str(item["time"]) if item.get("time") is not None else None
+    if claim.time is not None and not _PERIOD.match(claim.time):
+        problems.append(f"time {claim.time!r} is not a period (YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn, YYYY-Hn, A/B)")
+    claim.time_basis = item.get("time_basis")
+    if claim.time_basis is None and claim.time is not None:
+        claim.time_basis = "sentence" if item.get("time_text") else "document"
+    if claim.time_basis is not None and claim.time_basis not in TIME_BASES:
+        problems.append(f"time_basis {claim.time_basis!r} is not one of {TIME_BASES}")
+    if claim.time_basis in ("sentence", "context") and not item.get("time_text"):
+        problems.append(f"time_basis {claim.time_basis!r} needs the time_text that states it")
 
     for key, slot_label in SLOT_KEYS.items():
         for needle in _as_list(item.get(key)):
@@ -253,7 +420,7 @@ def _resolve_claim(item: dict[str, Any], text: str, catalogue: Catalogue) -> tup
                 continue
             found_at = locate_slot(text, needle, start, end)
             if found_at is None:
-                problems.append(f"{key} {needle!r} not found near value {value!r}")
+                problems.append(f"{key} {needle!r} not found in the text")
                 continue
             claim.slots.setdefault(slot_label, []).append((found_at[0], found_at[1], needle))
     return claim, problems
@@ -274,22 +441,34 @@ def to_record(doc: GoldDocument) -> dict[str, Any]:
                 spans.append({"id": sid, "start": s, "end": e, "label": slot_label, "text": t})
                 rel = slot_label.lower() if not (slot_label == "SUBJECT" and i) else "subject2"
                 relations.append({"head": vid, "child": sid, "label": rel})
-        if claim.label != "distractor":
+        if claim.label == "distractor":
+            if claim.kind:
+                spans[vid]["kind"] = claim.kind
+        else:
             claims.append(
                 {
                     "span": vid,
                     "label": claim.label,
                     "subjects": claim.subjects,
+                    "form": claim.form,
+                    "versions": claim.versions,
                     "metric": claim.metric,
+                    "dimension": claim.dimension,
                     "value": claim.value,
                     "value_high": claim.value_high,
                     "unit": claim.unit,
+                    "per": claim.per,
+                    "date": claim.date,
                     "comparator": claim.comparator,
                     "time": claim.time,
+                    "time_basis": claim.time_basis,
                 }
             )
     record: dict[str, Any] = {"id": doc.id, "split": doc.split, "style": doc.style, "meta": doc.meta}
-    if doc.source:
+    if doc.realtext:
+        record["realtext"] = doc.realtext
+        record["sha256"] = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+    elif doc.source:
         record["source"] = doc.source
         record["sha256"] = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
     else:
@@ -299,13 +478,17 @@ def to_record(doc: GoldDocument) -> dict[str, Any]:
 
 
 def source_files(root: Path = ANNOTATIONS_DIR) -> list[Path]:
-    return sorted((root / "src").glob("*.ann")) + sorted((root / "seeds").glob("*.ann"))
+    return (
+        sorted((root / "src").glob("*.ann"))
+        + sorted((root / "seeds").glob("*.ann"))
+        + sorted((root / "real").glob("*.ann"))
+    )
 
 
 def build(root: Path = ANNOTATIONS_DIR) -> dict[str, int]:
     """Rebuild ``train/dev/test.jsonl`` from every source; returns the record count per split."""
     catalogue = default_catalogue()
-    by_split: dict[str, list[dict[str, Any]]] = {"train": [], "dev": [], "test": []}
+    by_split: dict[str, list[dict[str, Any]]] = {split: [] for split in SPLITS}
     errors: list[str] = []
     for path in source_files(root):
         try:
@@ -328,7 +511,12 @@ def load_split(split: str, root: Path = ANNOTATIONS_DIR, seed_dir: Path = SEED_D
     with (root / f"{split}.jsonl").open(encoding="utf-8") as fh:
         for line in fh:
             record = json.loads(line)
-            if "text" not in record:
+            if "realtext" in record:
+                excerpt = load_pool()[record["realtext"]]
+                if excerpt.sha256 != record["sha256"]:
+                    raise AnnotationError(f"excerpt {record['realtext']} changed since it was annotated")
+                record["text"] = excerpt.text
+            elif "text" not in record:
                 data = (seed_dir / record["source"]).read_bytes()
                 if hashlib.sha256(data).hexdigest() != record["sha256"]:
                     raise AnnotationError(f"seed {record['source']} changed since it was annotated")
@@ -347,9 +535,49 @@ def iter_checked(paths: Iterable[Path]) -> Iterator[tuple[Path, GoldDocument | N
             yield path, None, str(exc)
 
 
+def uncovered_numbers(doc: GoldDocument) -> list[tuple[int, str]]:
+    """(line, token) of every number token of the text that no annotation line covers."""
+    from pipelines.realtext import line_starts, number_tokens
+
+    starts = line_starts(doc.text)
+    covered = [(c.start, c.end) for c in doc.claims]
+    out = []
+    for start, end, token in number_tokens(doc.text):
+        if any(a < end and start < b for a, b in covered):
+            continue
+        out.append((bisect.bisect_right(starts, start), token))
+    return out
+
+
+def describe(doc: GoldDocument) -> str:
+    """Every resolved line with a little context, then the uncovered number tokens (for annotators)."""
+    from pipelines.realtext import line_starts
+
+    starts = line_starts(doc.text)
+    lines = [f"{doc.id}: {len(doc.claims)} lines"]
+    for c in doc.claims:
+        line = bisect.bisect_right(starts, c.start)
+        before = doc.text[max(0, c.start - 25) : c.start].replace("\n", " ")
+        after = doc.text[c.end : c.end + 25].replace("\n", " ")
+        if c.label == "distractor":
+            what = f"distractor:{c.kind or '-'}"
+        else:
+            slots = {k: [t for _, _, t in v] for k, v in c.slots.items()}
+            what = (
+                f"{c.label} {c.form}:{','.join(c.subjects)} v{c.versions or ''} {c.metric}/{c.dimension} "
+                f"{c.comparator}{c.value}{'..' + str(c.value_high) if c.value_high is not None else ''} "
+                f"time={c.time}({c.time_basis}) slots={slots}"
+            )
+        lines.append(f"  L{line} …{before}[{c.text}]{after}… -> {what}")
+    missing = uncovered_numbers(doc)
+    if missing:
+        lines.append("  UNCOVERED: " + "; ".join(f"L{n} {t!r}" for n, t in missing))
+    return "\n".join(lines)
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("check", "build"):
-        print("usage: python -m pipelines.annotations check FILE... | build", file=sys.stderr)
+    if not argv or argv[0] not in ("check", "build", "show"):
+        print("usage: python -m pipelines.annotations check FILE... | show FILE... | build", file=sys.stderr)
         return 2
     if argv[0] == "build":
         try:
@@ -369,6 +597,8 @@ def main(argv: list[str]) -> int:
             assert doc is not None
             for c in doc.claims:
                 totals[c.label] += 1
+            if argv[0] == "show":
+                print(describe(doc))
     print(f"{len(argv) - 1 - failed} ok, {failed} with errors; lines: {totals}")
     return 1 if failed else 0
 

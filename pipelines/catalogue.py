@@ -15,19 +15,35 @@ from pathlib import Path
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.toml")
 
 
+DIMENSIONS = ("share", "count", "rate", "duration", "ratio", "change", "date", "rank", "money", "size")
+"""Unit dimensions a value can have; claims of two dimensions are never compared (see ``catalogue.toml``)."""
+RATE_PERIODS = ("second", "minute", "hour", "day", "week", "month", "year")
+
+
+class CatalogueError(ValueError):
+    """A catalogue file that cannot be used; the message names the entry."""
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Framework:
     id: str
     name: str
     aliases: tuple[str, ...]
+    parent: str | None = None
+    """The framework this one belongs to (TensorFlow Lite -> TensorFlow), if any."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Metric:
     id: str
     description: str
-    unit_kind: str
+    dimension: str
+    """One of DIMENSIONS; ``any`` only for ``other``, whose dimension comes from each claim."""
     aliases: tuple[str, ...]
+
+    @property
+    def unit_kind(self) -> str:
+        return self.dimension
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,22 +97,54 @@ class Catalogue:
         hits = self.find_frameworks(phrase)
         return hits[0].framework if hits else None
 
+    def root(self, framework: str) -> str:
+        """The top framework of a sub-product chain (TensorFlow Lite -> TensorFlow); itself when none."""
+        seen = {framework}
+        fw = self.frameworks.get(framework)
+        while fw is not None and fw.parent is not None and fw.parent not in seen:
+            seen.add(fw.parent)
+            framework = fw.parent
+            fw = self.frameworks.get(framework)
+        return framework
+
     def metric_texts(self) -> dict[str, list[str]]:
         """Texts that describe each metric (description + aliases), for embedding similarity."""
         return {m.id: [m.description, *m.aliases] for m in self.metrics.values() if m.id != "other"}
 
 
 def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
-    """Read a catalogue TOML file."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    frameworks = {
-        fid: Framework(id=fid, name=f["name"], aliases=tuple(f.get("aliases", [])))
-        for fid, f in data["frameworks"].items()
-    }
-    metrics = {
-        mid: Metric(id=mid, description=m["description"], unit_kind=m["unit_kind"], aliases=tuple(m.get("aliases", [])))
-        for mid, m in data["metrics"].items()
-    }
+    """Read a catalogue TOML file; raises CatalogueError naming every entry that cannot be used."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise CatalogueError(f"{path}: cannot read the catalogue ({exc})") from exc
+    problems: list[str] = []
+    frameworks: dict[str, Framework] = {}
+    for fid, f in data.get("frameworks", {}).items():
+        if not isinstance(f.get("name"), str):
+            problems.append(f"framework {fid!r} has no name")
+            continue
+        frameworks[fid] = Framework(id=fid, name=f["name"], aliases=tuple(f.get("aliases", [])), parent=f.get("parent"))
+    for fw in frameworks.values():
+        if fw.parent is not None and fw.parent not in frameworks:
+            problems.append(f"framework {fw.id!r} names an unknown parent {fw.parent!r}")
+    metrics: dict[str, Metric] = {}
+    for mid, m in data.get("metrics", {}).items():
+        dimension = m.get("dimension")
+        if dimension is None:
+            problems.append(f"metric {mid!r} declares no unit dimension (dimension = one of {', '.join(DIMENSIONS)})")
+            continue
+        if dimension not in DIMENSIONS and not (mid == "other" and dimension == "any"):
+            choices = ", ".join(DIMENSIONS)
+            problems.append(f"metric {mid!r} has an unknown unit dimension {dimension!r} (one of {choices})")
+            continue
+        metrics[mid] = Metric(
+            id=mid, description=m.get("description", ""), dimension=dimension, aliases=tuple(m.get("aliases", []))
+        )
+    if "other" not in metrics:
+        problems.append("the catalogue needs the metric 'other'")
+    if problems:
+        raise CatalogueError(f"{path}: " + "; ".join(problems))
     return Catalogue(frameworks, metrics)
 
 

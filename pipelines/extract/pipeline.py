@@ -248,7 +248,7 @@ class Extractor:
     def _compared_unit(self, metric: str) -> str:
         """The unit the figures a comparative compares would have: a share is in percent."""
         kind = self.catalogue.metrics[metric].unit_kind if metric in self.catalogue.metrics else "other"
-        return {"share": "percent", "percent_change": "percent"}.get(kind, kind)
+        return {"share": "percent", "change": "percent", "date": "year", "money": "usd", "any": "other"}.get(kind, kind)
 
     def _slot_texts(
         self, article: Article, cand: Candidate, out: TaggerOutput, slot: str

@@ -11,16 +11,17 @@ from pipelines.catalogue import Catalogue
 from pipelines.embed import Embedder
 
 # Which metric unit kinds a quantity's unit can express.
+_ALL = {"share", "count", "rate", "duration", "ratio", "change", "date", "rank", "money", "size", "any"}
 _COMPATIBLE: dict[str, set[str]] = {
-    "percent": {"share", "percent_change", "other", "count"},
-    "count": {"count", "other", "rank"},
-    "ratio": {"ratio", "other", "percent_change"},
-    "year": {"year", "other"},
-    "rank": {"rank", "other"},
-    "usd": {"other", "count"},
-    "other": {"share", "count", "ratio", "year", "rank", "percent_change", "other"},
+    "percent": {"share", "change", "any"},
+    "count": {"count", "any"},
+    "ratio": {"ratio", "any"},
+    "year": {"date", "any"},
+    "rank": {"rank", "any"},
+    "usd": {"money", "any"},
+    "other": _ALL,
     # A comparative cue ("has surpassed") can compare frameworks on any metric.
-    "comparison": {"share", "count", "ratio", "year", "rank", "percent_change", "other"},
+    "comparison": _ALL,
 }
 
 

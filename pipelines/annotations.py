@@ -261,6 +261,15 @@ def parse_ann(path: Path, catalogue: Catalogue | None = None, seed_dir: Path = S
         except json.JSONDecodeError as exc:
             errors.append(f"{where}: not JSON ({exc.msg})")
             continue
+        if not isinstance(item, dict):
+            errors.append(f"{where}: not a JSON object")
+            continue
+        if "block" in item:
+            block, problems = _block_distractors(item, text)
+            errors.extend(f"{where}: {p}" for p in problems)
+            claims.extend(c for c in block if (c.start, c.end) not in taken)
+            taken.update({(c.start, c.end): lineno for c in block})
+            continue
         claim, problems = _resolve_claim(item, text, catalogue)
         errors.extend(f"{where}: {p}" for p in problems)
         if claim is None:
@@ -305,6 +314,33 @@ def _locate_value(item: dict[str, Any], text: str) -> tuple[int, list[str]]:
     if at < 0:
         return -1, [f"value {value!r} (occurrence {occurrence}) not found on line {line}"]
     return offset + at, []
+
+
+def _block_distractors(item: dict[str, Any], text: str) -> tuple[list[GoldClaim], list[str]]:
+    """``{"block": [first_line, last_line], "label": "distractor", "kind": …}``: every number token of
+    those lines is a distractor of that kind (a code listing, a changelog's version list, a footer)."""
+    from pipelines.realtext import line_starts, number_tokens
+
+    block, kind = item.get("block"), item.get("kind")
+    lines = text.split("\n")
+    if (
+        not isinstance(block, list)
+        or len(block) != 2
+        or not all(isinstance(n, int) for n in block)
+        or not 1 <= block[0] <= block[1] <= len(lines)
+    ):
+        return [], [f"block {block!r} must be [first_line, last_line] within 1..{len(lines)}"]
+    if item.get("label") != "distractor" or kind not in DISTRACTOR_KINDS:
+        return [], [f"a block is a distractor with a kind, one of {DISTRACTOR_KINDS}"]
+    starts = line_starts(text)
+    lo = starts[block[0] - 1]
+    hi = starts[block[1]] if block[1] < len(starts) else len(text)
+    found = [
+        GoldClaim(start=s, end=e, text=t, label="distractor", kind=kind)
+        for s, e, t in number_tokens(text)
+        if lo <= s and e <= hi
+    ]
+    return found, []
 
 
 def _normalised_value(item: dict[str, Any], dimension: str | None, problems: list[str]) -> tuple[Any, Any]:
@@ -380,7 +416,8 @@ def _resolve_claim(item: dict[str, Any], text: str, catalogue: Catalogue) -> tup
     if label == "claim":
         if dimension not in DIMENSIONS:
             problems.append(f"dimension {dimension!r} is not one of {DIMENSIONS} (metric 'other' needs 'dim')")
-        elif declared not in (None, "any", dimension):
+        elif declared not in (None, "any", dimension) and not (form == "versus" and dimension in ("ratio", "change")):
+            # A comparison of two subjects on a count or share ("3x as many stars as") is a ratio.
             problems.append(f"dim {dimension!r} differs from metric {metric}'s dimension {declared!r}")
     claim.dimension = dimension
     if dimension == "rate":

@@ -128,7 +128,11 @@ _NUMBER_TOKEN = re.compile(
 
 def number_tokens(text: str) -> list[tuple[int, int, str]]:
     """Digit-bearing tokens and number words of ``text``: (start, end, surface), for annotators' lists."""
-    return [(m.start(), m.end(), m.group(0)) for m in _NUMBER_TOKEN.finditer(text)]
+    out = []
+    for m in _NUMBER_TOKEN.finditer(text):
+        surface = m.group(0).rstrip(",.:/")
+        out.append((m.start(), m.start() + len(surface), surface))
+    return out
 
 
 def line_starts(text: str) -> list[int]:

@@ -46,6 +46,7 @@ TIME_BASES = ("sentence", "context", "document")
 """Where a claim's period comes from: its own sentence; a heading, the title or an earlier sentence; the
 document's date ("currently 51k stars" on a page dated 2023-09 holds for 2023-09)."""
 DURATION_SECONDS = {
+    "us": 0.000001,
     "ms": 0.001,
     "s": 1.0,
     "min": 60.0,

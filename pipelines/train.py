@@ -1,8 +1,14 @@
-"""Train the claim tagger from the gold annotations (train split only), deterministically.
+"""Train the claim tagger from the gold annotations, deterministically.
 
 Examples are built exactly as inference sees them: the same ingest, segmentation and rule-proposed
-candidates; a candidate overlapping a gold claim's value is a positive with its gold slots, every other
-candidate a negative. Gold claims that no candidate covers are counted (proposer recall) and skipped.
+candidates, grouped by sentence into windows; a candidate overlapping a gold claim's value is a positive
+with its gold slots, metric and subject form, every other candidate a negative. Gold claims that no
+candidate covers are counted (proposer recall) and skipped.
+
+Training runs on encoded windows only (:func:`train_encoded`), so the same loop runs wherever torch
+runs: ``claimgraph train`` builds the windows and trains in one process; :func:`export_training_set`
+writes the encoded windows with the slice of the base encoder they need, for a training machine that
+has torch and transformers but not this pipeline (a GPU machine).
 """
 
 from __future__ import annotations
@@ -11,24 +17,29 @@ import json
 import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 from torch import nn
 
-from pipelines.catalogue import default_catalogue
-from pipelines.extract.pipeline import candidates, load_nlp
-from pipelines.extract.tagger import ClaimTagger, TaggerInput, cosine_schedule, count_parameters
-from pipelines.ingest import Article, article_from_text
+from pipelines.extract.tagger import (
+    FORMS,
+    ClaimTagger,
+    Encoded,
+    WindowInput,
+    cosine_schedule,
+    count_parameters,
+)
 
-SLOT_LABELS = {"SUBJECT": "SUBJECT", "METRIC": "METRIC", "SCOPE": "SCOPE", "TIME": "TIME", "SOURCE": "SOURCE"}
+if TYPE_CHECKING:
+    from pipelines.ingest import Article
 
 
 @dataclass(frozen=True)
 class TrainConfig:
-    epochs: int = 7
+    epochs: int = 8
     batch_size: int = 16
     learning_rate: float = 8e-4
     weight_decay: float = 0.01
@@ -37,14 +48,18 @@ class TrainConfig:
     frozen_layers: int = 2
     seed: int = 13
     metric_weight: float = 1.0
+    form_weight: float = 0.5
     threads: int = 2
 
 
 def record_article(record: dict[str, Any]) -> Article:
     """The Article for an annotation record, built the way the extractor builds it from a file."""
+    from pipelines.ingest import article_from_text
+
     name = record.get("path") or record["id"]
     fmt = "html" if str(name).lower().endswith((".html", ".htm")) else "text"
-    return article_from_text(record["text"], name=name, fmt=fmt)
+    meta = record.get("meta", {})
+    return article_from_text(record["text"], name=name, fmt=fmt, url=meta.get("url"))
 
 
 def gold_claims(record: dict[str, Any], labels: Sequence[str] = ("claim",)) -> list[dict[str, Any]]:
@@ -71,46 +86,88 @@ def gold_claims(record: dict[str, Any], labels: Sequence[str] = ("claim",)) -> l
     return out
 
 
-def build_examples(records: Sequence[dict[str, Any]], nlp: Any) -> tuple[list[TaggerInput], dict[str, int]]:
-    """Tagger inputs with gold labels for every candidate of every record."""
-    examples: list[TaggerInput] = []
-    stats = {"gold": 0, "covered": 0, "positives": 0, "negatives": 0}
+def build_examples(records: Sequence[dict[str, Any]], nlp: Any) -> tuple[list[WindowInput], dict[str, int]]:
+    """Tagger windows with gold labels for every candidate of every record."""
+    from pipelines.catalogue import default_catalogue
+    from pipelines.extract.pipeline import NOT_MEASURES, candidates, group_windows
+
+    examples: list[WindowInput] = []
+    stats = {"gold": 0, "covered": 0, "positives": 0, "negatives": 0, "windows": 0}
     for record in records:
         article = record_article(record)
         golds = gold_claims(record, ("claim", "comparative"))
         stats["gold"] += len(golds)
         covered: set[int] = set()
-        for cand in candidates(nlp(article.clean), article.clean, default_catalogue()):
-            o_start, o_end = article.to_original(cand.quantity.start, cand.quantity.end)
-            match = next(
-                (i for i, g in enumerate(golds) if g["start"] < o_end and o_start < g["end"] and i not in covered), None
-            )
-            item = cand.tagger_input(article.clean)
-            item.is_claim = match is not None
-            if match is None:
-                stats["negatives"] += 1
-                examples.append(item)
-                continue
-            covered.add(match)
-            gold = golds[match]
-            item.metric = gold["metric"]
-            for label, span in gold["slots"]:
-                slot = "SUBJECT2" if label == "subject2" else label.upper()
-                clean = article.to_clean(span["start"], span["end"])
-                if clean is None:
+        cands = [
+            c
+            for c in candidates(nlp(article.clean), article.clean, default_catalogue())
+            if c.quantity.kind not in NOT_MEASURES
+        ]
+        for window, members in group_windows(article.clean, cands):
+            for span, cand in zip(window.candidates, members, strict=True):
+                o_start, o_end = article.to_original(cand.quantity.start, cand.quantity.end)
+                match = next(
+                    (i for i, g in enumerate(golds) if g["start"] < o_end and o_start < g["end"] and i not in covered),
+                    None,
+                )
+                span.is_claim = match is not None
+                if match is None:
+                    stats["negatives"] += 1
                     continue
-                s, e = clean
-                if cand.sent_start <= s and e <= cand.sent_end:
-                    item.slots.append((0, s - cand.sent_start, e - cand.sent_start, slot))
-                elif cand.ctx_start <= s and e <= cand.ctx_end:
-                    item.slots.append((1, s - cand.ctx_start, e - cand.ctx_start, slot))
-            stats["positives"] += 1
-            examples.append(item)
+                covered.add(match)
+                gold = golds[match]
+                span.metric = gold["metric"]
+                span.form = gold.get("form") or ("versus" if len(gold.get("subjects", [])) > 1 else "single")
+                for label, slot_span in gold["slots"]:
+                    slot = "SUBJECT2" if label == "subject2" else label.upper()
+                    clean = article.to_clean(slot_span["start"], slot_span["end"])
+                    if clean is None:
+                        continue
+                    s, e = clean
+                    if cand.sent_start <= s and e <= cand.sent_end:
+                        span.slots.append((0, s - cand.sent_start, e - cand.sent_start, slot))
+                    elif cand.ctx_start <= s and e <= cand.ctx_end:
+                        span.slots.append((1, s - cand.ctx_start, e - cand.ctx_start, slot))
+                stats["positives"] += 1
+            examples.append(window)
+            stats["windows"] += 1
         stats["covered"] += len(covered)
     return examples, stats
 
 
-def _length_bucketed_batches(encoded: Sequence[Any], batch_size: int, generator: torch.Generator) -> list[list[int]]:
+@dataclass
+class EncodedSet:
+    """Encoded windows with their per-candidate labels: everything the training loop needs."""
+
+    windows: list[Encoded]
+    claim: list[int]
+    metric: list[int]
+    form: list[int]
+    metrics: list[str]
+    stats: dict[str, int]
+
+
+def encode_examples(tagger: ClaimTagger, examples: Sequence[WindowInput], stats: dict[str, int]) -> EncodedSet:
+    """Encode windows and flatten their candidates' labels in the order the network reads them."""
+    metric_index = {m: i for i, m in enumerate(tagger.metrics)}
+    windows: list[Encoded] = []
+    claim: list[int] = []
+    metric: list[int] = []
+    form: list[int] = []
+    for example, encoded in zip(examples, tagger.encode_many(examples), strict=True):
+        for enc in encoded:
+            windows.append(enc)
+            for m in enc.members:
+                cand = example.candidates[m]
+                claim.append(1 if cand.is_claim else 0)
+                metric.append(metric_index.get(cand.metric or "", -100) if cand.is_claim else -100)
+                form.append(FORMS.index(cand.form) if cand.is_claim and cand.form in FORMS else -100)
+    return EncodedSet(windows, claim, metric, form, list(tagger.metrics), stats)
+
+
+def _length_bucketed_batches(
+    encoded: Sequence[Encoded], batch_size: int, generator: torch.Generator
+) -> list[list[int]]:
     """Shuffled batches of similar length (less padding, same randomness for a seed)."""
     order = torch.randperm(len(encoded), generator=generator).tolist()
     pool = batch_size * 8
@@ -121,79 +178,113 @@ def _length_bucketed_batches(encoded: Sequence[Any], batch_size: int, generator:
     return [batches[i] for i in torch.randperm(len(batches), generator=generator).tolist()]
 
 
-def train(
-    records: Sequence[dict[str, Any]],
-    out_dir: Path,
-    config: TrainConfig = TrainConfig(),
+def train_encoded(
+    tagger: ClaimTagger,
+    data: EncodedSet,
+    config: TrainConfig,
     log: Callable[[str], None] = print,
+    device: str = "cpu",
 ) -> dict[str, Any]:
-    """Fine-tune a fresh tagger on ``records`` and save it to ``out_dir``; returns the training report."""
-    torch.set_num_threads(config.threads)
-    torch.use_deterministic_algorithms(True)
-    random.seed(config.seed)
-    torch.manual_seed(config.seed)
+    """Fine-tune ``tagger`` on encoded windows; returns the training report (the tagger is trained in place)."""
     started = time.perf_counter()
-
-    nlp = load_nlp()
-    examples, stats = build_examples(records, nlp)
-    metrics = list(default_catalogue().metrics)
-    tagger = ClaimTagger.create(
-        metrics, lora_rank=config.lora_rank, seed=config.seed, frozen_layers=config.frozen_layers
-    )
-    encoded = tagger.encode_many(examples)
-    metric_index = {m: i for i, m in enumerate(metrics)}
-    claim_labels = torch.tensor([1 if ex.is_claim else 0 for ex in examples])
-    metric_labels = torch.tensor([metric_index.get(ex.metric or "", -100) if ex.is_claim else -100 for ex in examples])
-    trainable, total = count_parameters(tagger.net)
-    log(f"examples: {len(examples)} ({stats}); trainable parameters {trainable:,} of {total:,}")
-
-    params = [p for p in tagger.net.parameters() if p.requires_grad]
+    net = tagger.net.to(device)
+    # Where each window's candidates start in the flat label lists.
+    first = [0]
+    for enc in data.windows:
+        first.append(first[-1] + len(enc.markers))
+    claim_labels = torch.tensor(data.claim)
+    metric_labels = torch.tensor(data.metric)
+    form_labels = torch.tensor(data.form)
+    trainable, total = count_parameters(net)
+    log(f"windows: {len(data.windows)}, candidates: {len(data.claim)} ({data.stats}); trainable {trainable:,}")
+    params = [p for p in net.parameters() if p.requires_grad]
     optimiser = torch.optim.AdamW(params, lr=config.learning_rate, weight_decay=config.weight_decay)
-    steps_per_epoch = (len(encoded) + config.batch_size - 1) // config.batch_size
+    steps_per_epoch = (len(data.windows) + config.batch_size - 1) // config.batch_size
     total_steps = steps_per_epoch * config.epochs
     warmup = max(1, int(total_steps * config.warmup_fraction))
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: cosine_schedule(s, total_steps, warmup))
     loss_fn = nn.CrossEntropyLoss(ignore_index=-100)
     generator = torch.Generator().manual_seed(config.seed)
-    tagger.net.train()
-    step = 0
+    net.train()
     history = []
     for epoch in range(config.epochs):
         epoch_loss = 0.0
-        for idx in _length_bucketed_batches(encoded, config.batch_size, generator):
-            batch = tagger.collate([encoded[i] for i in idx])
+        for idx in _length_bucketed_batches(data.windows, config.batch_size, generator):
+            batch = tagger.collate([data.windows[i] for i in idx])
+            rows = torch.tensor([r for i in idx for r in range(first[i], first[i + 1])])
             tag_labels = batch.pop("tag_labels")
             # Slots are taught on claims only: a negative's neighbours are not its slots.
-            tag_labels[claim_labels[idx] == 0] = -100
-            tags, claim, metric = tagger.net(**batch)
-            loss = loss_fn(claim, claim_labels[idx])
-            # A batch of negatives only has no slot labels (the mean over none would be NaN).
+            tag_labels[claim_labels[rows] == 0] = -100
+            batch = {k: v.to(device) for k, v in batch.items()}
+            tags, claim, metric, form = net(**batch)
+            loss = loss_fn(claim, claim_labels[rows].to(device))
+            # A batch of negatives only has no slot, metric or form labels (the mean over none is NaN).
             if (tag_labels != -100).any():
-                loss = loss + loss_fn(tags.flatten(0, 1), tag_labels.flatten())
-            if (metric_labels[idx] != -100).any():
-                loss = loss + config.metric_weight * loss_fn(metric, metric_labels[idx])
+                loss = loss + loss_fn(tags.flatten(0, 1), tag_labels.flatten().to(device))
+            if (metric_labels[rows] != -100).any():
+                loss = loss + config.metric_weight * loss_fn(metric, metric_labels[rows].to(device))
+            if (form_labels[rows] != -100).any():
+                loss = loss + config.form_weight * loss_fn(form, form_labels[rows].to(device))
             optimiser.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             optimiser.step()
             scheduler.step()
             epoch_loss += loss.item()
-            step += 1
         history.append(round(epoch_loss / steps_per_epoch, 4))
         log(f"epoch {epoch + 1}/{config.epochs}: loss {history[-1]} ({time.perf_counter() - started:.0f}s)")
-    tagger.net.eval()
-    report = {
-        "config": config.__dict__,
-        "examples": stats,
+    net.eval().to("cpu")
+    return {
+        "config": asdict(config),
+        "examples": data.stats,
         "loss_per_epoch": history,
         "trainable_parameters": trainable,
         "seconds": round(time.perf_counter() - started, 1),
         "torch": torch.__version__,
+        "device": device if device == "cpu" else torch.cuda.get_device_name(0),
     }
+
+
+def _seeded(config: TrainConfig) -> None:
+    torch.set_num_threads(config.threads)
+    torch.use_deterministic_algorithms(True)
+    random.seed(config.seed)
+    torch.manual_seed(config.seed)
+
+
+def prepare(records: Sequence[dict[str, Any]], config: TrainConfig, nlp: Any = None) -> tuple[ClaimTagger, EncodedSet]:
+    """A fresh tagger and the encoded training windows of ``records``."""
+    from pipelines.catalogue import default_catalogue
+    from pipelines.extract.pipeline import load_nlp
+
+    _seeded(config)
+    examples, stats = build_examples(records, nlp or load_nlp())
+    tagger = ClaimTagger.create(
+        list(default_catalogue().metrics),
+        lora_rank=config.lora_rank,
+        seed=config.seed,
+        frozen_layers=config.frozen_layers,
+    )
+    return tagger, encode_examples(tagger, examples, stats)
+
+
+def finish(tagger: ClaimTagger, report: dict[str, Any], out_dir: Path) -> dict[str, Any]:
     tagger.config["training"] = report
     tagger.save(out_dir)
     (out_dir / "training_report.json").write_text(json.dumps(report, indent=2) + "\n")
     return report
+
+
+def train(
+    records: Sequence[dict[str, Any]],
+    out_dir: Path,
+    config: TrainConfig = TrainConfig(),
+    log: Callable[[str], None] = print,
+    nlp: Any = None,
+) -> dict[str, Any]:
+    """Fine-tune a fresh tagger on ``records`` and save it to ``out_dir``; returns the training report."""
+    tagger, data = prepare(records, config, nlp)
+    return finish(tagger, train_encoded(tagger, data, config, log), out_dir)
 
 
 def write_model_card(out_dir: Path, report: dict[str, Any], scores: dict[str, list[dict[str, Any]]]) -> Path:
@@ -239,3 +330,94 @@ def write_model_card(out_dir: Path, report: dict[str, Any], scores: dict[str, li
     path = out_dir / "MODEL_CARD.md"
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+# --- training elsewhere (a GPU machine with torch and transformers only) ------------------------------
+
+BASE_FILES = ("config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt")
+
+
+def export_training_set(sets: dict[str, EncodedSet], path: Path, config: TrainConfig) -> Path:
+    """Write named encoded sets and the base encoder slice they need to ``path`` (a folder).
+
+    The word-embedding table is cut to the rows the windows use (the table is frozen, so training reads
+    no other row); every other weight is kept whole in float32. ``train_exported`` rebuilds the encoder
+    from it, bit for bit on the rows that matter.
+    """
+    import shutil
+
+    from safetensors.torch import load_file, save_file
+
+    from pipelines.extract.tagger import base_model_path
+
+    path.mkdir(parents=True, exist_ok=True)
+    base = base_model_path()
+    for name in BASE_FILES:
+        shutil.copy(base / name, path / name)
+    weights = load_file(str(base / "model.safetensors"))
+    key = next(k for k in weights if k.endswith("word_embeddings.weight"))
+    used = sorted({t for data in sets.values() for w in data.windows for t in w.input_ids})
+    weights[key + ".rows"] = torch.tensor(used, dtype=torch.int64)
+    weights[key] = weights[key][used].contiguous()
+    save_file(weights, str(path / "encoder_slice.safetensors"))
+    payload = {
+        name: {
+            "windows": [(w.input_ids, w.token_type_ids, w.markers, w.tag_labels) for w in data.windows],
+            "claim": data.claim,
+            "metric": data.metric,
+            "form": data.form,
+            "metrics": data.metrics,
+            "stats": data.stats,
+        }
+        for name, data in sets.items()
+    }
+    torch.save({"sets": payload, "config": asdict(config)}, path / "training_sets.pt")
+    return path
+
+
+def load_exported_encoder(path: Path) -> Any:
+    """The base encoder rebuilt from an exported slice (rows not exported are zero and never read)."""
+    from safetensors.torch import load_file
+    from transformers import AutoConfig, AutoModel
+
+    weights = load_file(str(path / "encoder_slice.safetensors"))
+    key = next(k for k in weights if k.endswith("word_embeddings.weight"))
+    rows = weights.pop(key + ".rows")
+    model_config = AutoConfig.from_pretrained(path)
+    table = torch.zeros(model_config.vocab_size, model_config.hidden_size)
+    table[rows] = weights[key]
+    weights[key] = table
+    encoder = AutoModel.from_config(model_config, attn_implementation="eager")
+    prefix = "" if any(k.startswith("embeddings.") for k in encoder.state_dict()) else None
+    state = {k if prefix is not None else k: v for k, v in weights.items()}
+    missing, unexpected = encoder.load_state_dict(state, strict=False)
+    # Buffers some transformers versions save and others rebuild (position ids) are not weights.
+    if [m for m in missing + unexpected if not m.endswith("position_ids")]:
+        raise ValueError(f"encoder slice does not fit the model: missing {missing}, unexpected {unexpected}")
+    return encoder.eval()
+
+
+def train_exported(
+    path: Path, name: str, out_dir: Path, device: str = "cpu", log: Callable[[str], None] = print
+) -> dict[str, Any]:
+    """Train on set ``name`` of an export made by :func:`export_training_set`; the model goes to ``out_dir``."""
+    blob = torch.load(path / "training_sets.pt", weights_only=False)
+    config = TrainConfig(**blob["config"])
+    raw = blob["sets"][name]
+    _seeded(config)
+    tagger = ClaimTagger.create(
+        raw["metrics"],
+        lora_rank=config.lora_rank,
+        seed=config.seed,
+        frozen_layers=config.frozen_layers,
+        base_path=path,
+        encoder=load_exported_encoder(path),
+    )
+    windows = [
+        Encoded(ids, types, [], markers, list(range(len(markers))), labels)
+        for ids, types, markers, labels in raw["windows"]
+    ]
+    data = EncodedSet(windows, raw["claim"], raw["metric"], raw["form"], raw["metrics"], raw["stats"])
+    report = train_encoded(tagger, data, config, log, device=device)
+    report["trained_on"] = name
+    return finish(tagger, report, out_dir)

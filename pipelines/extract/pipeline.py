@@ -18,8 +18,9 @@ from typing import Any
 from pipelines.catalogue import Catalogue, default_catalogue
 from pipelines.comparatives import directed, find_comparatives
 from pipelines.embed import Embedder, MiniLMEmbedder
+from pipelines.extract.frame import claim_dimension, subject_of, version_after
 from pipelines.extract.resolve import MetricResolver, normalise_time
-from pipelines.extract.tagger import ClaimTagger, TaggerInput, TaggerOutput
+from pipelines.extract.tagger import CandidateSpan, ClaimTagger, TaggerOutput, WindowInput
 from pipelines.inference import Inference
 from pipelines.ingest import Article
 from pipelines.quantities import find_quantities
@@ -77,13 +78,22 @@ class Candidate:
     ctx_start: int
     ctx_end: int
 
-    def tagger_input(self, clean: str) -> TaggerInput:
-        return TaggerInput(
-            sentence=clean[self.sent_start : self.sent_end],
-            value_start=self.quantity.start - self.sent_start,
-            value_end=self.quantity.end - self.sent_start,
-            context=clean[self.ctx_start : self.ctx_end],
-        )
+    @property
+    def window_key(self) -> tuple[int, int, int]:
+        """Candidates with the same key share one encoding (their sentence and its context)."""
+        return (self.sent_start, self.sent_end, self.ctx_start)
+
+
+def group_windows(clean: str, cands: Sequence[Candidate]) -> list[tuple[WindowInput, list[Candidate]]]:
+    """The candidates of a text grouped by sentence: one tagger window per sentence, in text order."""
+    groups: dict[tuple[int, int, int], list[Candidate]] = {}
+    for cand in cands:
+        groups.setdefault(cand.window_key, []).append(cand)
+    out = []
+    for (sent_start, sent_end, ctx_start), members in groups.items():
+        spans = [CandidateSpan(c.quantity.start - sent_start, c.quantity.end - sent_start) for c in members]
+        out.append((WindowInput(clean[sent_start:sent_end], clean[ctx_start:sent_start], spans), members))
+    return out
 
 
 def candidates(doc: Any, clean: str, catalogue: Catalogue | None = None) -> list[Candidate]:
@@ -147,7 +157,7 @@ class Extractor:
         catalogue: Catalogue | None = None,
         embedder: Embedder | None = None,
         tagger: ClaimTagger | None = None,
-        batch_size: int = 64,
+        batch_size: int = 32,
         threshold: float = CLAIM_THRESHOLD,
         inference: Inference = "torch",
         onnx_dir: Path | None = None,
@@ -183,9 +193,10 @@ class Extractor:
             [c for c in candidates(doc, a.clean, self.catalogue) if c.quantity.kind not in NOT_MEASURES]
             for doc, a in zip(docs, articles, strict=True)
         ]
-        inputs = [c.tagger_input(a.clean) for a, cands in zip(articles, per_article, strict=True) for c in cands]
-        outputs = iter(self.tagger.predict(inputs, batch_size=self.batch_size)) if inputs else iter(())
-        judged = [[(c, next(outputs)) for c in cands] for cands in per_article]
+        grouped = [group_windows(a.clean, cands) for a, cands in zip(articles, per_article, strict=True)]
+        windows = [w for per in grouped for w, _ in per]
+        outputs = iter(self.tagger.predict(windows, batch_size=self.batch_size)) if windows else iter(())
+        judged = [[pair for _, members in per for pair in zip(members, next(outputs), strict=True)] for per in grouped]
         kept = [[(c, o) for c, o in pairs if o.claim_prob >= self.threshold] for pairs in judged]
         return self._to_mentions(articles, kept)
 
@@ -273,8 +284,12 @@ class Extractor:
         s, e, text = article.original_span_text(start, end)
         return Span(start=s, end=e, text=text)
 
-    def _subjects(self, article: Article, cand: Candidate, out: TaggerOutput) -> tuple[list[str], list[Span]]:
-        """The frameworks the claim is about (first) and compared with (second), with their spans."""
+    def _subjects(
+        self, article: Article, cand: Candidate, out: TaggerOutput
+    ) -> tuple[list[str], list[Span], list[str | None]]:
+        """The frameworks the claim is about (first) and compared with (second), with their spans and the
+        version each names ("TensorFlow 2.0"). A tagged name the catalogue does not know is a subject too
+        (open list, slug id)."""
         tagged = {slot: self._slot_texts(article, cand, out, slot) for slot in ("SUBJECT", "SUBJECT2")}
         # A framework in a baseline's position ("than PyTorch", "preferred X over TensorFlow") is the second
         # subject even where the tagger marked it as the first; the first is then another tagged framework,
@@ -287,11 +302,17 @@ class Extractor:
         excluded = {self.catalogue.framework_of(f[3]) for f in baselines}
         subjects: list[str] = []
         spans: list[Span] = []
+        versions: list[str | None] = []
+
+        def add(framework: str, start: int, end: int, version: str | None = None) -> None:
+            subjects.append(framework)
+            spans.append(self._span(article, start, end))
+            versions.append(version or version_after(article.clean, end))
+
         for s, e, _, text in tagged["SUBJECT"]:
-            fw = self.catalogue.framework_of(text)
-            if fw:
-                subjects.append(fw)
-                spans.append(self._span(article, s, e))
+            named = subject_of(text, self.catalogue)
+            if named:
+                add(named[0], s, e, named[1])
                 break
         sentence = article.clean[cand.sent_start : cand.sent_end]
         if not subjects and _PAIR_ANAPHOR.search(sentence) and not self.catalogue.find_frameworks(sentence):
@@ -302,9 +323,8 @@ class Extractor:
             pair = sorted(counts.items(), key=lambda kv: (-len(kv[1]), kv[1][0].start))[:2]
             if len(pair) == 2:
                 for _, hits in pair:
-                    subjects.append(hits[-1].framework)
-                    spans.append(self._span(article, hits[-1].start, hits[-1].end))
-                return subjects, spans
+                    add(hits[-1].framework, hits[-1].start, hits[-1].end)
+                return subjects, spans, versions
         if not subjects:
             # The tagger marked only words that name no framework ("It", "Its repository"): they refer
             # to the framework named last before them, in the sentence or the text just before it.
@@ -312,8 +332,7 @@ class Extractor:
                 hits = [h for h in self.catalogue.find_frameworks(article.clean[cand.ctx_start : s])]
                 hits = [h for h in hits if h.framework not in excluded]
                 if hits:
-                    subjects.append(hits[-1].framework)
-                    spans.append(self._span(article, cand.ctx_start + hits[-1].start, cand.ctx_start + hits[-1].end))
+                    add(hits[-1].framework, cand.ctx_start + hits[-1].start, cand.ctx_start + hits[-1].end)
                     break
         if not subjects:
             # No subject tagged at all: the framework named nearest the value in its sentence, else the
@@ -334,17 +353,16 @@ class Extractor:
                 hits = self.catalogue.find_frameworks(article.clean[base : cand.sent_start])[::-1]
                 hits = [h for h in hits if h.framework not in excluded]
             if hits:
-                subjects.append(hits[0].framework)
-                spans.append(self._span(article, hits[0].start + base, hits[0].end + base))
+                add(hits[0].framework, hits[0].start + base, hits[0].end + base)
         if not subjects:
-            return [], []
+            return [], [], []
         for s, e, _, text in tagged["SUBJECT2"]:
-            fw = self.catalogue.framework_of(text)
-            if fw and fw not in subjects:
-                subjects.append(fw)
-                spans.append(self._span(article, s, e))
+            named = subject_of(text, self.catalogue)
+            # The same framework twice is a comparison of two of its versions ("2.0 vs 1.13").
+            if named and (named[0] not in subjects or (named[1] and named[1] != versions[0])):
+                add(named[0], s, e, named[1])
                 break
-        return subjects, spans
+        return subjects, spans, versions
 
     def _mention(
         self,
@@ -356,9 +374,9 @@ class Extractor:
         sims: dict[str, dict[str, float]],
     ) -> Mention | None:
         assert self.metrics is not None
-        subjects, subject_spans = self._subjects(article, cand, out)
+        subjects, subject_spans, versions = self._subjects(article, cand, out)
         if not subjects:
-            return None  # a claim must be about a framework the catalogue knows
+            return None  # a claim must be about a named framework or library
         q = cand.quantity
         comparative = q.kind == "comparative"
         metric, _ = self.metrics.resolve(phrase, q.unit, out.metric_probs, sims.get(phrase or window[0]), near=window)
@@ -372,6 +390,15 @@ class Extractor:
             spans[slot.lower()] = [self._span(article, s, e) for s, e, _, _ in found[:1]]
             values[slot.lower()] = found[0][3] if found else None
         time = normalise_time(values["time"])
+        time_basis = "none"
+        if time:
+            in_sentence = any(seg == 0 for seg, _, _, name, _ in out.slots if name == "TIME")
+            time_basis = "sentence" if in_sentence else "context"
+        form = out.form if len(subjects) > 1 and out.form != "single" else ("versus" if len(subjects) > 1 else "single")
+        metric_dimension = self.catalogue.metrics[metric].dimension if metric in self.catalogue.metrics else "any"
+        dimension = (
+            None if comparative else claim_dimension(getattr(q, "dimension", None), q.unit, metric_dimension, form)
+        )
         return Mention(
             **provenance(article, cand),
             subject=subjects[0],
@@ -394,6 +421,12 @@ class Extractor:
             # Only a period the words name (a year, a quarter) counts; "Wars" tagged as time does not.
             time=time,
             time_from="text" if time else "none",
+            time_basis=time_basis,
+            version=versions[0] if versions else None,
+            version2=versions[1] if len(versions) > 1 else None,
+            form=form,
+            dimension=dimension,
+            per=getattr(q, "per", None),
             scope=values["scope"],
             source=values["source"],
             confidence=round(out.claim_prob, 4),
@@ -444,6 +477,12 @@ def mention_record(m: Mention) -> dict[str, Any]:
         "date": m.date,
         "kind": m.kind,
         "object": m.subjects[1] if len(m.subjects) > 1 else None,
+        "version": m.version,
+        "version2": m.version2,
+        "form": m.form,
+        "dimension": m.dimension,
+        "per": m.per,
+        "time_basis": m.time_basis,
         "spans": {k: [[s.start, s.end] for s in v] for k, v in m.spans.items()},
     }
 

@@ -1,0 +1,99 @@
+"""The claim frame's slots that rules settle from the tagged spans: subject names and versions, the value's
+unit dimension, and the period with its basis.
+
+Subjects are an open list: the catalogue gives aliases (and a framework's parent), but a tagged subject
+that names a library the catalogue does not know is still a subject, identified by a slug of its name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.catalogue import Catalogue
+
+# A version after a framework name: "TensorFlow 2.0", "Keras 3", "PyTorch v2.1", "TF 2.x", "JAX 0.4.30".
+_VERSION = re.compile(r"(?i)^(?P<name>.*?[A-Za-z)\]])[\s-]*v?(?P<version>\d+(?:\.(?:\d+|x))*(?:\.x)?)$")
+_PRONOUNS = frozenset(
+    "it its it's they them their this that these those which who both each either neither one ones "
+    "the a an framework frameworks library libraries tool tools toolkit platform project package".split()
+)
+_DETERMINERS = re.compile(r"(?i)^(?:the|a|an|its|their|our|new|latest|older|current)\s+")
+_POSSESSIVE = re.compile(r"(?:'s|’s|')$")
+
+
+def split_version(text: str) -> tuple[str, str | None]:
+    """A subject's words and the version they name, if any: "TensorFlow 2.0" -> ("TensorFlow", "2.0")."""
+    text = _POSSESSIVE.sub("", text.strip())
+    m = _VERSION.match(text)
+    if m is None:
+        return text, None
+    return m.group("name").strip(), m.group("version")
+
+
+def slug(name: str) -> str:
+    """The id of a subject the catalogue does not know: its name in lowercase, other characters as ``_``."""
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def subject_of(text: str, catalogue: Catalogue) -> tuple[str, str | None] | None:
+    """(subject id, version) named by a tagged subject phrase, or None when it names nothing.
+
+    A catalogue alias wins; else the phrase is taken as a library's name when it looks like one (a
+    capital letter, a digit or a dot inside a word, not a pronoun or a generic noun).
+    """
+    name, version = split_version(text)
+    known = catalogue.framework_of(name) or catalogue.framework_of(text)
+    if known:
+        return known, version
+    name = _DETERMINERS.sub("", name).strip(" ,.;:()[]\"'")
+    words = name.split()
+    if not words or len(words) > 4 or len(name) > 40:
+        return None
+    if all(w.lower() in _PRONOUNS for w in words):
+        return None
+    if not any(ch.isupper() or ch.isdigit() for ch in name) and not re.search(r"\w[.\-]\w", name):
+        return None  # an ordinary lowercase word ("framework", "models") is no name
+    ident = slug(name)
+    return (ident, version) if ident else None
+
+
+# The dimension a quantity's own unit implies before the metric is known.
+_UNIT_DIMENSION = {
+    "percent": "share",
+    "count": "count",
+    "ratio": "ratio",
+    "year": "date",
+    "rank": "rank",
+    "usd": "money",
+}
+
+
+def claim_dimension(quantity_dimension: str | None, unit: str, metric_dimension: str, form: str) -> str | None:
+    """The unit dimension of a claim's value.
+
+    The quantity's own dimension (a percentage, a duration, a rate…) decides, except where the metric
+    reads it otherwise: a percentage of a growth metric is a relative change, and a comparison of two
+    subjects on a count or share ("3x as many stars") is a ratio.
+    """
+    own = quantity_dimension or _UNIT_DIMENSION.get(unit)
+    if form == "versus" and own in ("ratio", "change"):
+        return own
+    if own == "share" and metric_dimension == "change":
+        return "change"
+    if own is None:
+        return None if metric_dimension == "any" else metric_dimension
+    return own
+
+
+# A version right after a subject's name: "2.0", "v0.6.0", "2.x", or a small whole number not followed by
+# a unit or a multiplier ("Keras 3 shipped", never "PyTorch 70% share" or "TensorFlow 180k stars").
+_VERSION_AFTER = re.compile(
+    r"[ \t]?[-]?v?(?P<version>\d+\.(?:\d+|x)(?:\.(?:\d+|x))*|\d{1,2}(?![\d,.]))"
+    r"(?!\s*(?:%|percent|per\b|x\b|×|times|[kKmMbB]\b|k\+|million|billion|thousand))(?![\w%+])"
+)
+
+
+def version_after(text: str, end: int) -> str | None:
+    """The version written right after a subject's name ending at ``end`` in ``text``, if any."""
+    m = _VERSION_AFTER.match(text, end)
+    return m.group("version") if m else None

@@ -37,6 +37,7 @@ class MiniLMEmbedder:
         tagger_dir: Path | None = None,
     ) -> None:
         self.batch_size = batch_size
+        self.name = f"all-MiniLM-L6-v2/{inference}"
         self.inference = inference
         self.onnx_dir = onnx_dir
         self.tagger_dir = tagger_dir

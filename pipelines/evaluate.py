@@ -139,7 +139,7 @@ def _same_subject(m: Mention, gold: dict[str, Any], gold_slots: dict[str, str]) 
 
 
 def _same_version(a: str | None, b: str | None) -> bool:
-    norm = (lambda v: (v or "").lower().removeprefix("v").removesuffix(".0").removesuffix(".x"))  # noqa: E731
+    norm = lambda v: (v or "").lower().removeprefix("v").removesuffix(".0").removesuffix(".x")  # noqa: E731
     return norm(a) == norm(b)
 
 

@@ -86,61 +86,114 @@ def train(
     out: Annotated[
         Path | None, typer.Option(help="Where to write the tagger (default: the shipped model folder).")
     ] = None,
-    epochs: Annotated[int, typer.Option(help="Training epochs.")] = 7,
+    epochs: Annotated[int, typer.Option(help="Training epochs.")] = 8,
     seed: Annotated[int, typer.Option(help="Random seed (training is deterministic for a seed).")] = 13,
     score: Annotated[bool, typer.Option(help="Score the new model on dev and test for its model card.")] = True,
+    cv: Annotated[
+        Path | None,
+        typer.Option(help="Also train the site-grouped cross-validation models into this folder (fold-0 … fold-4)."),
+    ] = None,
+    export_set: Annotated[
+        Path | None,
+        typer.Option(help="Only write the encoded training sets to this folder, to train on another machine."),
+    ] = None,
 ) -> None:
-    """Train the claim tagger on the train split of annotations/ (deterministic for a seed)."""
+    """Train the claim tagger on the team's train split and the real-text annotations (deterministic)."""
     from pipelines.annotations import build, load_split
-    from pipelines.evaluate import evaluate as run_evaluation
-    from pipelines.extract.pipeline import DEFAULT_MODEL_DIR, Extractor
-    from pipelines.train import TrainConfig, write_model_card
+    from pipelines.crossval import training_records
+    from pipelines.extract.pipeline import DEFAULT_MODEL_DIR, load_nlp
+    from pipelines.train import TrainConfig, encoded_set, examples_by_record, export_training_set
     from pipelines.train import train as run_training
 
     build()
+    config = TrainConfig(epochs=epochs, seed=seed)
+    sets = training_records(load_split("train"), load_split("real"))
+    names = ["all"] + ([n for n in sets if n != "all"] if cv or export_set else [])
+    log = lambda s: typer.echo(s, err=True)  # noqa: E731
+    # Windows are built once per document and shared by the sets that hold it.
+    per_record = examples_by_record(sets["all"], load_nlp())
+    if export_set is not None:
+        encoded = {name: encoded_set(sets[name], per_record, config) for name in names}
+        export_training_set(encoded, export_set, config)
+        typer.echo(json.dumps({"export": str(export_set), "sets": {n: len(e.windows) for n, e in encoded.items()}}))
+        return
     out_dir = out or DEFAULT_MODEL_DIR
-    report = run_training(
-        load_split("train"), out_dir, TrainConfig(epochs=epochs, seed=seed), log=lambda s: typer.echo(s, err=True)
-    )
+    if cv is not None:
+        for name in names[1:]:
+            run_training(sets[name], cv / name, config, log=log, examples=per_record)
+    report = run_training(sets["all"], out_dir, config, log=log, examples=per_record)
+    _model_card(out_dir, report, score, cv)
+
+
+def _model_card(out_dir: Path, report: dict, score: bool, cv: Path | None) -> None:
+    from pipelines.annotations import load_split
+    from pipelines.catalogue import default_catalogue
+    from pipelines.crossval import evaluate_folds
+    from pipelines.embed import MiniLMEmbedder
+    from pipelines.evaluate import evaluate as run_evaluation
+    from pipelines.extract.pipeline import Extractor
+    from pipelines.extract.resolve import MetricResolver
+    from pipelines.train import write_model_card
+
+    # The catalogue's metric embeddings travel with the model (no re-embedding at start-up).
+    for inference in ("torch", "onnx-int8"):
+        embedder = MiniLMEmbedder(inference=inference, tagger_dir=out_dir)
+        MetricResolver(default_catalogue(), embedder, cache_dirs=[out_dir]).warm_up()
     scores: dict[str, list[dict]] = {}
     if score:
         extractor = Extractor(out_dir)
         for split in ("dev", "test"):
             results = run_evaluation(load_split(split), ("tagger", "rules"), extractor=extractor)
             scores[split] = [s.as_dict() for s in results]
+        if cv is not None:
+            scores["real (cross-validated)"] = [s.as_dict() for s in evaluate_folds(load_split("real"), cv)]
     card = write_model_card(out_dir, report, scores)
     typer.echo(json.dumps({"report": report, "scores": scores, "model_card": str(card)}, indent=2))
 
 
 @app.command()
 def evaluate(
-    split: Annotated[str, typer.Option(help="Annotation split: dev or test (the seeds).")] = "test",
+    split: Annotated[
+        str, typer.Option(help="Annotation split: dev, test (the seeds) or real (the real-text pool).")
+    ] = "test",
     systems: Annotated[
         str, typer.Option(help="Comma-separated: tagger, rules, quantulum3.")
     ] = "tagger,rules,quantulum3",
     model: Annotated[Path | None, typer.Option(help="Folder of a trained tagger.")] = None,
+    folds: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder of cross-validation models (fold-0 … fold-4): each fold's sites are read by "
+            "the model that never saw them (split real only)."
+        ),
+    ] = None,
     errors: Annotated[bool, typer.Option(help="List every error of every system.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
     inference: InferenceOption = None,
 ) -> None:
-    """Precision/recall/F1 of mentions and slot accuracies, for each system side by side."""
+    """Precision/recall/F1 of mentions, strict claim F1 and slot accuracies, for each system side by side."""
     from pipelines.annotations import load_split
+    from pipelines.crossval import evaluate_folds
     from pipelines.evaluate import evaluate as run_evaluation
 
     records = load_split(split)
-    scores = run_evaluation(records, systems.split(","), extractor=_extractor(model, inference))
+    if folds is not None:
+        if split != "real":
+            raise typer.BadParameter("--folds is for the real split", param_hint="--folds")
+        scores = evaluate_folds(records, folds, inference=inference or "torch", systems=systems.split(","))
+    else:
+        scores = run_evaluation(records, systems.split(","), extractor=_extractor(model, inference))
     if as_json:
         typer.echo(json.dumps([s.as_dict() for s in scores], indent=2))
     else:
-        typer.echo(f"split {split}: {len(records)} documents")
-        typer.echo(f"{'system':<12} {'P':>6} {'R':>6} {'F1':>6} {'subj':>6} {'metric':>6} {'value':>6} {'comp':>6}")
+        typer.echo(f"split {split}: {len(records)} documents" + (" (site-grouped cross-validation)" if folds else ""))
+        head = ("P", "R", "F1", "claimF1", "subj", "metric", "value", "comp", "time", "scope", "source")
+        typer.echo(f"{'system':<12} " + " ".join(f"{h:>7}" for h in head))
         for s in scores:
             d = s.as_dict()
-            typer.echo(
-                f"{s.system:<12} {d['precision']:>6.3f} {d['recall']:>6.3f} {d['f1']:>6.3f} "
-                f"{d['subject_accuracy']:>6.3f} {d['metric_accuracy']:>6.3f} {d['value_accuracy']:>6.3f} "
-                f"{d['comparator_accuracy']:>6.3f}"
-            )
+            keys = ("precision", "recall", "f1", "claim_f1", "subject_accuracy", "metric_accuracy")
+            keys += ("value_accuracy", "comparator_accuracy", "time_accuracy", "scope_accuracy", "source_accuracy")
+            typer.echo(f"{s.system:<12} " + " ".join(f"{d[k]:>7.3f}" for k in keys))
     if errors:
         for s in scores:
             for e in s.errors:

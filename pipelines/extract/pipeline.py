@@ -55,6 +55,13 @@ def _is_baseline(text: str, start: int) -> bool:
     return _BASELINE_BEFORE.search(text, max(0, start - 40), start) is not None
 
 
+def embedding_cache() -> Path:
+    """Where computed catalogue embeddings are kept between runs (``$XDG_CACHE_HOME/claimgraph``)."""
+    import os
+
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "claimgraph" / "embeddings"
+
+
 def load_nlp(max_length: int = 10_000_000) -> Any:
     """en_core_web_sm with only what segmentation needs: its own small ``senter`` and our breaks."""
     import spacy
@@ -181,7 +188,7 @@ class Extractor:
         if self.tagger is None:
             self.tagger = ClaimTagger.load(self.model_dir, inference=self.inference, onnx_dir=self.onnx_dir)
         if self.metrics is None:
-            self.metrics = MetricResolver(self.catalogue, self.embedder)
+            self.metrics = MetricResolver(self.catalogue, self.embedder, cache_dirs=[self.model_dir, embedding_cache()])
             self.metrics.warm_up()
 
     def run(self, articles: Sequence[Article]) -> list[list[Mention]]:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -53,10 +57,15 @@ def normalise_time(phrase: str | None) -> str | None:
 class MetricResolver:
     """Maps a metric phrase (and the tagger's metric distribution) to a catalogue metric id."""
 
-    def __init__(self, catalogue: Catalogue, embedder: Embedder, head_weight: float = 0.5) -> None:
+    def __init__(
+        self, catalogue: Catalogue, embedder: Embedder, head_weight: float = 0.5, cache_dirs: Sequence[Path] = ()
+    ) -> None:
         self.catalogue = catalogue
         self.embedder = embedder
         self.head_weight = head_weight
+        # Folders searched for the catalogue's embeddings (the model's folder first): embedding the metric
+        # texts again at every start costs seconds; the file is keyed by the texts and the embedder.
+        self.cache_dirs = list(cache_dirs)
         self._ids: list[str] = []
         self._rows: list[int] = []
         self._matrix: np.ndarray | None = None
@@ -75,7 +84,31 @@ class MetricResolver:
             if aliases:
                 alt = "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))
                 self._alias_patterns[metric_id] = re.compile(rf"\b(?:{alt})\b", re.IGNORECASE)
-        self._matrix = self.embedder.embed(texts)
+        self._matrix = self._cached_embeddings(texts)
+
+    def _cached_embeddings(self, texts: list[str]) -> np.ndarray:
+        key = hashlib.sha256(json.dumps([getattr(self.embedder, "name", type(self.embedder).__name__), texts]).encode())
+        name = f"metric_embeddings.{key.hexdigest()[:16]}.npy"
+        for folder in self.cache_dirs:
+            path = folder / name
+            if path.is_file():
+                try:
+                    matrix = np.load(path, allow_pickle=False)
+                except (OSError, ValueError):
+                    continue
+                if matrix.shape[0] == len(texts):
+                    return matrix
+        matrix = self.embedder.embed(texts)
+        for folder in self.cache_dirs[-1:]:  # the last folder is the writable cache
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                tmp = folder / f".{name}.{os.getpid()}"
+                with tmp.open("wb") as fh:
+                    np.save(fh, matrix, allow_pickle=False)
+                os.replace(tmp, folder / name)
+            except OSError:
+                pass  # a read-only cache only costs the embedding next time
+        return matrix
 
     def aliases_in(self, text: str) -> list[tuple[int, str]]:
         """(position, metric id) of every metric alias in ``text``, in text order."""

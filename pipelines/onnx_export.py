@@ -247,7 +247,8 @@ def _export_tagger(model_dir: Path, path: Path) -> None:
 
     from pipelines.extract.tagger import CandidateSpan, ClaimTagger, WindowInput
 
-    tagger = ClaimTagger.load(model_dir)  # adapters merged into the encoder's weights, eager attention
+    # Adapters merged into transformers' BertModel with eager attention: the graph the fusions recognise.
+    tagger = ClaimTagger.load(model_dir, transformers=True)
     net = tagger.net
     net.eval()
     # Two windows of different lengths and candidate counts, so the graph uses the mask and the gathers.
@@ -264,7 +265,7 @@ def _export_tagger(model_dir: Path, path: Path) -> None:
     with torch.inference_mode():
         expected = list(net(**feeds))
     _torch_export(net, tuple(feeds.values()), path, TAGGER_INPUTS, TAGGER_OUTPUTS)
-    _fuse(path, net.encoder.config)
+    _fuse(path, net.encoder.config.to_dict())
     _check(path, feeds, expected)
 
 
@@ -282,22 +283,23 @@ def _export_embedder(path: Path) -> None:
     with torch.inference_mode():
         expected = [module(**feeds)]
     _torch_export(module, tuple(feeds.values()), path, ENCODER_INPUTS, ENCODER_OUTPUTS)
-    _fuse(path, module.model.config)
+    _fuse(path, module.model.config.to_dict())
     _check(path, feeds, expected)
 
 
-def _fuse(path: Path, config: Any) -> None:
+def _fuse(path: Path, config: dict[str, Any]) -> None:
     """Rewrite the traced graph at ``path`` with ONNX Runtime's BERT fusions; every layer's attention
     must fuse (a trace the fusions do not recognise would silently run unfused and slower)."""
     from onnxruntime.transformers.optimizer import optimize_model
 
     with _quiet("onnxruntime.transformers"):  # it logs every fusion it tries
         model = optimize_model(
-            str(path), model_type="bert", num_heads=config.num_attention_heads, hidden_size=config.hidden_size
+            str(path), model_type="bert", num_heads=config["num_attention_heads"], hidden_size=config["hidden_size"]
         )
     fused = model.get_fused_operator_statistics().get("Attention", 0)
-    if fused != config.num_hidden_layers:
-        raise RuntimeError(f"ONNX export {path.name}: {fused} of {config.num_hidden_layers} attention blocks fused")
+    layers = config["num_hidden_layers"]
+    if fused != layers:
+        raise RuntimeError(f"ONNX export {path.name}: {fused} of {layers} attention blocks fused")
     model.save_model_to_file(str(path))
 
 

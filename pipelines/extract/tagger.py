@@ -321,24 +321,43 @@ class ClaimTagger:
         return config
 
     @classmethod
-    def load(cls, directory: Path, *, inference: Inference = "torch", onnx_dir: Path | None = None) -> ClaimTagger:
+    def load(
+        cls,
+        directory: Path,
+        *,
+        inference: Inference = "torch",
+        onnx_dir: Path | None = None,
+        transformers: bool = False,
+    ) -> ClaimTagger:
         """Load a saved tagger (adapters + heads + config) on top of the packaged encoder, adapters merged.
 
         With ``inference="onnx-int8"`` the network runs through ONNX Runtime from the int8 export in
         ``onnx_dir`` (default: the cache folder of this model), exported first if missing or stale.
+        ``transformers=True`` builds the encoder with ``transformers``' own ``BertModel`` (the ONNX export
+        traces it: ONNX Runtime's attention fusion recognises its graph) instead of ``pipelines.bert``.
         """
         if inference == "onnx-int8":
             return cls._load_onnx(directory, onnx_dir)
         from safetensors.torch import load_file
-        from transformers import AutoModel, AutoTokenizer
+
+        from pipelines.bert import Tokenizer, load_bert
 
         config = cls.read_config(directory)
         path = base_model_path()
-        tokenizer = AutoTokenizer.from_pretrained(path)
-        encoder = AutoModel.from_pretrained(path, attn_implementation="eager")
+        tokenizer = Tokenizer(path)
+        if transformers:
+            from transformers import AutoModel
+
+            encoder = AutoModel.from_pretrained(path, attn_implementation="eager").eval()
+        else:
+            encoder = load_bert(path)  # computes what transformers' BertModel computes, without importing it
         lora = config["lora"]
         merge_lora(encoder, load_file(str(directory / "lora.safetensors")), lora["alpha"] / lora["rank"])
-        net = TaggerNet(encoder, encoder.config.hidden_size, len(config["metrics"]))
+        net = TaggerNet(
+            encoder,
+            encoder.config_dict["hidden_size"] if not transformers else encoder.config.hidden_size,
+            len(config["metrics"]),
+        )
         state = load_file(str(directory / "heads.safetensors"))
         for name, module in net.heads().items():
             module.load_state_dict({k.split(".", 1)[1]: v for k, v in state.items() if k.startswith(name + ".")})
@@ -347,14 +366,13 @@ class ClaimTagger:
 
     @classmethod
     def _load_onnx(cls, directory: Path, onnx_dir: Path | None) -> ClaimTagger:
-        from transformers import AutoTokenizer
-
+        from pipelines.bert import Tokenizer
         from pipelines.inference import OrtTagger
         from pipelines.onnx_export import TAGGER_INT8, ensure_export
 
         config = cls.read_config(directory)
         forward = OrtTagger(ensure_export(directory, onnx_dir) / TAGGER_INT8)
-        return cls(None, AutoTokenizer.from_pretrained(base_model_path()), config["metrics"], config, forward)
+        return cls(None, Tokenizer(base_model_path()), config["metrics"], config, forward)
 
     def save(self, directory: Path) -> None:
         from safetensors.torch import save_file

@@ -73,17 +73,38 @@ class TorchEncoder(torch.nn.Module):
         return out.last_hidden_state
 
 
-def ort_session(path: Path, threads: int | None = None) -> Any:
-    """An ONNX Runtime CPU session with every graph optimisation and one intra-op thread per core.
+def available_cores() -> int:
+    """Cores this process may run on (its CPU affinity, e.g. a container's limit), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
-    ``threads`` defaults to ``os.cpu_count()``: ONNX Runtime's own default counts physical cores only,
-    which leaves a hyper-threaded or container-limited CPU partly idle and makes side-by-side timings
-    with PyTorch (which uses every core) unfair.
+
+def use_threads(threads: int | None) -> int:
+    """Set how many threads the models use in this process and return it (default: the available cores).
+
+    Never more threads than cores: oversubscribed intra-op threads wait for each other at every
+    operator, which on a machine with a core busy elsewhere costs more than the extra thread gains.
+    """
+    n = max(1, min(threads or available_cores(), available_cores()))
+    if torch.get_num_threads() != n:
+        torch.set_num_threads(n)
+    return n
+
+
+def ort_session(path: Path, threads: int | None = None) -> Any:
+    """An ONNX Runtime CPU session with every graph optimisation and as many intra-op threads as torch.
+
+    ``threads`` defaults to torch's thread count in this process (:func:`use_threads`), so that both
+    runtimes follow one policy and side-by-side timings are fair.
     """
     import onnxruntime as ort
 
     options = ort.SessionOptions()
-    options.intra_op_num_threads = threads or os.cpu_count() or 1
+    # Default: what use_threads set for torch in this process (the extractor calls it before loading).
+    options.intra_op_num_threads = threads or torch.get_num_threads()
+    options.inter_op_num_threads = 1
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 

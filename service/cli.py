@@ -45,7 +45,7 @@ def _extractor(model: Path | None = None, inference: InferenceChoice | None = No
 
     settings = get_settings()
     backend = check_inference(inference.value if inference else settings.inference)
-    return Extractor(model, inference=backend, onnx_dir=settings.onnx_dir)
+    return Extractor(model, inference=backend, onnx_dir=settings.onnx_dir, threads=settings.threads)
 
 
 @app.command()

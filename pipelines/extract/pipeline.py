@@ -168,8 +168,11 @@ class Extractor:
         threshold: float = CLAIM_THRESHOLD,
         inference: Inference = "torch",
         onnx_dir: Path | None = None,
+        threads: int | None = None,
     ) -> None:
         self.model_dir = model_dir or DEFAULT_MODEL_DIR
+        # Threads of the models' forward passes (None: one per available core; never more).
+        self.threads = threads
         self.catalogue = catalogue or default_catalogue()
         # Where the tagger's and the embedder's forward passes run (pipelines.inference); onnx_dir: the
         # folder of the ONNX export (default: a cache folder per model, exported on first use).
@@ -183,6 +186,9 @@ class Extractor:
         self.metrics: MetricResolver | None = None
 
     def warm_up(self) -> None:
+        from pipelines.inference import use_threads
+
+        use_threads(self.threads)
         if self.nlp is None:
             self.nlp = load_nlp()
         if self.tagger is None:

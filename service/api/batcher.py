@@ -349,7 +349,7 @@ def _child_init(settings: Settings) -> None:
     """In the model process: lowest priority of the server's work, then its own Extractor and Store."""
     with contextlib.suppress(OSError):
         os.nice(EXTRACTION_NICENESS)
-    extractor = Extractor(inference=settings.inference, onnx_dir=settings.onnx_dir)
+    extractor = Extractor(inference=settings.inference, onnx_dir=settings.onnx_dir, threads=settings.model_threads)
     _CHILD["extractor"] = extractor
     _CHILD["store"] = Store(settings.database_url)
 

@@ -392,7 +392,14 @@ class Extractor:
             return None  # a claim must be about a named framework or library
         q = cand.quantity
         comparative = q.kind == "comparative"
-        metric, _ = self.metrics.resolve(phrase, q.unit, out.metric_probs, sims.get(phrase or window[0]), near=window)
+        metric, _ = self.metrics.resolve(
+            phrase,
+            q.unit,
+            out.metric_probs,
+            sims.get(phrase or window[0]),
+            near=window,
+            dimension=getattr(q, "dimension", None),
+        )
         unit = q.unit
         if comparative:
             unit = self._compared_unit(metric)

@@ -29,8 +29,27 @@ _COMPATIBLE: dict[str, set[str]] = {
 }
 
 
-def metric_kinds_for(unit: str) -> set[str]:
-    """The metric unit kinds a quantity with this unit can express (a percent is a share or a growth…)."""
+# Which metric dimensions a value of a given dimension can be about. A percentage is a share or a change;
+# a ratio compares two subjects on any property ("3x as many stars"); a bare count may be a rank.
+_BY_DIMENSION: dict[str, set[str]] = {
+    "share": {"share", "change", "any"},
+    "change": {"change", "share", "any"},
+    "ratio": _ALL - {"date", "rank"},
+    "count": {"count", "rank", "any"},
+    "rate": {"rate", "any"},
+    "duration": {"duration", "any"},
+    "date": {"date", "any"},
+    "rank": {"rank", "any"},
+    "money": {"money", "any"},
+    "size": {"size", "any"},
+}
+
+
+def metric_kinds_for(unit: str, dimension: str | None = None) -> set[str]:
+    """The metric dimensions a quantity can express: by its own dimension when the rules gave one, else
+    by its schema-v1 unit (a percent is a share or a growth…)."""
+    if dimension in _BY_DIMENSION:
+        return _BY_DIMENSION[dimension]
     return _COMPATIBLE.get(unit, _COMPATIBLE["other"])
 
 
@@ -148,6 +167,7 @@ class MetricResolver:
         head_probs: Mapping[str, float],
         similarity: Mapping[str, float] | None,
         near: tuple[str, int] | None = None,
+        dimension: str | None = None,
     ) -> tuple[str, float]:
         """The metric id and its score; ``other`` when nothing scores above the 'other' baseline.
 
@@ -158,7 +178,7 @@ class MetricResolver:
         w = self.head_weight if similarity else 1.0
         nearest = self.nearest_alias(*near) if near else None
         scores: dict[str, float] = {}
-        allowed = metric_kinds_for(unit)
+        allowed = metric_kinds_for(unit, dimension)
         for metric_id, metric in self.catalogue.metrics.items():
             head = head_probs.get(metric_id, 0.0)
             if metric_id == "other":

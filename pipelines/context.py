@@ -256,8 +256,9 @@ def resolve_relative(phrase: str | Quantity, anchor: Period) -> Period | None:
         if unit == "month" and fine:
             return Period.month(*_shift_months(year, month, k))
         if unit == "week" and anchor.precision == "day":
-            start = anchor.start - dt.timedelta(days=anchor.start.weekday()) + dt.timedelta(weeks=k)
-            return Period(start=start, end=start + dt.timedelta(days=6), precision="span")
+            # "last week" is read at month precision, as the annotations write it: the week's month.
+            day = anchor.start - dt.timedelta(days=anchor.start.weekday()) + dt.timedelta(weeks=k)
+            return Period.month(day.year, day.month)
         return None
     n = number_of(m["n"].lower())
     if not n:
@@ -281,6 +282,7 @@ _OTHER_EVENT = re.compile(
     r"(?:\s+\w+){0,3}?\s+(?:in|on|at|of|around|circa)?\s*$"
 )
 _PARAGRAPH = re.compile(r"\n[^\S\n]*\n")
+_LIST_OR_TABLE = re.compile(r"\s*(?:[-*+•]|\d{1,3}[.)]|\|)\s|\s*\S[^\n]*(?:\||\t)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“A-Z0-9(])")
 
 
@@ -399,10 +401,16 @@ class DocumentContext:
             for span in (cell.column_title, cell.row_header, cell.caption):
                 if span is not None:
                     yield span.start, span.end
-        paragraph = max((m.end() for m in _PARAGRAPH.finditer(self.text, 0, sent_start)), default=0)
-        paragraph = max(paragraph, sent_start - 600)
+        breaks = [m for m in _PARAGRAPH.finditer(self.text, max(0, sent_start - 3000), sent_start)]
+        paragraph = max(breaks[-1].end() if breaks else 0, sent_start - 600)
         if paragraph < sent_start:
             yield paragraph, sent_start
+        # A list or a table is introduced by the paragraph before it ("Growth in 2024:", "as of 2021-01-14:").
+        if len(breaks) >= 1 and _LIST_OR_TABLE.match(self.text, paragraph):
+            lead_start = breaks[-2].end() if len(breaks) >= 2 else max(0, breaks[-1].start() - 600)
+            lead = self.text[lead_start : breaks[-1].start()]
+            if lead.rstrip().endswith(":"):
+                yield lead_start, breaks[-1].start()
         for heading in reversed(self.headings_at(sent_start)):
             yield heading.start, heading.end
 

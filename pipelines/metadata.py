@@ -4,8 +4,10 @@ In order of trust: the page's metadata (``<meta property="article:published_time
 its kin, ``itemprop="datePublished"``, JSON-LD ``datePublished``), Markdown front matter (``date:``,
 ``published:``, ``title:``), a byline near the top of the text ("Published May 7, 2024", "Posted on …",
 "Last updated …", "By Jane Doe | May 7, 2024", a date alone on a line), an HTML ``<time datetime>``, and a
-date in the URL or file name (``/2023/06/20/``, ``2023-06-20-title.md``). A publication date beats an
-update date from the same place. Every date is read at the precision it is written with.
+date in the URL or file name (``/2023/06/20/``, ``2023-06-20-title.md``), then an update byline ("Last
+updated …": the page's first publication, when the URL gives it, is its date). Every date is read at
+the precision it is written with. A text's title is its front matter's, else its first line when that
+reads like a title.
 """
 
 from __future__ import annotations
@@ -171,66 +173,120 @@ def front_matter(text: str) -> DocumentMeta:
 
 
 _BYLINE = re.compile(
-    r"(?i)\b(?P<what>published|posted|written|released|dated?|updated|last[^\S\n]+updated|last[^\S\n]+modified"
-    r"|modified|revised)\b(?:[^\S\n]+(?:on|at|in))?[^\S\n]*[:\-–—]?[^\S\n]*"
+    r"(?i)\b(?P<what>published|posted|written|dated?|created|answered|updated|last[^\S\n]+updated|last[^\S\n]+modified"
+    r"|last[^\S\n]+reviewed|reviewed|modified|revised|opened(?:[^\S\n]+this[^\S\n]+issue)?)\b"
+    r"(?:[^\S\n]+(?:on|at|in))?[^\S\n]*[:\-–—]?[^\S\n]*$"
+    # "Posted to the list by Jane on 2020/05/08": the cue opens the line, the date closes the phrase.
+    r"|\b(?P<far>posted|published|submitted|sent)\b[^\n]{0,100}?\b(?:on|at)[^\S\n]*$"
 )
-_BY = re.compile(r"(?im)^[^\S\n]*(?:by|from)[^\S\n]+[^\n]{2,80}?(?:\||·|•|—|–|,|-)[^\S\n]*")
+_UPDATE = ("updat", "modif", "revis", "review")
+_BY = re.compile(r"(?i)^[^\S\n]*(?:by|from)[^\S\n]+\S")
+# "SAN FRANCISCO, Sept. 23, 2020 /PRNewswire/": a press release's dateline.
+_DATELINE = re.compile(r"^[^\S\n]*[A-Z][A-Z .'-]{2,40}(?:,|[^\S\n][–—-])[^\S\n]*(?:[A-Z][a-z]+[^\S\n]*,[^\S\n]*)?$")
+_READ_TIME = re.compile(r"(?i)\bmin(?:ute)?s?[^\S\n]*read[^\S\n]*[|·•∙—–-]?[^\S\n]*$")  # "12 min read · Mar 5"
+_SEPARATORS = "|·•∙—–-()[]/#* "
 _TOP_CHARS = 2500
 _TOP_LINES = 40
 
 
-def byline_date(clean: str) -> tuple[str, int, int] | None:
-    """The document date a byline near the top of the text states: ``(label, start, end)`` of the date.
+def _line(top: str, start: int, end: int) -> tuple[int, int]:
+    line_start = top.rfind("\n", 0, start) + 1
+    line_end = top.find("\n", end)
+    return line_start, (line_end if line_end >= 0 else len(top))
 
-    Looks at the first lines only: "Published May 7, 2024", "Posted on 16 April 2025", "Last updated:
-    2023-09-12", "By Jane Doe | May 7, 2024", or a date alone on a line. A publication date wins over an
-    update date.
+
+def byline_date(clean: str) -> tuple[str, int, int, bool] | None:
+    """The document date a byline near the top of the text states.
+
+    Looks at the first lines only: "Published May 7, 2024", "Posted on 16 April 2025", "Created
+    2020-11-26", "By Jane Doe | May 7, 2024", "SAN FRANCISCO, Sept. 23, 2020 /PRNewswire/", a date opening
+    a line before a separator ("01/16/2019 ∙ by …") or alone on its line (after a cue on the line above).
+
+    Returns:
+        ``(label, start, end, is_update)`` of the date, or None. A publication date wins over an update
+        date ("Last updated …"), which callers rank below a date in the URL.
     """
     top_end = min(len(clean), _TOP_CHARS)
     newlines = [i for i, ch in enumerate(clean[:top_end]) if ch == "\n"]
     if len(newlines) >= _TOP_LINES:
         top_end = newlines[_TOP_LINES - 1]
     top = clean[:top_end]
-    dates = [q for q in find_quantities(top) if q.kind == "date"]
     found: list[tuple[int, int, str, int, int]] = []  # (rank, position, label, start, end)
-    for q in dates:
-        period = period_of_quantity(q)
+    for q in find_quantities(top):
+        period = period_of_quantity(q) if q.kind == "date" else None
         if period is None or period.precision not in ("day", "month"):
             continue
-        line_start = top.rfind("\n", 0, q.start) + 1
-        line_end = top.find("\n", q.end)
-        line = top[line_start : line_end if line_end >= 0 else len(top)]
-        before = top[line_start : q.start]
-        cue = None
-        for m in _BYLINE.finditer(before):
-            if m.end() >= len(before) - 3 or len(before) - m.end() < 25:
-                cue = m["what"].lower()
+        line_start, line_end = _line(top, q.start, q.end)
+        before, after = top[line_start : q.start], top[q.end : line_end]
+        if not before.strip(_SEPARATORS) and line_start > 0:
+            # A date alone at the start of its line takes the cue of the line above ("Last reviewed\nMay 1").
+            above_start, above_end = _line(top, line_start - 1, line_start - 1)
+            if _BYLINE.search(top[above_start:above_end]):
+                before = top[above_start:above_end]
+        cue = _BYLINE.search(before[-120:])
+        opens_line = not before.strip(_SEPARATORS)
         if cue is not None:
-            rank = 2 if "updat" in cue or "modif" in cue or "revis" in cue else 0
-        elif _BY.match(line) or line.strip().strip("|·•—–-()[] ") == q.surface.strip():
-            rank = 1  # "By Jane | May 7, 2024", or a date alone on its line
+            what = (cue["what"] or cue["far"]).lower()
+            rank = 2 if what.startswith(_UPDATE) or "last" in what else 0
+        elif (
+            _BY.match(before)
+            or _DATELINE.match(before)
+            or _READ_TIME.search(before)
+            or (
+                opens_line
+                and (period.precision == "day" or len(after.strip()) < 30 or after.lstrip()[:1] in "|·•∙—–-/")
+            )
+        ):
+            # "By Jane | May 7, 2024", a dateline, a full date opening its line ("March 31, 2022 0 Comments")
+            rank = 1
         else:
             continue
+        if rank == 2 and "last reviewed" not in before.lower() and "created" in before.lower():
+            rank = 0
         found.append((rank, q.start, period.label, q.start, q.end))
     if not found:
         return None
-    _, _, label, start, end = min(found)
-    return label, start, end
+    rank, _, label, start, end = min(found)
+    return label, start, end, rank == 2
 
 
 _URL_DAY = re.compile(r"(?<!\d)((?:19|20)\d\d)[/_-](0?[1-9]|1[0-2])[/_-](0?[1-9]|[12]\d|3[01])(?!\d)")
-_URL_MONTH = re.compile(r"/((?:19|20)\d\d)/(0?[1-9]|1[0-2])/")
+_URL_DAY_US = re.compile(r"/(0?[1-9]|1[0-2])-(0?[1-9]|[12]\d|3[01])-((?:19|20)\d\d)/")
+_URL_MONTH = re.compile(r"/((?:19|20)\d\d)/(0?[1-9]|1[0-2])/|/(0?[1-9]|1[0-2])-((?:19|20)\d\d)/")
 
 
 def url_date(url: str | None) -> str | None:
-    """A date in a URL or file name: ``/2023/06/20/``, ``2023-06-20-title.md`` (day), ``/2023/06/`` (month)."""
+    """A date in a URL or file name: ``/2023/06/20/``, ``2023-06-20-title.md``, ``/03-05-2024/`` (day),
+    ``/2023/06/``, ``/08-2024/`` (month)."""
     if not url:
         return None
     if m := _URL_DAY.search(url):
         return _date(f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}")
+    if m := _URL_DAY_US.search(url):
+        return _date(f"{m[3]}-{int(m[1]):02d}-{int(m[2]):02d}")
     if m := _URL_MONTH.search(url):
-        return _date(f"{m[1]}-{int(m[2]):02d}")
+        year, month = (m[1], m[2]) if m[1] else (m[4], m[3])
+        return _date(f"{year}-{int(month):02d}")
     return None
+
+
+_FIRST_LINE = re.compile(r"\A\s*(?:#[^\S\n]+)?(?P<title>[^\n]{3,200})")
+
+
+def first_line_title(clean: str) -> str | None:
+    """The first line of a text as its title, when it reads like one (at most 20 words, no closing period)."""
+    m = _FIRST_LINE.match(clean)
+    if m is None:
+        return None
+    title = m["title"].strip().strip("#").strip()
+    if (
+        len(title.split()) > 20
+        or title.endswith((".", ":", ",", ";"))
+        or "|" in title
+        or title.startswith(("<", "!", "["))
+    ):
+        return None
+    return title or None
 
 
 def document_metadata(
@@ -258,18 +314,20 @@ def document_metadata(
     """
     from_html = html_metadata(original) if fmt == "html" else DocumentMeta()
     from_front = front_matter(original) if fmt != "html" else DocumentMeta()
-    title = from_html.title or from_front.title
+    title = from_html.title or from_front.title or (first_line_title(clean) if fmt != "html" else None)
     for meta in (from_html, from_front):
         if meta.published and meta.published_from != "time_tag":
             return DocumentMeta(title=title, published=meta.published, published_from=meta.published_from)
     byline = byline_date(clean)
-    if byline is not None:
+    if byline is not None and not byline[3]:
         return DocumentMeta(title=title, published=byline[0], published_from="byline")
     if from_html.published:
         return DocumentMeta(title=title, published=from_html.published, published_from=from_html.published_from)
     for where in (url, name):
         if d := url_date(where):
             return DocumentMeta(title=title, published=d, published_from="url")
+    if byline is not None:
+        return DocumentMeta(title=title, published=byline[0], published_from="byline")
     if fallback_published and (d := _date(fallback_published)):
         return DocumentMeta(title=title, published=d, published_from="trafilatura")
     return DocumentMeta(title=title)

@@ -52,6 +52,9 @@ def parse_date(surface: str) -> tuple[int, str] | None:
         return (year, iso) if iso else None
     name = re.search(r"[A-Za-z]{3}", s)
     year_m = _YEAR.search(s)
+    if year_m is None and (bracketed := re.fullmatch(r"([A-Za-z]{3})[a-z]*\.?\s?(\d\d)", s)):
+        s = f"{bracketed[1]} '{bracketed[2]}"  # "[Apr 25]": April 2025
+        year_m = _YEAR.search(s)
     if name is None or year_m is None or name[0].lower() not in MONTHS:
         return None
     year = int(year_m[0]) if year_m[1] is None else two_digit_year(year_m[1])

@@ -178,9 +178,12 @@ RANK = re.compile(
 # Dates of all shapes: "4 June 2024", "June 4, 2024", "Feb 2016", "Oct. '23", "2019-09-12", "2025-9-8",
 # "2020.03.03", "04/16/2025", "2024/06/20".
 DATE_FULL = re.compile(
-    rf"\b(?:{MON}{W}\d{{1,2}}(?:st|nd|rd|th)?,?{W}{YR}|\d{{1,2}}(?:st|nd|rd|th)?{W}(?:of{W})?"
+    # A month may run into the word before it in scraped bylines ("12 min readMar 5, 2024").
+    rf"(?:\b|(?<=[a-z])(?=[A-Z]))(?:{MON}{W}\d{{1,2}}(?:st|nd|rd|th)?,?{W}{YR}|\d{{1,2}}(?:st|nd|rd|th)?{W}(?:of{W})?"
     rf"{MON},?{W}{YR}|{MON},?{W}{YR}|{MON}{W0}['’]\d\d(?!\d)"
-    rf"|{YR}-\d{{1,2}}-\d{{1,2}}|{YR}\.\d\d\.\d\d|\d{{1,2}}/\d{{1,2}}/{YR}|{YR}/\d{{1,2}}/\d{{1,2}})"
+    rf"|{YR}-\d{{1,2}}-\d{{1,2}}|{YR}\.\d\d\.\d\d|\d{{1,2}}/\d{{1,2}}/{YR}|{YR}/\d{{1,2}}/\d{{1,2}}"
+    # "[Apr 25]" opening a news item: a month and a two-digit year.
+    rf"|(?<=\[){MON}{W0}\d\d(?=\]))"
     rf"(?![\w/-]|[.,]\d)"
 )
 DATE_PART = re.compile(

@@ -116,7 +116,8 @@ class Period:
 # --- reading periods ---------------------------------------------------------------------------
 
 _LABEL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?|-Q([1-4])|-H([12]))?$")
-_ISO_TIMESTAMP = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
+# An ISO date with any time part, as the API accepts it ("2024-05-07T09:30:00Z", "2024-05-07 09:30").
+_ISO_TIMESTAMP = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)[T ][0-9:.+\-Z]*$")
 
 
 def _from_label(label: str) -> Period | None:
@@ -282,7 +283,6 @@ _OTHER_EVENT = re.compile(
     r"(?:\s+\w+){0,3}?\s+(?:in|on|at|of|around|circa)?\s*$"
 )
 _PARAGRAPH = re.compile(r"\n[^\S\n]*\n")
-_LIST_OR_TABLE = re.compile(r"\s*(?:[-*+•]|\d{1,3}[.)]|\|)\s|\s*\S[^\n]*(?:\||\t)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“A-Z0-9(])")
 
 
@@ -406,7 +406,7 @@ class DocumentContext:
         if paragraph < sent_start:
             yield paragraph, sent_start
         # A list or a table is introduced by the paragraph before it ("Growth in 2024:", "as of 2021-01-14:").
-        if len(breaks) >= 1 and _LIST_OR_TABLE.match(self.text, paragraph):
+        if breaks:
             lead_start = breaks[-2].end() if len(breaks) >= 2 else max(0, breaks[-1].start() - 600)
             lead = self.text[lead_start : breaks[-1].start()]
             if lead.rstrip().endswith(":"):

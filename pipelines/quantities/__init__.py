@@ -35,6 +35,7 @@ words, the number, its multiplier and unit, and a word that changes the unit ("o
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import math
@@ -57,25 +58,28 @@ __all__ = [
     "written_value",
 ]
 
-_RECOGNISERS: list[tuple[re.Pattern[str], Callable[[re.Match[str], str, bool], list[Cand]]]] = [
-    (P.DATE_FULL, dates.date),
-    (P.DATE_PART, dates.date_part),
-    (P.RELATIVE, dates.relative),
-    (P.COMPOUND_DURATION, numbers.compound_duration),
-    (P.VERSION, numbers.version),
-    (P.ORDINAL, numbers.ordinal),
-    (P.RANK, numbers.rank),
-    (P.ALL_N, numbers.all_n),
-    (P.SHARE, numbers.share),
-    (P.DOZEN, numbers.dozen),
-    (P.ONE_UNIT, numbers.one_unit),
-    (P.FRACTION, numbers.fraction),
-    (P.MAGNITUDE, numbers.magnitude),
-    (P.FACTOR, numbers.factor),
-    (P.WORD_RATIO, numbers.word_ratio),
-    (P.RANGE, numbers.range_),
-    (P.SINGLE, numbers.single),
-    (P.DECADE, dates.decade),
+_Handler = Callable[[re.Match[str], str, bool], list[Cand]]
+# (pattern, handler, words one of which the text must hold for the pattern to run at all)
+_RECOGNISERS: list[tuple[re.Pattern[str], _Handler, tuple[str, ...]]] = [
+    (P.DATE_FULL, dates.date, ()),
+    (P.DATE_PART, dates.date_part, ("q1", "q2", "q3", "q4", "h1", "h2", "quarter", "half")),
+    (P.RELATIVE, dates.relative, ()),
+    (P.RELATIVE_UNIT, dates.relative_unit, ()),
+    (P.COMPOUND_DURATION, numbers.compound_duration, ()),
+    (P.VERSION, numbers.version, ()),
+    (P.ORDINAL, numbers.ordinal, ()),
+    (P.RANK, numbers.rank, ()),
+    (P.ALL_N, numbers.all_n, ("all",)),
+    (P.SHARE, numbers.share, ()),
+    (P.DOZEN, numbers.dozen, ("dozen",)),
+    (P.ONE_UNIT, numbers.one_unit, ()),
+    (P.FRACTION, numbers.fraction, ()),
+    (P.MAGNITUDE, numbers.magnitude, ("magnitude",)),
+    (P.FACTOR, numbers.factor, ("factor",)),
+    (P.WORD_RATIO, numbers.word_ratio, ()),
+    (P.RANGE, numbers.range_, ()),
+    (P.SINGLE, numbers.single, ()),
+    (P.DECADE, dates.decade, ("0s", "0's", "0’s")),
 ]
 
 
@@ -85,7 +89,14 @@ def _scan(text: str, strict: bool = True) -> list[Cand]:
     blocked = sorted(
         m.span() for rx in P.BLOCKED for m in rx.finditer(text) if m[0][0] != "+" or sum(c.isdigit() for c in m[0]) >= 8
     )
-    cands = [c for rx, handler in _RECOGNISERS for m in rx.finditer(text) for c in handler(m, text, strict)]
+    lowered = text.lower()
+    cands = [
+        c
+        for rx, handler, needles in _RECOGNISERS
+        if not needles or any(n in lowered for n in needles)
+        for m in rx.finditer(text)
+        for c in handler(m, text, strict)
+    ]
     cands.sort(key=lambda c: (c[0], -c[1], c[2]))
     chosen: list[Cand] = []
     b, last_end = 0, 0
@@ -117,12 +128,12 @@ def find_quantities(text: str) -> list[Quantity]:
         else claims their digits, and the extractor never sends them to the tagger.
     """
     found = _shared_units(text, [_speed_before(text, _to_quantity(text, c)) for c in _scan(text)])
-    vague = [
-        q
-        for m in P.VAGUE_COUNT.finditer(text)
-        if not any(o.start < m.end() and m.start() < o.end for o in found)
-        for q in [_vague_count(m)]
-    ]
+    ends = [q.end for q in found]  # found is sorted and disjoint: ends ascend too
+    vague = []
+    for m in P.VAGUE_COUNT.finditer(text):
+        i = bisect.bisect_right(ends, m.start())
+        if i == len(found) or found[i].start >= m.end():
+            vague.append(_vague_count(m))
     return sorted(found + vague, key=lambda q: q.start) if vague else found
 
 

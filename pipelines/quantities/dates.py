@@ -12,7 +12,7 @@ import datetime as dt
 import re
 
 from pipelines.quantities import patterns as P
-from pipelines.quantities.numbers import ORD_N, Cand, comparator, number_of
+from pipelines.quantities.numbers import ORD_N, Cand, comparator, comparator_before, number_of
 from pipelines.quantities.units import DURATION_SECONDS, TIME_MULTIPLE, TIME_WORDS
 
 MONTHS = {m: i + 1 for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split())}
@@ -103,28 +103,35 @@ def decade(m: re.Match[str], text: str, strict: bool) -> list[Cand]:
 
 
 def relative(m: re.Match[str], text: str, strict: bool) -> list[Cand]:
-    """ "last year", "this quarter" and "three years ago" are relative dates; "two years later" a gap."""
-    if m["rel"]:
-        fields = {
-            "value": float(_RELATIVE_OFFSET[m["rel"].lower()]),
-            "unit": "year",
-            "kind": "relative_date",
-            "dimension": "date",
-            "time_unit": m["ru"].lower(),
-        }
-        return [(m.start(), m.end(), 0, fields, 0.0)]
-    token = m["n"].lower()
+    """ "last year", "this quarter": a date relative to the document's."""
+    fields = {
+        "value": float(_RELATIVE_OFFSET[m["rel"].lower()]),
+        "unit": "year",
+        "kind": "relative_date",
+        "dimension": "date",
+        "time_unit": m["ru"].lower(),
+    }
+    return [(m.start(), m.end(), 0, fields, 0.0)]
+
+
+def relative_unit(m: re.Match[str], text: str, strict: bool) -> list[Cand]:
+    """ "three years ago" is a relative date; "two years later" a gap (a duration)."""
+    count = P.COUNT_BEFORE.search(text, max(0, m.start() - 48), m.start())
+    if count is None:
+        return []
+    token = count["n"].lower()
     n = float(token) if token[0].isdigit() else number_of(token)
     if not n:
         return []
+    start, pre = comparator_before(text, count.start())
     word = m["nu"].lower()
     code = TIME_WORDS[word]
     steps = n * TIME_MULTIPLE.get(word, 1)
-    comp = comparator(m["pre"])
+    comp = comparator(pre)
     if m["dir"].lower() == "ago":
         fields = {"value": -steps, "unit": "year", "kind": "relative_date", "dimension": "date", "time_unit": code}
-        return [(m.start(), m.end(), 0, fields | {"comparator": comp}, 0.0)]
+        return [(start, m.end(), 0, fields | {"comparator": comp}, 0.0)]
     seconds = steps * DURATION_SECONDS[code]
     fields = {"value": seconds, "unit": "other", "kind": "duration", "dimension": "duration", "time_unit": code}
     fields["comparator"] = comp
-    return [(m.start(), m.end(), 0, fields, DURATION_SECONDS[code] * TIME_MULTIPLE.get(word, 1))]
+    return [(start, m.end(), 0, fields, DURATION_SECONDS[code] * TIME_MULTIPLE.get(word, 1))]

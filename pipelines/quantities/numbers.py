@@ -64,6 +64,12 @@ def comparator(pre: str | None) -> str:
     return P.COMP_OF.get(p, "~")
 
 
+def comparator_before(text: str, start: int) -> tuple[int, str | None]:
+    """Where a comparator written just before ``start`` begins, and its words ("well over " -> ">")."""
+    m = P.COMP_BEFORE.search(text, max(0, start - 48), start)
+    return (m.start(), m.group(0)) if m else (start, None)
+
+
 @functools.lru_cache(maxsize=4096)
 def words_value(words: str) -> tuple[int, int] | None:
     """Number words -> (value, rounding step); the step is the trailing scale ("eighty thousand")."""
@@ -373,8 +379,9 @@ def magnitude(m: re.Match[str], text: str, strict: bool) -> list[Cand]:
     n = number_of(m["n"].lower())
     if not n:
         return []
-    fields = _RATIO_FIELDS | {"value": float(10**n), "comparator": comparator(m["pre"])}
-    return [(m.start(), m.end(), 5, fields, float(10**n) / 2)]
+    start, pre = comparator_before(text, m.start())
+    fields = _RATIO_FIELDS | {"value": float(10**n), "comparator": comparator(pre)}
+    return [(start, m.end(), 5, fields, float(10**n) / 2)]
 
 
 def factor(m: re.Match[str], text: str, strict: bool) -> list[Cand]:
@@ -382,8 +389,9 @@ def factor(m: re.Match[str], text: str, strict: bool) -> list[Cand]:
     n = float(token.replace(",", "")) if token[0].isdigit() else number_of(token.lower())
     if not n:
         return []
-    fields = _RATIO_FIELDS | {"value": float(n), "comparator": comparator(m["pre"])}
-    return [(m.start(), m.end(), 5, fields, 1.0)]
+    start, pre = comparator_before(text, m.start())
+    fields = _RATIO_FIELDS | {"value": float(n), "comparator": comparator(pre)}
+    return [(start, m.end(), 5, fields, 1.0)]
 
 
 def rank(m: re.Match[str], text: str, strict: bool) -> list[Cand]:
@@ -417,16 +425,20 @@ def dozen(m: re.Match[str], text: str, strict: bool) -> list[Cand]:
     n = 0.5 if words == "half a" else number_of(words)
     if not n:
         return []
+    start, pre = comparator_before(text, m.start())
     fields = {"value": 12.0 * n, "unit": "count", "kind": "count", "dimension": "count"}
-    return [(m.start(), m.end(), 4, fields | {"comparator": comparator(m["pre"])}, 1.0)]
+    return [(start, m.end(), 4, fields | {"comparator": comparator(pre)}, 1.0)]
 
 
 def one_unit(m: re.Match[str], text: str, strict: bool) -> list[Cand]:
+    start, pre = comparator_before(text, m.start())
+    if pre is None:
+        return []  # "a day" alone is no quantity; "under a day", "within a week" are
     word = m["u"].lower()
     code = TIME_WORDS[word]
     seconds = DURATION_SECONDS[code] * TIME_MULTIPLE.get(word, 1)
     fields = {"unit": "other", "kind": "duration", "dimension": "duration", "time_unit": code}
-    return [(m.start(), m.end(), 4, fields | {"value": seconds, "comparator": comparator(m["pre"])}, 0.0)]
+    return [(start, m.end(), 4, fields | {"value": seconds, "comparator": comparator(pre)}, 0.0)]
 
 
 _UNIT_ORDER = ["year", "month", "week", "day", "h", "min", "s"]
@@ -451,8 +463,9 @@ def compound_duration(m: re.Match[str], text: str, strict: bool) -> list[Cand]:
         seconds, code = int(m["h"]) * 3600.0 + int(m["hm"]) * 60, "min"
     else:
         seconds, code = int(m["ch"]) * 3600 + int(m["cm"]) * 60 + float(m["cs"]), "s"
+    start, pre = comparator_before(text, m.start())
     fields = {"value": seconds, "unit": "other", "kind": "duration", "dimension": "duration", "time_unit": code}
-    return [(m.start(), m.end(), 0, fields | {"comparator": comparator(m["pre"])}, DURATION_SECONDS[code])]
+    return [(start, m.end(), 0, fields | {"comparator": comparator(pre)}, DURATION_SECONDS[code])]
 
 
 def version(m: re.Match[str], text: str, strict: bool) -> list[Cand]:

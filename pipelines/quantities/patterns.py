@@ -163,12 +163,14 @@ RATIO_SKIP = re.compile(rf"{W}(?:precision|digits?|click|check|quotes?|agent|dip
 HALF_CONTEXT = re.compile(rf"{W}(?:of|the)\b", re.I)
 # "double the speed" compares two things; "usage doubled" is a change.
 RATIO_OBJECT = re.compile(rf"{W}(?:the|that|what|its|their|his|her|our|as)\b", re.I)
+# The rarer forms below start at their own words; a comparator before them is read backwards
+# (``COMP_BEFORE``), which costs nothing at the many positions where they do not match.
+COMP_BEFORE = re.compile(rf"(?:{COMP}|(?i:\bwithin){W})$")
 MAGNITUDE = re.compile(
-    rf"{START}(?P<pre>{COMP})?(?i:\b(?P<n>an?|one|two|three|four|five|\d)[-\s]+orders?[-\s]+of[-\s]+magnitude\b)"
-    rf"(?P<speed>{W}{SPEED})?"
+    rf"{START}(?i:\b(?P<n>an?|one|two|three|four|five|\d)[-\s]+orders?[-\s]+of[-\s]+magnitude\b)(?P<speed>{W}{SPEED})?"
 )
 # "by a factor of 32", "a factor of three": a ratio.
-FACTOR = re.compile(rf"{START}(?P<pre>{COMP})?(?i:\b(?:an?{W})?factor{W}of{W})(?P<n>{NUM}|{WORDNUM})")
+FACTOR = re.compile(rf"{START}(?i:\b(?:an?{W})?factor{W}of{W})(?P<n>{NUM}|{WORDNUM})")
 RANK = re.compile(
     rf"{START}(?:(?<![\w&])#[^\S\n]?(?P<r1>\d+)|\b[Nn][Oo]\.{W0}(?P<r2>\d+)|(?<![\w.])(?P<r3>\d+)(?:st|nd|rd|th)"
     rf"|(?i:\b(?P<r4>{'|'.join(ORD_W)})\b|\btop[-\s](?P<r5>\d+|{'|'.join(UNITS_W[2:11])})|\bnumber[-\s](?P<r6>one)))(?!\w)"
@@ -192,23 +194,24 @@ DATE_PART = re.compile(
 )
 DECADE = re.compile(r"(?<![\w.])(?P<d>(?:19[5-9]|20\d)0)['’]?s\b")
 # "last year", "this quarter", "three years ago", "a year later", "two years later", "earlier this year".
-RELATIVE = re.compile(
-    rf"{START}(?i:(?P<rel>last|this|next|previous|current)[^\S\n]+(?P<ru>year|quarter|month|week)\b"
-    rf"|(?P<pre>{COMP})?(?P<n>an?|one|{WORDNUM}|\d+(?:\.\d+)?)[^\S\n]+(?P<nu>years?|months?|weeks?|days?|decades?)"
-    rf"[^\S\n]+(?P<dir>ago|later|earlier|before|after|on)\b)"
+RELATIVE = re.compile(rf"{START}(?i:(?P<rel>last|this|next|previous|current)[^\S\n]+(?P<ru>year|quarter|month|week)\b)")
+# "three years ago", "two years later": found from the unit, the count read backwards (``COUNT_BEFORE``).
+RELATIVE_UNIT = re.compile(
+    r"(?i:\b(?P<nu>years?|months?|weeks?|days?|decades?)[^\S\n]+(?P<dir>ago|later|earlier|before|after|on)\b)"
 )
+COUNT_BEFORE = re.compile(rf"(?<![\w.])(?i:(?P<n>an?|{WORDNUM}|\d+(?:\.\d+)?))[^\S\n]+$")
 # "under a day", "less than an hour", "within a week": a duration of one unit, said with an article.
 ONE_UNIT = re.compile(
-    rf"{START}(?P<pre>{COMP}|(?i:within){W})(?i:an?[^\S\n]+(?P<u>second|minute|hour|day|week|month|year|decade))\b"
+    r"(?<!\w)(?i:an?[^\S\n]+(?P<u>second|minute|hour|day|week|month|year|decade))\b"
     r"(?![^\S\n]+(?i:ago|later|earlier)\b)"
 )
-# "1h 52m", "2h19m", "1h45", "4 min 10 s", "10 days 10 hours and 42 minutes", "four years and eight months",
-# and stopwatch readings "0:00:00.165206".
+# "1h 52m", "2h19m", "1h45", "4 min 10 s", "10 days 10 hours and 42 minutes", and stopwatch readings
+# "0:00:00.165206".
 _DUR_UNIT = r"(?:years?|yrs?|months?|weeks?|days?|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)(?![\w])"
-_DUR_1 = rf"(?:\d+(?:\.\d+)?|{WORDNUM}){W0}(?P<u1>{_DUR_UNIT})"
+_DUR_1 = rf"(?<![\w.])\d+(?:\.\d+)?{W0}(?P<u1>{_DUR_UNIT})"
 _DUR_2 = rf"(?:\d+(?:\.\d+)?|{WORDNUM}){W0}(?P<u2>{_DUR_UNIT})"
 COMPOUND_DURATION = re.compile(
-    rf"{START}(?P<pre>{COMP})?(?:(?P<parts>{_DUR_1}(?:(?:,|{W}and)?{W0}{_DUR_2})"
+    rf"{START}(?:(?P<parts>{_DUR_1}(?:(?:,|{W}and)?{W0}{_DUR_2})"
     rf"(?:(?:,|{W}and)?{W0}(?:\d+(?:\.\d+)?|{WORDNUM}){W0}{_DUR_UNIT})*)"
     rf"|(?P<h>\d+){W0}h(?P<hm>\d\d)(?![\w:.])"
     rf"|(?<![\w:.])(?P<ch>\d{{1,2}}):(?P<cm>\d\d):(?P<cs>\d\d\.\d+)(?![\w:]))"
@@ -216,7 +219,7 @@ COMPOUND_DURATION = re.compile(
 DURATION_PART = re.compile(rf"(?P<n>\d+(?:\.\d+)?|{WORDNUM}){W0}(?P<u>{_DUR_UNIT})")
 # "all 40", "all three": the whole of a counted set.
 ALL_N = re.compile(rf"{START}(?i:\ball{W}(?:of{W})?(?:the{W})?)(?P<n>\d+(?![\w.,%])|{WORDNUM})")
-DOZEN = re.compile(rf"{START}(?P<pre>{COMP})?(?i:(?P<dn>a|one|two|three|four|five|six|half{W}a)[^\S\n]+dozen\b)")
+DOZEN = re.compile(rf"{START}(?i:(?P<dn>a|one|two|three|four|five|six|half{W}a)[^\S\n]+dozen\b)")
 # Product-name stop words: capitalised function words and document furniture are not products.
 NOT_NAMES = (
     "In On At By For Of To And But Or Nor The A An As If So Is Was Are With From Since Until "

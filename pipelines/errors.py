@@ -48,3 +48,9 @@ class UnsupportedFormat(InputError):
 
 class ModelNotFound(ClaimgraphError):
     code = "model_not_found"
+
+
+class InvalidDate(InputError):
+    """A date given for a document (``--published``, the API's ``published``) that is not a date."""
+
+    code = "invalid_date"

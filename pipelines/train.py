@@ -127,8 +127,8 @@ def build_examples(records: Sequence[dict[str, Any]], nlp: Any) -> tuple[list[Wi
                     s, e = clean
                     if cand.sent_start <= s and e <= cand.sent_end:
                         span.slots.append((0, s - cand.sent_start, e - cand.sent_start, slot))
-                    elif cand.ctx_start <= s and e <= cand.ctx_end:
-                        span.slots.append((1, s - cand.ctx_start, e - cand.ctx_start, slot))
+                    elif (in_context := cand.clean_to_context(s, e)) is not None:
+                        span.slots.append((1, in_context[0], in_context[1], slot))
                 stats["positives"] += 1
             examples.append(window)
             stats["windows"] += 1
@@ -304,9 +304,31 @@ def prepare(
     return tagger, encoded_set(records, examples, config, tagger)
 
 
-def finish(tagger: ClaimTagger, report: dict[str, Any], out_dir: Path) -> dict[str, Any]:
+def phrase_bank(records: Sequence[dict[str, Any]], min_count: int = 1) -> dict[str, list[str]]:
+    """Per catalogue metric, the metric phrases its gold claims use in ``records`` (lowercased, at most eight
+    words; ``other`` left out: its phrases name no one metric)."""
+    counts: dict[str, dict[str, int]] = {}
+    for record in records:
+        for gold in gold_claims(record):
+            if gold["metric"] == "other":
+                continue
+            for label, span in gold["slots"]:
+                phrase = " ".join(span["text"].lower().split())
+                if label == "metric" and 0 < len(phrase.split()) <= 8:
+                    per = counts.setdefault(gold["metric"], {})
+                    per[phrase] = per.get(phrase, 0) + 1
+    return {m: sorted(p for p, n in per.items() if n >= min_count) for m, per in sorted(counts.items())}
+
+
+def finish(
+    tagger: ClaimTagger, report: dict[str, Any], out_dir: Path, phrases: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
+    from pipelines.extract.tagger import PHRASE_BANK
+
     tagger.config["training"] = report
     tagger.save(out_dir)
+    if phrases is not None:
+        (out_dir / PHRASE_BANK).write_text(json.dumps(phrases, indent=1, sort_keys=True) + "\n")
     (out_dir / "training_report.json").write_text(json.dumps(report, indent=2) + "\n")
     return report
 
@@ -321,7 +343,7 @@ def train(
 ) -> dict[str, Any]:
     """Fine-tune a fresh tagger on ``records`` and save it to ``out_dir``; returns the training report."""
     tagger, data = prepare(records, config, nlp, examples)
-    return finish(tagger, train_encoded(tagger, data, config, log), out_dir)
+    return finish(tagger, train_encoded(tagger, data, config, log), out_dir, phrase_bank(records))
 
 
 def write_model_card(out_dir: Path, report: dict[str, Any], scores: dict[str, list[dict[str, Any]]]) -> Path:
@@ -381,7 +403,9 @@ def write_model_card(out_dir: Path, report: dict[str, Any], scores: dict[str, li
 BASE_FILES = ("config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt")
 
 
-def export_training_set(sets: dict[str, EncodedSet], path: Path, config: TrainConfig) -> Path:
+def export_training_set(
+    sets: dict[str, EncodedSet], path: Path, config: TrainConfig, phrases: dict[str, dict[str, list[str]]] | None = None
+) -> Path:
     """Write named encoded sets and the base encoder slice they need to ``path`` (a folder).
 
     The word-embedding table is cut to the rows the windows use (the table is frozen, so training reads
@@ -423,7 +447,12 @@ def export_training_set(sets: dict[str, EncodedSet], path: Path, config: TrainCo
                 index[key] = len(windows)
                 windows.append(item)
             members.append(index[key])
-        payload[name] = {"members": members, "metrics": data.metrics, "stats": data.stats}
+        payload[name] = {
+            "members": members,
+            "metrics": data.metrics,
+            "stats": data.stats,
+            "phrases": (phrases or {}).get(name),
+        }
     with gzip.open(path / "training_sets.pt.gz", "wb") as fh:
         torch.save({"windows": windows, "sets": payload, "config": asdict(config)}, fh)
     return path
@@ -482,7 +511,7 @@ def train_exported(
     data = EncodedSet(windows, claim, metric, form, raw["metrics"], raw["stats"])
     report = train_encoded(tagger, data, config, log, device=device)
     report["trained_on"] = name
-    return finish(tagger, report, out_dir)
+    return finish(tagger, report, out_dir, raw.get("phrases"))
 
 
 def main(argv: list[str]) -> int:

@@ -102,7 +102,7 @@ def train(
     from pipelines.annotations import build, load_split
     from pipelines.crossval import training_records
     from pipelines.extract.pipeline import DEFAULT_MODEL_DIR, load_nlp
-    from pipelines.train import TrainConfig, encoded_set, examples_by_record, export_training_set
+    from pipelines.train import TrainConfig, encoded_set, examples_by_record, export_training_set, phrase_bank
     from pipelines.train import train as run_training
 
     build()
@@ -114,7 +114,7 @@ def train(
     per_record = examples_by_record(sets["all"], load_nlp())
     if export_set is not None:
         encoded = {name: encoded_set(sets[name], per_record, config) for name in names}
-        export_training_set(encoded, export_set, config)
+        export_training_set(encoded, export_set, config, {name: phrase_bank(sets[name]) for name in names})
         typer.echo(json.dumps({"export": str(export_set), "sets": {n: len(e.windows) for n, e in encoded.items()}}))
         return
     out_dir = out or DEFAULT_MODEL_DIR

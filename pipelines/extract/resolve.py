@@ -77,9 +77,17 @@ class MetricResolver:
     """Maps a metric phrase (and the tagger's metric distribution) to a catalogue metric id."""
 
     def __init__(
-        self, catalogue: Catalogue, embedder: Embedder, head_weight: float = 0.5, cache_dirs: Sequence[Path] = ()
+        self,
+        catalogue: Catalogue,
+        embedder: Embedder,
+        head_weight: float = 0.5,
+        cache_dirs: Sequence[Path] = (),
+        phrases: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.catalogue = catalogue
+        # Metric phrases seen in the training annotations, per metric ("time to first token" ->
+        # inference_latency_seconds): the way real text names a metric, beside the catalogue's words.
+        self.phrases = dict(phrases or {})
         self.embedder = embedder
         self.head_weight = head_weight
         # Folders searched for the catalogue's embeddings (the model's folder first): embedding the metric
@@ -96,7 +104,7 @@ class MetricResolver:
         texts: list[str] = []
         for metric_id, metric_texts in self.catalogue.metric_texts().items():
             self._ids.append(metric_id)
-            for t in metric_texts:
+            for t in [*metric_texts, *self.phrases.get(metric_id, ())]:
                 texts.append(t)
                 self._rows.append(len(self._ids) - 1)
             aliases = [a for a in self.catalogue.metrics[metric_id].aliases if a]

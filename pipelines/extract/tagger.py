@@ -49,6 +49,8 @@ SLOT_HIDDEN = 128
 LORA_TARGETS = ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense")
 LORA_TARGETS += ("intermediate.dense", "output.dense")
 ARCHITECTURE = "window-markers-v1"
+PHRASE_BANK = "metric_phrases.json"
+"""The metric phrases of the training annotations, saved beside the weights (``train.phrase_bank``)."""
 
 
 def base_model_path() -> Path:
@@ -301,6 +303,8 @@ class ClaimTagger:
             "frozen_layers": frozen_layers,
             "max_sentence_tokens": MAX_SENTENCE_TOKENS,
             "max_context_tokens": MAX_CONTEXT_TOKENS,
+            # Table cells read their caption, row header and column title as context (see Candidate).
+            "table_context": True,
         }
         return cls(net, tokenizer, metrics, config)
 

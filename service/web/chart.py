@@ -17,9 +17,9 @@ from pipelines.relate import ClaimValue
 from service.display import compact, format_value
 from service.web.present import UNDATED, Figure, period_of
 
-WIDTH, HEIGHT = 880, 300
+WIDTH, HEIGHT = 880, 340
 LEFT, RIGHT, TOP, BOTTOM = 64, 24, 18, 40
-LABEL_GAP = 14
+LABEL_GAP = 20
 """Vertical pixels two labels of one column need; a label that would overlap another is left to the tooltip."""
 UNIT_NAMES = {
     "percent": "share (%)",

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from service.display import format_value
+from service.display import format_value, readable_reason
 from service.filters import fold
 
 COMPARATOR_WORDS = {
@@ -30,8 +30,6 @@ COMPARATOR_WORDS = {
     "up_to": "up to",
 }
 UNDATED = "undated"
-_SCIENTIFIC = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?e[+-]\d+(?![\w.])")
-_INTERVAL = re.compile(r"\[([^\[\]]*)\]")
 
 
 def figure_text(value: float | None, value_high: float | None, comparator: str, unit: str) -> str:
@@ -43,16 +41,6 @@ def figure_text(value: float | None, value_high: float | None, comparator: str, 
         return f"{low} – {format_value(value_high, unit)}"
     words = COMPARATOR_WORDS.get(comparator)
     return f"{words} {low}" if words else low
-
-
-def _readable_number(match: re.Match[str]) -> str:
-    number = float(match.group(0))
-    return f"{number:,.0f}" if abs(number) >= 1 else f"{number:.4g}"
-
-
-def readable_reason(reason: str) -> str:
-    """A relation's reason as a person reads it: no exponent notation ("[1.349e+04, …]" -> "[13,490, …]")."""
-    return _SCIENTIFIC.sub(_readable_number, reason or "")
 
 
 def period_of(claim: dict) -> str:

@@ -72,6 +72,8 @@ PAGE_SIZE = 50
 SOURCES_SHOWN = 4
 """Sources listed under a figure before the rest fold away."""
 PAIRS_SHOWN = 40
+PAIRS_OPEN = 10
+"""Conflicting pairs listed open; the rest up to PAIRS_SHOWN fold away, beyond that they are in the downloads."""
 EXCERPT_CHARS = 90
 
 
@@ -175,8 +177,7 @@ def _facets(store: Store) -> dict[str, list[str]]:
     return {"subjects": sorted({s for s, _ in pairs}), "metrics": sorted({m for _, m in pairs})}
 
 
-CLUSTER_COLUMNS = ("cluster_id", "framework", "metric", "verdict", "reason", "claims", "figures", "documents")
-CLUSTER_COLUMNS += ("latest_period", "values")
+CLUSTER_COLUMNS = "cluster_id framework metric verdict reason claims figures documents latest_period values".split()
 
 
 @router.get("/web/clusters/", response_class=HTMLResponse, name="clusters_page")
@@ -267,9 +268,19 @@ def _sources(store: Store, figure: present.Figure) -> list[dict]:
     return out
 
 
-CLAIM_COLUMNS = ("cluster_id", "framework", "metric", "verdict", "claim_id", "figure", "value_text", "value")
-CLAIM_COLUMNS += ("value_high", "unit", "comparator", "time", "scope", "source", "document", "value_start")
-CLAIM_COLUMNS += ("value_end", "sentence", "conflicting")
+def _others(store: Store, figs: Sequence[present.Figure]) -> list[tuple[str, list[dict]]]:
+    """The figures of other frameworks that a comparison is checked against, by framework."""
+    by_subject: dict[str, list[dict]] = {}
+    for f in figs:
+        if f.counterpart:
+            by_subject.setdefault(f.subject, []).append({"figure": f, "sources": _sources(store, f)})
+    return sorted(by_subject.items())
+
+
+CLAIM_COLUMNS = (
+    "cluster_id framework metric verdict claim_id figure value_text value value_high unit comparator time scope "
+    "source document value_start value_end sentence conflicting"
+).split()
 
 
 @router.get("/web/clusters/{cluster_id}", response_class=HTMLResponse, name="cluster_page")
@@ -308,9 +319,11 @@ def cluster_page(request: Request, cluster_id: str, download: str | None = None)
         {
             "view": view,
             "reason": present.readable_reason(view["reason"]),
-            "figures": [{"figure": f, "sources": _sources(store, f)} for f in figs],
+            "figures": [{"figure": f, "sources": _sources(store, f)} for f in figs if not f.counterpart],
+            "others": _others(store, figs),
             "charts": timelines(figs),
             "pairs": pairs[:PAIRS_SHOWN],
+            "pairs_open": PAIRS_OPEN,
             "more_pairs": max(0, len(pairs) - PAIRS_SHOWN),
             "relation_counts": sorted(counts.items(), key=lambda kv: -kv[1]),
             "sources_shown": SOURCES_SHOWN,
@@ -321,7 +334,7 @@ def cluster_page(request: Request, cluster_id: str, download: str | None = None)
 
 # --- documents ----------------------------------------------------------------------------------------------
 
-DOCUMENT_COLUMNS = ("document_id", "title", "path", "url", "publisher", "published", "format", "claims", "ingested_at")
+DOCUMENT_COLUMNS = "document_id title path url publisher published format claims ingested_at".split()
 
 
 def _document_rows(store: Store, name_of: Callable[[str], str]) -> list[dict]:
@@ -404,8 +417,10 @@ def _claim_title(request: Request, claim: dict) -> str:
     return f"{names['framework'](claim['subject'])} · {names['metric'](claim['metric'])} · {value}"
 
 
-DOCUMENT_CLAIM_COLUMNS = ("claim_id", "cluster_id", "subject", "metric", "value_text", "value", "value_high", "unit")
-DOCUMENT_CLAIM_COLUMNS += ("comparator", "time", "scope", "source", "value_start", "value_end", "sentence")
+DOCUMENT_CLAIM_COLUMNS = (
+    "claim_id cluster_id subject metric value_text value value_high unit comparator time scope source value_start "
+    "value_end sentence"
+).split()
 
 
 @router.get("/web/documents/{doc_id}", response_class=HTMLResponse, name="document_page")

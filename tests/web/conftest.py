@@ -64,6 +64,31 @@ def web_db(web_db_url, seed_paths, extractor) -> dict:
 
 
 @pytest.fixture(scope="session")
+def corpus_db_url(tmp_path_factory) -> str:
+    """Another fresh SQLite store, migrated and still empty, for the browser tests."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'claimgraph.db'}"
+    store = Store(url)
+    store.migrate()
+    store.engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def corpus_db(corpus_db_url, extractor) -> dict:
+    """The team's corpus (``corpus/``, written by the project) and the XSS article, ingested by the real
+    extractor: what the browser tests click through and photograph (no third-party text in a screenshot)."""
+    store = Store(corpus_db_url)
+    run = ingest_paths([REPO / "corpus"], store, extractor, IngestRun())
+    assert run.new >= 16 and not run.failures
+    article = article_from_text(XSS_TEXT, name="xss-notes.txt", title=XSS_TITLE)
+    mentions = extractor.extract(article)
+    assert store.add_document(article, mentions, cluster_claims(store, extractor, article, mentions))
+    html = next(d for d in store.documents() if d.path == str(HTML_ARTICLE))
+    store.engine.dispose()
+    return {"url": corpus_db_url, "xss_document": document_id(article), "html_document": html.id}
+
+
+@pytest.fixture(scope="session")
 def web_app(web_db, extractor):
     """The service as ``claimgraph serve`` builds it (API and pages), over the seeded store."""
     return create_app(Settings(database_url=web_db["url"]), extractor=extractor)

@@ -111,7 +111,7 @@ def test_cluster_page_has_one_row_per_distinct_figure_with_its_sources(client, w
         assert f'id="{anchor}"' in client.get(path).text
     # Figures in conflict are listed as pairs of figures, each pair once, with the reason in words.
     pairs = conflict_pairs(view, figs)
-    assert page.text.count('<tr class="pair">') == min(len(pairs), 40) > 0
+    assert page.text.count('<tr class="pair">') == min(len(pairs), 40) > 0  # the first ten open, the rest folded
     assert not EXPONENT.search(page.text)
 
 
@@ -311,5 +311,5 @@ def test_every_cluster_page_shows_each_of_its_figures(client, web_db):
         assert page.text.count('<tr class="figure') == len(figs)
         assert page.text.count('<div class="source"') == len(view["claims"])  # every claim is a source once
         others = {f.subject for f in figs if f.counterpart}
-        assert page.text.count('<tr class="group">') == len(others)
+        assert page.text.count('<details class="others">') == len(others)
         assert f">{view['verdict'].replace('_', ' ')}</span>" in page.text

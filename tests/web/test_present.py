@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from service.display import compact, format_value, short_number
+from service.display import compact, format_value, readable_reason, short_number
 from service.web.chart import timeline, timelines, y_range
 from service.web.present import (
     conflict_pairs,
@@ -12,7 +12,6 @@ from service.web.present import (
     in_period,
     matches,
     rank,
-    readable_reason,
     summary_row,
 )
 
@@ -156,7 +155,7 @@ def test_crowded_labels_are_left_to_the_tooltip():
     chart = timelines(figures(_view("k", claims)))[0]
     shown = sorted(p.y for p in chart.points if p.show_label)
     assert chart.hidden_labels == len(chart.points) - len(shown) > 0
-    assert all(b - a >= 14 for a, b in zip(shown, shown[1:], strict=False))
+    assert all(b - a >= 20 for a, b in zip(shown, shown[1:], strict=False))
     assert all(p.tooltip for p in chart.points)
 
 

@@ -42,6 +42,7 @@ NEEDS = ("seeds", "realtext", "postgres")
 NEEDS_OF_FIXTURE = {
     "seed_paths": {"seeds"},
     "gold_splits": {"seeds", "realtext"},
+    "realtext_pool": {"realtext"},
     "postgres_admin_url": {"postgres"},
     "pg_url": {"postgres"},
 }
@@ -183,6 +184,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def seed_paths() -> list[Path]:
     """The five seed articles (``CLAIMGRAPH_SEED_DIR``, default ``../shared/corpus``)."""
     return sorted(seed_dir().glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def realtext_pool() -> dict:
+    """The real-text excerpts by id (``CLAIMGRAPH_REALTEXT_DIR``, default ``../shared/realtext``)."""
+    from pipelines.realtext import load_pool
+
+    return load_pool()
 
 
 @pytest.fixture(scope="session")

@@ -84,12 +84,7 @@ def test_record_links_value_to_slots(tmp_path: Path):
 
 @pytest.fixture(scope="module")
 def real(built):
-    from pipelines.realtext import RealTextMissing, realtext_dir
-
-    try:
-        return load_split("real")
-    except RealTextMissing:
-        pytest.skip(f"the real-text pool is not in {realtext_dir()}: set CLAIMGRAPH_REALTEXT_DIR to provide it")
+    return load_split("real")
 
 
 def test_real_records_match_the_schema_hold_no_text_and_offsets_are_exact(real):

@@ -177,6 +177,7 @@ def progress(description: str, total: float | None = None, quiet: bool = False) 
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
+        ProgressColumn,
         SpinnerColumn,
         TaskProgressColumn,
         TextColumn,
@@ -184,9 +185,21 @@ def progress(description: str, total: float | None = None, quiet: bool = False) 
         TimeRemainingColumn,
     )
     from rich.progress import Progress as Bar
+    from rich.text import Text
 
-    columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()]
-    columns += [TaskProgressColumn(), TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn()]
+    class WhenCounted(ProgressColumn):
+        """A column shown only while the task has a total (counts and the time left mean nothing without)."""
+
+        def __init__(self, column: ProgressColumn) -> None:
+            super().__init__()
+            self.column = column
+
+        def render(self, task: Any) -> Any:
+            return self.column.render(task) if task.total is not None else Text("")
+
+    counted = [MofNCompleteColumn(), TaskProgressColumn(), TextColumn("eta"), TimeRemainingColumn()]
+    columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn()]
+    columns += [WhenCounted(c) for c in counted]
     # Results printed while the bar runs go above it when standard output is this terminal too, and
     # straight to their file or pipe otherwise.
     bar = Bar(*columns, console=Console(stderr=True), transient=True, redirect_stdout=sys.stdout.isatty())

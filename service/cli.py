@@ -123,13 +123,12 @@ def extract(paths: tuple[Path, ...], fmt: str, model: Path | None, inference: st
     Nothing is stored. Files that cannot be read are listed at the end and the exit code is 1.
     """
     from pipelines.extract.pipeline import mention_record
+    from pipelines.ingest import expand_paths
     from service.core import ExtractionRun, extract_paths
 
     run = ExtractionRun()
     extractor = extractor_for(model, inference)
     collected: list[dict] = []
-    from pipelines.ingest import expand_paths
-
     files = expand_paths(list(paths))
     with progress("loading the models", total=len(files), quiet=quiet) as bar:
         if any(f.is_file() for f in files):  # nothing to read, nothing to load

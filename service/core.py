@@ -148,11 +148,14 @@ def ingest_paths(
     run: IngestRun,
     batch_size: int = 16,
     progress: Callable[[int], None] | None = None,
+    on_article: Callable[[ArticleOutcome], None] | None = None,
 ) -> IngestRun:
     """Store the articles under ``paths`` that are new or changed (by content hash), with their claims.
 
     Each article is committed on its own, so an interrupted run loses at most the batch in flight and a
-    second run finishes the work; a document already stored is never extracted again.
+    second run finishes the work; a document already stored is never extracted again. ``progress`` hears
+    how many articles were just finished, ``on_article`` what became of each (files that cannot be read
+    are in ``run.failures``).
     """
     extract_run = ExtractionRun()
     pending: list[Article] = []
@@ -160,6 +163,8 @@ def ingest_paths(
     def flush() -> None:
         for outcome in process_batch(pending, store, extractor):
             run.count(outcome)
+            if on_article:
+                on_article(outcome)
         if progress:
             progress(len(pending))
         pending.clear()
@@ -169,6 +174,8 @@ def ingest_paths(
             run.unchanged += 1
             if progress:
                 progress(1)
+            if on_article:
+                on_article(ArticleOutcome(article.name, document_id(article), False))
             continue
         pending.append(article)
         if len(pending) >= batch_size:
@@ -433,6 +440,7 @@ def watch_paths(
     interval: float = 2.0,
     should_stop: Callable[[], bool] = lambda: False,
     batch_size: int = 16,
+    on_article: Callable[[ArticleOutcome], None] | None = None,
 ) -> None:
     """Ingest ``paths`` now and again whenever a file appears or changes, until ``should_stop()``.
 
@@ -444,7 +452,7 @@ def watch_paths(
         current = snapshot(paths)
         changed = [p for p, sig in current.items() if seen.get(p) != sig]
         if changed:
-            report(ingest_paths(changed, store, extractor, IngestRun(), batch_size))
+            report(ingest_paths(changed, store, extractor, IngestRun(), batch_size, on_article=on_article))
         seen = current
         deadline = time.monotonic() + interval
         while time.monotonic() < deadline and not should_stop():

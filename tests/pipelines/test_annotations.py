@@ -4,14 +4,14 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from pipelines.annotations import ANNOTATIONS_DIR, AnnotationError, build, load_split, locate_slot, parse_ann, to_record
+from pipelines.annotations import ANNOTATIONS_DIR, AnnotationError, load_split, locate_slot, parse_ann, to_record
 
 SCHEMA = json.loads((ANNOTATIONS_DIR / "schema.json").read_text())
 
 
 @pytest.fixture(scope="module")
-def built():
-    return build()
+def built(gold_splits):
+    return gold_splits
 
 
 def test_every_source_resolves_and_the_splits_are_built(built):
@@ -84,12 +84,7 @@ def test_record_links_value_to_slots(tmp_path: Path):
 
 @pytest.fixture(scope="module")
 def real(built):
-    from pipelines.realtext import RealTextMissing, realtext_dir
-
-    try:
-        return load_split("real")
-    except RealTextMissing:
-        pytest.skip(f"the real-text pool is not in {realtext_dir()}: set CLAIMGRAPH_REALTEXT_DIR to provide it")
+    return load_split("real")
 
 
 def test_real_records_match_the_schema_hold_no_text_and_offsets_are_exact(real):

@@ -61,14 +61,9 @@ def test_not_sent_matches_the_extractor() -> None:
     assert NOT_SENT == NOT_MEASURES
 
 
-def test_recall_on_the_real_annotations_of_this_repository() -> None:
+def test_recall_on_the_real_annotations_of_this_repository(realtext_pool) -> None:
     from pipelines.annotations import ANNOTATIONS_DIR, AnnotationError, parse_ann
-    from pipelines.realtext import RealTextMissing, load_pool
 
-    try:
-        load_pool()
-    except RealTextMissing as exc:
-        pytest.skip(f"the real-text pool is absent: {exc}")
     paths = sorted(Path(ANNOTATIONS_DIR / "real").glob("*.ann"))
     parsed = []
     for path in paths:

@@ -347,13 +347,8 @@ def test_ingest_refuses_a_published_value_that_is_not_a_date() -> None:
 
 
 @pytest.fixture(scope="module")
-def pool() -> dict:
-    from pipelines.realtext import RealTextMissing, load_pool
-
-    try:
-        return load_pool()
-    except RealTextMissing as exc:
-        pytest.skip(f"the real-text pool is absent: {exc}")
+def pool(realtext_pool) -> dict:
+    return realtext_pool
 
 
 def test_real_excerpts_get_a_context(pool: dict) -> None:

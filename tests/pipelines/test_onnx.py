@@ -1,6 +1,6 @@
 """The ONNX int8 backend against PyTorch fp32, on the real models and real text.
 
-One export per module (into a temporary folder); the seed articles are read from ../shared/corpus at
+One export per module (into a temporary folder); the seed articles are read from ``CLAIMGRAPH_SEED_DIR`` at
 run time, the team's articles from corpus/.
 """
 
@@ -116,7 +116,7 @@ def test_fp32_graph_reproduces_pytorch_on_seed_candidates(export, extractor, see
     assert [[s[:4] for s in a.slots] for a in expected] == [[s[:4] for s in b.slots] for b in got]
 
 
-def test_seed_f1_with_int8_within_001_of_fp32(export, extractor):
+def test_seed_f1_with_int8_within_001_of_fp32(export, extractor, gold_splits):
     out, _ = export
     records = load_split("test")
     fp32 = next(s for s in evaluate(records, ("tagger",), extractor=extractor) if s.system == "tagger")

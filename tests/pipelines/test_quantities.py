@@ -691,13 +691,8 @@ def test_unit_tables_match_the_annotation_build() -> None:
 
 
 @pytest.fixture(scope="module")
-def pool() -> dict:
-    from pipelines.realtext import RealTextMissing, load_pool
-
-    try:
-        return load_pool()
-    except RealTextMissing as exc:
-        pytest.skip(f"the real-text pool is absent: {exc}")
+def pool(realtext_pool) -> dict:
+    return realtext_pool
 
 
 def test_real_text_offsets_are_exact_and_disjoint(pool: dict) -> None:

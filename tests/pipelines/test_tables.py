@@ -115,13 +115,8 @@ def test_apply_header_unit_reads_bare_numbers_only() -> None:
     assert apply_header_unit(bare, None) == bare
 
 
-def test_real_table_cells_have_headers() -> None:
-    from pipelines.realtext import RealTextMissing, load_pool
-
-    try:
-        pool = load_pool()
-    except RealTextMissing as exc:
-        pytest.skip(f"the real-text pool is absent: {exc}")
+def test_real_table_cells_have_headers(realtext_pool) -> None:
+    pool = realtext_pool
     seen = 0
     for excerpt in pool.values():
         text = excerpt.text

@@ -7,14 +7,13 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
-from pipelines.annotations import build, load_split
+from pipelines.annotations import load_split
 from pipelines.extract.tagger import CandidateSpan, ClaimTagger, LoRALinear, WindowInput, add_lora, merge_lora
 from pipelines.train import TrainConfig, build_examples, export_training_set, prepare, train, train_exported
 
 
 @pytest.fixture(scope="module")
-def records():
-    build()
+def records(gold_splits):
     return load_split("train")[:2]
 
 

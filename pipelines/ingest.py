@@ -435,10 +435,13 @@ def article_from_text(
     )
 
 
-def read_article(path: Path, *, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
-    """Read one article file (.txt, .md, .html); ``name`` (default: the path as given) identifies it."""
+def read_article(
+    path: Path, *, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, published: str | None = None
+) -> Article:
+    """Read one article file (.txt, .md, .html); ``name`` (default: the path as given) identifies it;
+    ``published`` (a date) overrides what the file says of its own date."""
     text, fmt = read_source(path, name=name, max_bytes=max_bytes)
-    return article_from_text(text, name=name or str(path), fmt=fmt)
+    return article_from_text(text, name=name or str(path), fmt=fmt, published=published)
 
 
 def read_source(path: Path, *, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:

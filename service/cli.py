@@ -99,6 +99,29 @@ subject_option = click.option("--subject", metavar="NAME", help="Framework by na
 metric_option = click.option(
     "--metric", metavar="NAME", help="Metric by id or alias (any case): research_paper_share, stars."
 )
+published_option = click.option(
+    "--published",
+    metavar="DATE",
+    callback=lambda ctx, param, value: _checked_date(value),
+    help="Publication date of the articles (YYYY, YYYY-MM or YYYY-MM-DD): their present-tense figures hold "
+    "for it.  [default: what each file says of its date]",
+)
+
+
+def _checked_date(value: str | None) -> str | None:
+    """A --published value as an ISO date, or a usage error naming it."""
+    if value is None:
+        return None
+    from pipelines.context import parse_published
+    from pipelines.errors import InputError
+
+    try:
+        parse_published(value, name="--published")
+    except InputError as exc:
+        raise click.BadParameter(exc.message, param_hint="--published") from exc
+    return value
+
+
 paths_argument = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="PATH...")
 
 
@@ -116,8 +139,11 @@ def _count_files(paths: tuple[Path, ...]) -> int:
 @format_option("jsonl", help="jsonl (one JSON object per claim mention), json, csv, or table for people.")
 @model_option
 @inference_option
+@published_option
 @quiet_option
-def extract(paths: tuple[Path, ...], fmt: str, model: Path | None, inference: str | None, quiet: bool) -> None:
+def extract(
+    paths: tuple[Path, ...], fmt: str, model: Path | None, inference: str | None, published: str | None, quiet: bool
+) -> None:
     """Print every claim mention in PATH... (.txt, .md, .html files, or folders of them).
 
     Nothing is stored. Files that cannot be read are listed at the end and the exit code is 1.
@@ -135,7 +161,7 @@ def extract(paths: tuple[Path, ...], fmt: str, model: Path | None, inference: st
             extractor.warm_up()
         bar.update(description="extracting claims")
         done = 0
-        for article, mentions in extract_paths(paths, extractor, run):
+        for article, mentions in extract_paths(paths, extractor, run, published):
             done += 1
             bar.update(completed=done + len(run.failures), description=f"extracting claims · {article.name}")
             records = [mention_record(m) for m in mentions]
@@ -225,6 +251,7 @@ def _filters(store, subject: str | None, metric: str | None) -> tuple[str | None
 @click.option(
     "--workers", type=click.IntRange(min=1), help="--engine ray: actors, each with its own models.  [default: per CPU]"
 )
+@published_option
 @quiet_option
 def ingest(
     paths: tuple[Path, ...],
@@ -236,6 +263,7 @@ def ingest(
     engine: str,
     address: str | None,
     workers: int | None,
+    published: str | None,
     quiet: bool,
 ) -> None:
     """Store new or changed articles under PATH... (by content hash) and their claims.
@@ -251,6 +279,8 @@ def ingest(
     if engine == "ray":
         if watch:
             raise Stop("usage", "--watch runs in process only (drop --engine ray)")
+        if published:
+            raise Stop("usage", "--published runs in process only (drop --engine ray)")
         from service.distributed import EngineError, ingest_ray
 
         ray_run = IngestRun()
@@ -275,7 +305,7 @@ def ingest(
         _watch(paths, store, extractor, fmt, interval, quiet)
     run = IngestRun()
     with progress("ingesting", total=_count_files(paths), quiet=quiet or fmt != "table") as bar:
-        ingest_paths(paths, store, extractor, run, settings.batch_size, bar.advance)
+        ingest_paths(paths, store, extractor, run, settings.batch_size, bar.advance, published=published)
     _report_ingest(run, fmt, quiet)
 
 

@@ -56,17 +56,18 @@ def read_each(
             run.failures.append((str(path), exc.code, exc.message))
 
 
-def read_articles(paths: Sequence[Path], run: ExtractionRun) -> Iterator[Article]:
-    """Articles of every file under ``paths``; unreadable files are recorded in ``run`` and skipped."""
-    for _, article in read_each(paths, run, read_article):
+def read_articles(paths: Sequence[Path], run: ExtractionRun, published: str | None = None) -> Iterator[Article]:
+    """Articles of every file under ``paths``; unreadable files are recorded in ``run`` and skipped.
+    ``published`` (a checked date) is given to every article as its publication date."""
+    for _, article in read_each(paths, run, lambda path: read_article(path, published=published)):
         yield article
 
 
 def extract_paths(
-    paths: Sequence[Path], extractor: Extractor, run: ExtractionRun
+    paths: Sequence[Path], extractor: Extractor, run: ExtractionRun, published: str | None = None
 ) -> Iterator[tuple[Article, list[Mention]]]:
     """Extract claim mentions from files and folders, streaming one article's results at a time."""
-    for article, mentions in iter_mentions(extractor, read_articles(paths, run)):
+    for article, mentions in iter_mentions(extractor, read_articles(paths, run, published)):
         run.mentions += len(mentions)
         yield article, mentions
 
@@ -149,6 +150,7 @@ def ingest_paths(
     batch_size: int = 16,
     progress: Callable[[int], None] | None = None,
     on_article: Callable[[ArticleOutcome], None] | None = None,
+    published: str | None = None,
 ) -> IngestRun:
     """Store the articles under ``paths`` that are new or changed (by content hash), with their claims.
 
@@ -169,7 +171,7 @@ def ingest_paths(
             progress(len(pending))
         pending.clear()
 
-    for article in read_articles(paths, extract_run):
+    for article in read_articles(paths, extract_run, published):
         if store.has_document(document_id(article)):
             run.unchanged += 1
             if progress:

@@ -52,6 +52,21 @@ _BASELINE_BEFORE = re.compile(
 )
 
 
+# Where one clause of a list or a contrast ends and the next begins ("X% use A, Y% use B", "… vs. 5% for B").
+_CLAUSE_BREAK = re.compile(
+    r"[;,|]|\s[—–-]\s|\b(?:and|while|whereas|but|vs\.?|versus|compared (?:to|with)|against)\b", re.IGNORECASE
+)
+
+
+def clause_of(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """The clause of ``text[lo:hi]`` (a sentence) that holds ``text[start:end]`` (a value)."""
+    begin = lo
+    for m in _CLAUSE_BREAK.finditer(text, lo, start):
+        begin = m.end()
+    after = _CLAUSE_BREAK.search(text, end, hi)
+    return begin, after.start() if after else hi
+
+
 def _is_baseline(text: str, start: int) -> bool:
     """Whether the words just before ``text[start:]`` make what starts there a baseline ("than X")."""
     return _BASELINE_BEFORE.search(text, max(0, start - 40), start) is not None
@@ -429,6 +444,27 @@ class Extractor:
         ]
         tagged["SUBJECT"] = [f for f in tagged["SUBJECT"] if f not in baselines]
         tagged["SUBJECT2"] = baselines + tagged["SUBJECT2"]
+        # In a list or a contrast the value belongs to the framework of its own clause, whichever the tagger
+        # was surest of: tagged subjects inside the value's clause come first.
+        q = cand.quantity
+        c_lo, c_hi = clause_of(article.clean, q.start, q.end, cand.sent_start, cand.sent_end)
+        tagged["SUBJECT"].sort(key=lambda f: not (c_lo <= f[0] and f[1] <= c_hi))
+        if c_hi - c_lo < cand.sent_end - cand.sent_start and not any(
+            c_lo <= f[0] and f[1] <= c_hi for f in tagged["SUBJECT"]
+        ):
+            # The clause names a framework the tagger left untagged: that one, not another clause's.
+            in_clause = [
+                (
+                    c_lo + h.start,
+                    c_lo + h.end,
+                    abs(c_lo + h.start - q.start),
+                    article.clean[c_lo + h.start : c_lo + h.end],
+                )
+                for h in self.catalogue.find_frameworks(article.clean[c_lo:c_hi])
+                if not _is_baseline(article.clean, c_lo + h.start)
+            ]
+            if in_clause and tagged["SUBJECT"]:
+                tagged["SUBJECT"] = sorted(in_clause, key=lambda f: f[2]) + tagged["SUBJECT"]
         excluded = {self.catalogue.framework_of(f[3]) for f in baselines}
         subjects: list[str] = []
         spans: list[Span] = []

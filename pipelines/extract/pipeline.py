@@ -292,9 +292,6 @@ class Extractor:
             [c for c in candidates(doc, a.clean, self.catalogue) if c.quantity.kind not in NOT_MEASURES]
             for doc, a in zip(docs, articles, strict=True)
         ]
-        if not self.tagger.config.get("table_context", False):
-            # A tagger trained before table cells got their headers as context reads them as it was trained.
-            per_article = [[dataclasses.replace(c, ctx_pieces=()) for c in cands] for cands in per_article]
         grouped = [group_windows(a.clean, cands) for a, cands in zip(articles, per_article, strict=True)]
         windows = [w for per in grouped for w, _ in per]
         outputs = iter(self.tagger.predict(windows, batch_size=self.batch_size)) if windows else iter(())

@@ -303,8 +303,6 @@ class ClaimTagger:
             "frozen_layers": frozen_layers,
             "max_sentence_tokens": MAX_SENTENCE_TOKENS,
             "max_context_tokens": MAX_CONTEXT_TOKENS,
-            # Table cells read their caption, row header and column title as context (see Candidate).
-            "table_context": True,
         }
         return cls(net, tokenizer, metrics, config)
 

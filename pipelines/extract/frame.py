@@ -107,3 +107,57 @@ def version_after(text: str, end: int) -> str | None:
     """The version written right after a subject's name ending at ``end`` in ``text``, if any."""
     m = _VERSION_AFTER.match(text, end)
     return m.group("version") if m else None
+
+
+# Metrics that differ only in the stage they measure: training, inference (serving), compiling, or none said.
+STAGE_FAMILIES: dict[str, dict[str, str]] = {
+    "ratio": {
+        "training": "training_speed_ratio",
+        "inference": "inference_speed_ratio",
+        "none": "execution_speed_ratio",
+    },
+    "duration": {
+        "training": "runtime_seconds",
+        "inference": "inference_latency_seconds",
+        "compile": "compile_time_seconds",
+        "none": "runtime_seconds",
+    },
+    "rate": {"training": "training_throughput", "inference": "inference_throughput"},
+}
+_STAGE_CUES = (
+    ("compile", re.compile(r"(?i)\b(?:compil\w*|warm[- ]?up|start[- ]?up|cold start|build time|tracing)\b")),
+    (
+        "inference",
+        re.compile(
+            r"(?i)\b(?:inference|infer\w*|serv(?:e|es|ed|ing)|latenc\w*|decod\w*|generat\w*|prefill|ttft|tpot|itl|"
+            r"predict\w*|requests?|qps|rps|queries|first token|output tokens?|chat|deploy\w*)\b"
+        ),
+    ),
+    (
+        "training",
+        re.compile(
+            r"(?i)\b(?:train\w*|fine[- ]?tun\w*|pre[- ]?train\w*|epochs?|backward|back-?prop\w*|optimi[sz]er|"
+            r"gradient\w*|convergence|samples?/s\w*)\b"
+        ),
+    ),
+)
+
+
+def stage_of(texts: list[str]) -> str | None:
+    """The stage the nearest text with a cue names (texts nearest first): compile, inference or training;
+    None when none of them says."""
+    for text in texts:
+        found = [(m.start(), stage) for stage, cue in _STAGE_CUES for m in [cue.search(text)] if m]
+        if found:
+            return min(found)[1]
+    return None
+
+
+def staged_metric(metric: str, dimension: str | None, texts: list[str]) -> str:
+    """A speed, time or throughput metric re-read by the stage its words name (the catalogue separates
+    training from inference and both from an unspecified run); any other metric unchanged."""
+    family = STAGE_FAMILIES.get(dimension or "")
+    if family is None or metric not in family.values():
+        return metric
+    stage = stage_of(texts) or "none"
+    return family.get(stage, metric)

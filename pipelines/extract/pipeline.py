@@ -19,7 +19,7 @@ from pipelines.catalogue import Catalogue, default_catalogue
 from pipelines.comparatives import directed, find_comparatives
 from pipelines.context import DocumentContext, document_context
 from pipelines.embed import Embedder, MiniLMEmbedder
-from pipelines.extract.frame import claim_dimension, subject_of, version_after
+from pipelines.extract.frame import claim_dimension, staged_metric, subject_of, version_after
 from pipelines.extract.resolve import MetricResolver
 from pipelines.extract.tagger import PHRASE_BANK, CandidateSpan, ClaimTagger, TaggerOutput, WindowInput
 from pipelines.inference import Inference
@@ -56,6 +56,9 @@ _BASELINE_BEFORE = re.compile(
 _CLAUSE_BREAK = re.compile(
     r"[;,|]|\s[—–-]\s|\b(?:and|while|whereas|but|vs\.?|versus|compared (?:to|with)|against)\b", re.IGNORECASE
 )
+
+
+_FLOPS = re.compile(r"(?i)\b[kmgtp]?flop/?s\b")
 
 
 def clause_of(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
@@ -576,6 +579,19 @@ class Extractor:
             found = self._slot_texts(article, cand, out, slot)
             spans[slot.lower()] = [self._span(article, s, e) for s, e, _, _ in found[:1]]
             values[slot.lower()] = found[0][3] if found else None
+        if not comparative:
+            # The words nearest the value first: its clause, its sentence, the cell's headers or the text
+            # before it, the headings above, the title.
+            c_lo, c_hi = clause_of(article.clean, q.start, q.end, cand.sent_start, cand.sent_end)
+            texts = [
+                article.clean[c_lo:c_hi],
+                article.clean[cand.sent_start : cand.sent_end],
+                cand.context(article.clean),
+            ]
+            texts += [h.text for h in reversed(ctx.headings_at(cand.sent_start))] + [article.title or ""]
+            metric = staged_metric(metric, getattr(q, "dimension", None), texts)
+            if _FLOPS.search(q.surface) or (cand.ctx_pieces and _FLOPS.search(cand.context(article.clean)[-60:])):
+                metric = "other"  # floating-point throughput measures the hardware's work, not a listed metric
         form = "single"
         if len(subjects) > 1:
             form = out.form if out.form != "single" else "versus"

@@ -522,7 +522,14 @@ class Extractor:
             excluded |= {h.framework for h in hits if _is_baseline(article.clean, cand.sent_start + h.start)}
             hits = [h for h in hits if h.framework not in excluded]
             base = cand.sent_start
-            if not hits:
+            if not hits and cand.ctx_pieces:
+                # A table cell: the framework its row header or column title names (known or not).
+                for a, b in reversed(cand.ctx_pieces):
+                    named = subject_of(article.clean[a:b], self.catalogue)
+                    if named and named[0] not in excluded:
+                        add(named[0], a, b, named[1])
+                        break
+            if not hits and not subjects:
                 # The last framework named before the sentence: in its context, else in the paragraph
                 # before it ("this setup … than comparable PyTorch deployments" after a TensorFlow section).
                 # The paragraph is searched only when the sentence names a baseline: then the claim is

@@ -523,11 +523,13 @@ class Extractor:
             hits = [h for h in hits if h.framework not in excluded]
             base = cand.sent_start
             if not hits and cand.ctx_pieces:
-                # A table cell: the framework its row header or column title names (known or not).
+                # A table cell: the framework its column title or row header names.
                 for a, b in reversed(cand.ctx_pieces):
-                    named = subject_of(article.clean[a:b], self.catalogue)
-                    if named and named[0] not in excluded:
-                        add(named[0], a, b, named[1])
+                    header = [
+                        h for h in self.catalogue.find_frameworks(article.clean[a:b]) if h.framework not in excluded
+                    ]
+                    if header:
+                        add(header[0].framework, a + header[0].start, a + header[0].end)
                         break
             if not hits and not subjects:
                 # The last framework named before the sentence: in its context, else in the paragraph

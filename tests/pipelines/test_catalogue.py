@@ -1,28 +1,35 @@
-from pipelines.catalogue import default_catalogue
+from pathlib import Path
 
-REQUIRED_METRICS = """research_paper_share developer_usage_share survey_preference_share github_stars github_forks
-contributor_count downloads model_hub_share model_hub_count job_postings search_interest_ratio usage_growth
-training_speed_ratio inference_speed_ratio model_size_reduction release_year citations organization_count
-popularity_rank other""".split()
+import pytest
+
+from pipelines.catalogue import DIMENSIONS, CatalogueError, default_catalogue, load_catalogue
+
+REQUIRED_METRICS = """research_paper_share research_paper_ratio paper_mention_count paper_implementation_share
+developer_usage_share developer_usage_ratio developer_count organization_count contributor_count
+survey_preference_share survey_loved_rank popularity_rank user_migration_share qa_volume_ratio usage_growth
+job_postings job_postings_growth ecosystem_growth search_interest_ratio github_stars github_forks github_commits
+github_star_growth downloads model_hub_count model_hub_share citations codebase_loc release_count
+training_speed_ratio inference_speed_ratio execution_speed_ratio runtime_seconds runtime_reduction
+compile_time_seconds scaling_efficiency memory_reduction model_size_reduction backward_compatibility release_year
+release_gap_years integration_year governance_transfer_year adoption_event_year support_duration_years
+bot_pr_share pr_review_coverage community_pr_share pr_wait_time_hours other""".split()
 
 
-def test_catalogue_has_the_required_metrics_and_frameworks():
+def test_catalogue_has_the_required_metrics_each_with_a_dimension():
     cat = default_catalogue()
     assert set(REQUIRED_METRICS) <= set(cat.metrics)
-    for fw in (
-        "pytorch",
-        "tensorflow",
-        "jax",
-        "keras",
-        "scikit_learn",
-        "mxnet",
-        "caffe",
-        "theano",
-        "onnx",
-        "hf_transformers",
-        "tensorflow_lite",
-    ):
+    for metric in cat.metrics.values():
+        assert metric.dimension in DIMENSIONS or (metric.id == "other" and metric.dimension == "any")
+    assert cat.metrics["codebase_loc"].dimension == "count" and cat.metrics["release_year"].dimension == "date"
+    for fw in ("pytorch", "tensorflow", "jax", "keras", "scikit_learn", "onnx", "hf_transformers", "vllm"):
         assert fw in cat.frameworks
+
+
+def test_sub_products_are_their_own_subjects_linked_to_their_framework():
+    cat = default_catalogue()
+    assert cat.framework_of("TF Serving") == "tensorflow_serving"
+    assert cat.frameworks["tensorflow_serving"].parent == "tensorflow"
+    assert cat.root("tensorflow_lite") == "tensorflow" and cat.root("pytorch") == "pytorch"
 
 
 def test_aliases_match_on_word_boundaries_longest_first():
@@ -34,4 +41,18 @@ def test_aliases_match_on_word_boundaries_longest_first():
 def test_short_aliases_are_case_sensitive():
     cat = default_catalogue()
     assert cat.framework_of("the tf of it") is None
-    assert cat.framework_of("TF Serving") == "tensorflow"
+    assert cat.framework_of("TF 2.x") == "tensorflow"
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ('[metrics.stars]\ndescription = "stars"\n', "metric 'stars' declares no unit dimension"),
+        ('[metrics.stars]\ndescription = "stars"\ndimension = "furlongs"\n', "unknown unit dimension 'furlongs'"),
+    ],
+)
+def test_a_metric_without_a_known_unit_is_refused_by_name(tmp_path: Path, entry: str, message: str):
+    path = tmp_path / "catalogue.toml"
+    path.write_text('[frameworks.x]\nname = "X"\n[metrics.other]\ndescription = "o"\ndimension = "any"\n' + entry)
+    with pytest.raises(CatalogueError, match=message):
+        load_catalogue(path)

@@ -1,6 +1,7 @@
 """Subject resolution from tagged spans (the tagger's output written by hand; the real tagger runs on the
 same path in tests/test_extract_real.py)."""
 
+from pipelines.context import document_context
 from pipelines.extract.pipeline import Candidate, Extractor
 from pipelines.extract.tagger import TaggerOutput
 from pipelines.ingest import article_from_text
@@ -26,7 +27,7 @@ def test_named_subject_wins_over_a_pronoun():
         "JAX went public in 2018. It sits at roughly 29k stars, a third of PyTorch's.", "roughly 29k"
     )
     out = TaggerOutput(0.99, {}, [_tag(cand, article, "It"), _tag(cand, article, "PyTorch", confidence=0.5)])
-    subjects, _ = ex._subjects(article, cand, out)
+    subjects, _, _ = ex._subjects(article, cand, out, document_context(article))
     assert subjects == ["pytorch"]
 
 
@@ -35,7 +36,7 @@ def test_pronoun_resolves_to_the_framework_named_before_it():
         "JAX went public in 2018. It sits at roughly 29k stars, a third of PyTorch's.", "roughly 29k"
     )
     out = TaggerOutput(0.99, {}, [_tag(cand, article, "It")])
-    subjects, spans = ex._subjects(article, cand, out)
+    subjects, spans, _ = ex._subjects(article, cand, out, document_context(article))
     assert subjects == ["jax"]
     assert article.original[spans[0].start : spans[0].end] == "JAX"
 
@@ -44,7 +45,7 @@ def test_comparison_keeps_both_subjects():
     ex, article, cand = _setup("PyTorch trained 25.5% faster than TensorFlow.", "25.5% faster")
     cand = Candidate(cand.quantity, 0, len(article.clean), 0, 0)
     out = TaggerOutput(0.99, {}, [_tag(cand, article, "PyTorch"), _tag(cand, article, "TensorFlow", slot="SUBJECT2")])
-    subjects, _ = ex._subjects(article, cand, out)
+    subjects, _, _ = ex._subjects(article, cand, out, document_context(article))
     assert subjects == ["pytorch", "tensorflow"]
 
 
@@ -54,7 +55,7 @@ def test_untagged_subject_is_never_a_framework_in_a_baseline_position():
         "Analysts say JAX is overtaking TensorFlow at several labs, with about 40% of new TPU projects in JAX.",
         "about 40%",
     )
-    subjects, spans = ex._subjects(article, cand, TaggerOutput(0.99, {}, []))
+    subjects, spans, _ = ex._subjects(article, cand, TaggerOutput(0.99, {}, []), document_context(article))
     assert subjects == ["jax"]
     assert article.original[spans[0].start : spans[0].end] == "JAX"
 
@@ -69,5 +70,54 @@ def test_a_sentence_naming_only_the_baseline_takes_its_subject_from_the_paragrap
     # No context before the sentence: only the longer look-back for a claim with a baseline reaches MXNet.
     cand = Candidate(cue, sent_start, len(article.clean), sent_start, sent_start)
     out = TaggerOutput(0.99, {}, [_tag(cand, article, "PyTorch", slot="SUBJECT2")])
-    subjects, _ = Extractor()._subjects(article, cand, out)
+    subjects, _, _ = Extractor()._subjects(article, cand, out, document_context(article))
     assert subjects == ["mxnet", "pytorch"]
+
+
+def _subjects_of(text: str, value: str, tags: list[tuple[str, str]], url: str | None = None):
+    """Subjects decoded for ``value`` of ``text`` when the tagger tagged ``tags`` (phrase, slot)."""
+    article = article_from_text(text, url=url)
+    q = next(q for q in find_quantities(article.clean) if q.surface == value)
+    stop = article.clean.rfind(". ", 0, q.start)
+    start = stop + 2 if stop >= 0 else 0
+    nxt = article.clean.find(". ", q.end)
+    end = nxt + 1 if nxt >= 0 else len(article.clean)
+    cand = Candidate(q, start, end, max(0, start - 240), start)
+    out = TaggerOutput(0.99, {}, [_tag(cand, article, phrase, slot=slot) for phrase, slot in tags])
+    return Extractor()._subjects(article, cand, out, document_context(article))
+
+
+def test_in_a_list_each_value_takes_the_framework_of_its_clause():
+    text = "In the survey, 61% use PyTorch, 35% use TensorFlow and 4% use JAX."
+    # The tagger, surest of PyTorch, tagged only it: the clause of 35% names TensorFlow.
+    assert _subjects_of(text, "35%", [("PyTorch", "SUBJECT")])[0] == ["tensorflow"]
+    assert _subjects_of(text, "4%", [("PyTorch", "SUBJECT"), ("JAX", "SUBJECT")])[0] == ["jax"]
+
+
+def test_a_library_the_catalogue_does_not_know_is_a_subject_by_its_name():
+    subjects, spans, _ = _subjects_of(
+        "Candle 0.4 decodes 2.5x faster than before.", "2.5x faster", [("Candle 0.4", "SUBJECT")]
+    )
+    assert subjects == ["candle"]
+    versions = _subjects_of("Candle 0.4 decodes 2.5x faster than before.", "2.5x faster", [("Candle 0.4", "SUBJECT")])[
+        2
+    ]
+    assert versions == ["0.4"]
+
+
+def test_a_feature_of_a_known_framework_is_not_a_subject_of_its_own():
+    text = "DeepSpeed adds ZenFlow: ZenFlow trains 5x faster with offloading."
+    assert _subjects_of(text, "5x faster", [("ZenFlow", "SUBJECT")])[0] == ["deepspeed"]
+
+
+def test_data_types_units_hardware_and_models_are_never_subjects():
+    for name in ("FP8", "BF16", "TFLOPS", "A100", "Llama 3", "ResNet-50"):
+        text = f"{name} gives 2x higher throughput."
+        assert _subjects_of(text, "2x", [(name, "SUBJECT")])[0] == [], name
+
+
+def test_a_project_blog_that_never_names_the_project_takes_it_from_the_url():
+    subjects, spans, _ = _subjects_of(
+        "Our new scheduler gives 1.8x higher throughput.", "1.8x", [], url="https://blog.vllm.ai/2024/09/05/perf.html"
+    )
+    assert subjects == ["vllm"] and spans == []

@@ -58,6 +58,7 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
+_SENTENCE_STOP = re.compile(r"[.!?]\s+|\n")
 _FLOPS = re.compile(r"(?i)\b[kmgtp]?flop/?s\b")
 
 
@@ -504,13 +505,16 @@ class Extractor:
                     add(hits[-1].framework, hits[-1].start, hits[-1].end)
                 return subjects, spans, versions
         if not subjects:
-            # The tagger marked only words that name no framework ("It", "Its repository"): they refer
-            # to the framework named last before them, in the sentence or the text just before it.
+            # The tagger marked only words that name no framework ("It", "Its repository"): they refer to
+            # the framework the nearest sentence before them that names one is about: the first it names
+            # (a sentence's subject comes early: "PyTorch offers a NumPy-like API. It was launched…").
             for s, _, _, _ in tagged["SUBJECT"]:
-                hits = [h for h in self.catalogue.find_frameworks(article.clean[cand.ctx_start : s])]
-                hits = [h for h in hits if h.framework not in excluded]
+                before = article.clean[cand.ctx_start : s]
+                hits = [h for h in self.catalogue.find_frameworks(before) if h.framework not in excluded]
                 if hits:
-                    add(hits[-1].framework, cand.ctx_start + hits[-1].start, cand.ctx_start + hits[-1].end)
+                    starts = [0] + [m.end() for m in _SENTENCE_STOP.finditer(before)]
+                    first = next(h for h in hits if h.start >= max(a for a in starts if a <= hits[-1].start))
+                    add(first.framework, cand.ctx_start + first.start, cand.ctx_start + first.end)
                     break
         if not subjects:
             # No subject tagged at all: the framework named nearest the value in its sentence, else the

@@ -71,6 +71,18 @@ def clause_of(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, i
     return begin, after.start() if after else hi
 
 
+# Words after which a framework is what something else is built on, not what the figure is about
+# ("the Transformers library, which is optimized for PyTorch, offers thousands of models").
+_DEPENDENCY_BEFORE = re.compile(
+    r"(?i)\b(?:optimi[sz]ed for|built (?:on|with|for)|based on|on top of|written in|powered by|runs on|"
+    r"integrat\w* (?:with|into)|compatible with|plugin for|extension (?:of|for)|backend for)(?:\s+(?:the|a|an))?\s*$"
+)
+
+
+def _is_dependency(text: str, start: int) -> bool:
+    return _DEPENDENCY_BEFORE.search(text, max(0, start - 40), start) is not None
+
+
 def _is_baseline(text: str, start: int) -> bool:
     """Whether the words just before ``text[start:]`` make what starts there a baseline ("than X")."""
     return _BASELINE_BEFORE.search(text, max(0, start - 40), start) is not None
@@ -449,7 +461,7 @@ class Extractor:
         # was surest of: tagged subjects inside the value's clause come first.
         q = cand.quantity
         c_lo, c_hi = clause_of(article.clean, q.start, q.end, cand.sent_start, cand.sent_end)
-        tagged["SUBJECT"].sort(key=lambda f: not (c_lo <= f[0] and f[1] <= c_hi))
+        tagged["SUBJECT"].sort(key=lambda f: (_is_dependency(article.clean, f[0]), not (c_lo <= f[0] and f[1] <= c_hi)))
         if c_hi - c_lo < cand.sent_end - cand.sent_start and not any(
             c_lo <= f[0] and f[1] <= c_hi for f in tagged["SUBJECT"]
         ):

@@ -121,3 +121,9 @@ def test_a_project_blog_that_never_names_the_project_takes_it_from_the_url():
         "Our new scheduler gives 1.8x higher throughput.", "1.8x", [], url="https://blog.vllm.ai/2024/09/05/perf.html"
     )
     assert subjects == ["vllm"] and spans == []
+
+
+def test_a_framework_something_is_built_for_is_not_what_the_figure_is_about():
+    text = "The Hugging Face Transformers library, which is optimized for PyTorch, offers 5,000 models."
+    tags = [("PyTorch", "SUBJECT"), ("Hugging Face Transformers", "SUBJECT")]
+    assert _subjects_of(text, "5,000", tags)[0] == ["hf_transformers"]

@@ -44,6 +44,7 @@ def evaluate_folds(
     k: int = FOLDS,
     inference: Any = "torch",
     systems: Sequence[str] = ("tagger",),
+    threshold: float | None = None,
 ) -> list[Any]:
     """Scores over every real excerpt, each extracted by the model that never saw its site (merged)."""
     from pipelines.evaluate import evaluate
@@ -55,6 +56,8 @@ def evaluate_folds(
             continue
         model = folds_dir / fold_name(f)
         extractor = Extractor(model, inference=inference) if "tagger" in systems else None
+        if extractor is not None and threshold is not None:
+            extractor.threshold = threshold
         for s in evaluate(records, systems, extractor=extractor):
             merged[s.system] = merged[s.system].merge(s) if s.system in merged else s
     return list(merged.values())

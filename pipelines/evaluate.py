@@ -46,6 +46,8 @@ class Score:
     fn: int = 0
     correct: dict[str, int] = field(default_factory=lambda: {"subject": 0, "metric": 0, "value": 0, "comparator": 0})
     claim_tp: int = 0
+    points: list[tuple[float, bool]] = field(default_factory=list)
+    """(confidence, matched a gold claim) of every mention, for precision and recall at other thresholds."""
     slot_right: dict[str, int] = field(default_factory=lambda: {k: 0 for k in _SLOTS_WITH_GOLD})
     slot_gold: dict[str, int] = field(default_factory=lambda: {k: 0 for k in _SLOTS_WITH_GOLD})
     errors: list[str] = field(default_factory=list)
@@ -90,7 +92,15 @@ class Score:
         out.slot_right = {k: self.slot_right[k] + other.slot_right[k] for k in self.slot_right}
         out.slot_gold = {k: self.slot_gold[k] + other.slot_gold[k] for k in self.slot_gold}
         out.errors = self.errors + other.errors
+        out.points = self.points + other.points
         return out
+
+    def at_threshold(self, threshold: float) -> tuple[float, float]:
+        """(precision, recall) of the mentions whose confidence is at least ``threshold``."""
+        kept = [tp for confidence, tp in self.points if confidence >= threshold]
+        tp = sum(kept)
+        gold = self.tp + self.fn
+        return (tp / len(kept) if kept else 0.0), (tp / gold if gold else 0.0)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -169,6 +179,7 @@ def score(
                 ),
                 None,
             )
+            result.points.append((m.confidence, match is not None))
             if match is None:
                 result.fp += 1
                 result.errors.append(f"FP {record['id']}: {m.value_text!r} ({m.subject}, {m.metric})")

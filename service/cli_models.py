@@ -158,6 +158,12 @@ def _model_card(out_dir: Path, report: dict, score: bool, cv: Path | None) -> No
     "never saw them (split real only).",
 )
 @click.option("--errors", is_flag=True, help="List every error of every system on standard error.")
+@click.option(
+    "--curve",
+    is_flag=True,
+    help="Also print the tagger's precision and recall at claim thresholds from 0.2 to 0.95 (it then keeps "
+    "every mention it is at least 0.2 sure of).",
+)
 @format_option("table")
 @click.option("--json", "as_json", is_flag=True, hidden=True, help="Same as --format json.")
 @inference_option
@@ -168,6 +174,7 @@ def evaluate(
     model: Path | None,
     folds: Path | None,
     errors: bool,
+    curve: bool,
     fmt: str,
     as_json: bool,
     inference: str | None,
@@ -183,17 +190,34 @@ def evaluate(
     if folds is not None and split != "real":
         raise click.BadParameter("--folds is for the real split", param_hint="--folds")
     with progress(f"scoring {systems.replace(',', ', ')} on {len(records)} documents of {split}", quiet=quiet):
+        threshold = CURVE[0] if curve else None
         if folds is not None:
-            scores = evaluate_folds(records, folds, inference=inference or "torch", systems=systems.split(","))
+            scores = evaluate_folds(
+                records, folds, inference=inference or "torch", systems=systems.split(","), threshold=threshold
+            )
         else:
-            scores = run_evaluation(records, systems.split(","), extractor=extractor_for(model, inference))
+            extractor = extractor_for(model, inference)
+            if threshold is not None:
+                extractor.threshold = threshold
+            scores = run_evaluation(records, systems.split(","), extractor=extractor)
     kind = " (site-grouped cross-validation)" if folds else ""
     note(f"split {split}: {len(records)} documents{kind}", quiet or fmt != "table")
+    if curve:
+        # The table's figures are those of the usual threshold; the curve shows the others.
+        tagger = next(s for s in scores if s.system == "tagger")
+        rows = [
+            {"threshold": t, **dict(zip(("precision", "recall"), tagger.at_threshold(t), strict=True))} for t in CURVE
+        ]
+        emit([{k: round(v, 3) for k, v in r.items()} for r in rows], fmt, ("threshold", "precision", "recall"))
+        scores = [_at_usual_threshold(s) for s in scores]
     emit([s.as_dict() | {"system": s.system} for s in scores], fmt, SCORE_COLUMNS)
     if errors:
         for s in scores:
             for e in s.errors:
                 click.echo(f"[{s.system}] {e}", err=True)
+
+
+CURVE = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 
 
 @click.command("export-onnx", short_help="Export the models to ONNX, fp32 and int8.")

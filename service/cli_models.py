@@ -203,13 +203,13 @@ def evaluate(
     kind = " (site-grouped cross-validation)" if folds else ""
     note(f"split {split}: {len(records)} documents{kind}", quiet or fmt != "table")
     if curve:
-        # The table's figures are those of the usual threshold; the curve shows the others.
+        # Mention precision and recall at each threshold (slot accuracies need one threshold: drop --curve).
         tagger = next(s for s in scores if s.system == "tagger")
         rows = [
             {"threshold": t, **dict(zip(("precision", "recall"), tagger.at_threshold(t), strict=True))} for t in CURVE
         ]
         emit([{k: round(v, 3) for k, v in r.items()} for r in rows], fmt, ("threshold", "precision", "recall"))
-        scores = [_at_usual_threshold(s) for s in scores]
+        return
     emit([s.as_dict() | {"system": s.system} for s in scores], fmt, SCORE_COLUMNS)
     if errors:
         for s in scores:

@@ -81,13 +81,24 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def use_threads(threads: int | None) -> int:
-    """Set how many threads the models use in this process and return it (default: the available cores).
+def idle_cores() -> int:
+    """Available cores not already busy with other work (the one-minute load average), at least 1."""
+    cores = available_cores()
+    try:
+        busy = os.getloadavg()[0]
+    except OSError:
+        busy = 0.0
+    return max(1, min(cores, round(cores - busy)))
 
-    Never more threads than cores: oversubscribed intra-op threads wait for each other at every
-    operator, which on a machine with a core busy elsewhere costs more than the extra thread gains.
+
+def use_threads(threads: int | None) -> int:
+    """Set how many threads the models use in this process and return it (default: the idle cores).
+
+    Never more threads than cores, and by default none on a core other work keeps busy: intra-op threads
+    wait for each other at every operator, so one thread sharing its core with another process slows
+    every operator down, more than the extra thread gains.
     """
-    n = max(1, min(threads or available_cores(), available_cores()))
+    n = max(1, min(threads or idle_cores(), available_cores()))
     if torch.get_num_threads() != n:
         torch.set_num_threads(n)
     return n

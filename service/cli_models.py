@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from service.cli_output import emit, format_option, note, progress, quiet_option
-from service.cli_views import SCORE_COLUMNS
+from service.cli_views import CURVE_COLUMNS, SCORE_COLUMNS
 
 EXIT_FAILURES = 1
 INFERENCE_CHOICES = ("torch", "onnx-int8")
@@ -208,7 +208,7 @@ def evaluate(
         rows = [
             {"threshold": t, **dict(zip(("precision", "recall"), tagger.at_threshold(t), strict=True))} for t in CURVE
         ]
-        emit([{k: round(v, 3) for k, v in r.items()} for r in rows], fmt, ("threshold", "precision", "recall"))
+        emit([{k: round(v, 3) for k, v in r.items()} for r in rows], fmt, CURVE_COLUMNS)
         return
     emit([s.as_dict() | {"system": s.system} for s in scores], fmt, SCORE_COLUMNS)
     if errors:

@@ -229,3 +229,9 @@ def print_catalogue(chosen: dict[str, list[dict]], fmt: str) -> None:
         if len(chosen) > 1:
             click.echo(f"{'' if i == 0 else chr(10)}{name.capitalize()} ({len(rows)})")
         emit(rows, "table", SUBJECT_COLUMNS if name == "subjects" else METRIC_COLUMNS)
+
+CURVE_COLUMNS = (
+    Column("threshold", lambda r: f"{r['threshold']:.2f}", 9),
+    Column("precision", lambda r: f"{r['precision']:.3f}", 9),
+    Column("recall", lambda r: f"{r['recall']:.3f}", 9),
+)

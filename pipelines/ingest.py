@@ -254,6 +254,20 @@ _BLOCK_TAGS = {
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head"}
 
 
+_COMMENT_CLOSE = re.compile(r"--\s*>")
+_SECTION_CLOSE = re.compile(r"]\s*]\s*>")
+_MS_SECTION_CLOSE = re.compile(r"]\s*>")
+_SECTION_NAME = re.compile(r"([a-zA-Z][-_.a-zA-Z0-9]*)")
+
+
+def _last_start(pattern: re.Pattern[str], text: str) -> int:
+    """Where the last match of ``pattern`` in ``text`` starts (-1 when none): one pass over the text."""
+    last = -1
+    for m in pattern.finditer(text):
+        last = m.start()
+    return last
+
+
 class _TextWithOffsets(HTMLParser):
     """Collects the visible text of an HTML page as blocks, each with the source span of every char."""
 
@@ -265,14 +279,69 @@ class _TextWithOffsets(HTMLParser):
         self._skip = 0
         self.title_parts: list[str] = []
         self._in_title = False
+        self._block_has_text = False
+        # Where the constructs that need an end ('>', '-->', ']]>', ']>') last end: one that opens after
+        # that never closes (see _unclosed).
+        self._last_gt = source.rfind(">")
+        self._last_comment_close = _last_start(_COMMENT_CLOSE, source)
+        self._last_section_close = _last_start(_SECTION_CLOSE, source)
+        self._last_ms_section_close = _last_start(_MS_SECTION_CLOSE, source)
 
     def _offset(self) -> int:
         line, col = self.getpos()
         return self._line_starts[line - 1] + col
 
     def _break(self) -> None:
-        if self.blocks[-1].text().strip():
+        if self._block_has_text:
             self.blocks.append(OffsetMap())
+            self._block_has_text = False
+
+    def _append(self, text: str) -> None:
+        """Note that ``text`` was added to the current block (a flag, so a break costs no join of it)."""
+        if not self._block_has_text and text.strip():
+            self._block_has_text = True
+
+    # Python's parser (before CPython 3.11.13, 3.12.11 and 3.13.4) looks for the end of a construct that
+    # never closes again at each later '<': time quadratic in the input ("<a" x 130,000 took 67 s). A
+    # construct that opens after the last end it could have runs to the end of the input and is dropped
+    # there, as HTML5 reads a tag or comment cut off by the end of the input; each check costs O(1).
+
+    def _unclosed(self, i: int, last_end: int) -> bool:
+        return len(self.source) - len(self.rawdata) + i > last_end
+
+    def parse_starttag(self, i: int) -> int:
+        return len(self.rawdata) if self._unclosed(i, self._last_gt) else super().parse_starttag(i)
+
+    def parse_endtag(self, i: int) -> int:
+        return len(self.rawdata) if self._unclosed(i, self._last_gt) else super().parse_endtag(i)
+
+    def parse_pi(self, i: int) -> int:
+        return len(self.rawdata) if self._unclosed(i, self._last_gt) else super().parse_pi(i)
+
+    def parse_bogus_comment(self, i: int, report: int = 1) -> int:
+        return len(self.rawdata) if self._unclosed(i, self._last_gt) else super().parse_bogus_comment(i, report)
+
+    def parse_html_declaration(self, i: int) -> int:
+        if self.rawdata.startswith(("<!--", "<!["), i) or not self._unclosed(i, self._last_gt):
+            return super().parse_html_declaration(i)
+        return len(self.rawdata)
+
+    def parse_comment(self, i: int, report: int = 1) -> int:
+        return (
+            len(self.rawdata) if self._unclosed(i + 4, self._last_comment_close) else super().parse_comment(i, report)
+        )
+
+    def parse_marked_section(self, i: int, report: int = 1) -> int:
+        """``<![CDATA[…]]>``, ``<![if …]>``: skipped whole (the base class raises on a name it does not know)."""
+        name = _SECTION_NAME.match(self.rawdata, i + 3)
+        ms = name is not None and name.group(1).lower() in ("if", "else", "endif")
+        close, last_end = (
+            (_MS_SECTION_CLOSE, self._last_ms_section_close) if ms else (_SECTION_CLOSE, self._last_section_close)
+        )
+        if self._unclosed(i + 3, last_end):
+            return len(self.rawdata)
+        found = close.search(self.rawdata, i + 3)
+        return found.end() if found else len(self.rawdata)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP_TAGS and tag != "head":
@@ -292,12 +361,14 @@ class _TextWithOffsets(HTMLParser):
         elif tag in ("td", "th"):
             # A table row stays one line, its cells apart: "PyTorch | 70% | 92%".
             self.blocks[-1].replace(" | ", self._offset(), self._offset())
+            self._append(" | ")
 
     def handle_data(self, data: str) -> None:
         if self._skip:
             return
         if self._in_title:
             self.title_parts.append(data)
+        self._append(data)
         start = self._offset()
         # Runs of white space (source newlines, indentation) collapse to one space mapped to the run.
         pos = 0
@@ -313,7 +384,9 @@ class _TextWithOffsets(HTMLParser):
         start = self._offset()
         raw_end = self.source.find(";", start)
         end = raw_end + 1 if raw_end != -1 and raw_end - start < 12 else start + len(text)
-        self.blocks[-1].replace(html.unescape(self.source[start:end]).replace("\xa0", " "), start, end)
+        text = html.unescape(self.source[start:end]).replace("\xa0", " ")
+        self.blocks[-1].replace(text, start, end)
+        self._append(text)
 
     def handle_entityref(self, name: str) -> None:
         self._entity(f"&{name};")
@@ -356,6 +429,37 @@ def _clean_html(original: str) -> tuple[OffsetMap, dict[str, str | None]]:
     return out.compose(_clean_plain(out.text())), meta
 
 
+# --- bounds -------------------------------------------------------------------------------------
+
+LONG_CHUNK_CHARS = 1000
+"""A longer run of text without white space (a data URI, minified code, one character repeated) holds no
+claim: the clean view reads it as one space, mapped to the whole run. Every later stage then does work
+linear in the text whatever it holds (tokenizing a run of ``<`` or ``%`` costs time quadratic in its
+length; a run of digits is a number with a million digits)."""
+# Anchored at a run's start, so each run is scanned once.
+_LONG_CHUNK = re.compile(rf"(?<!\S)\S{{{LONG_CHUNK_CHARS + 1},}}")
+
+
+def _without_long_chunks(omap: OffsetMap) -> OffsetMap:
+    """``omap`` with every run over LONG_CHUNK_CHARS non-space characters replaced by one space."""
+    text = omap.text()
+    chunks = [m.span() for m in _LONG_CHUNK.finditer(text)]
+    if not chunks:
+        return omap
+    out = OffsetMap()
+    pos = 0
+    for start, end in chunks:
+        out._parts.append(text[pos:start])
+        out.starts.extend(omap.starts[pos:start])
+        out.ends.extend(omap.ends[pos:start])
+        out.replace(" ", omap.starts[start], omap.ends[end - 1])
+        pos = end
+    out._parts.append(text[pos:])
+    out.starts.extend(omap.starts[pos:])
+    out.ends.extend(omap.ends[pos:])
+    return out
+
+
 # --- entry points -------------------------------------------------------------------------------
 
 
@@ -385,6 +489,7 @@ def article_from_text(
         omap = _clean_plain(text)
     else:
         raise UnsupportedFormat(f"{name}: unsupported format {fmt!r}")
+    omap = _without_long_chunks(omap)
     return Article(
         name=name,
         original=text,

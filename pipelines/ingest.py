@@ -7,8 +7,11 @@ span found in the clean view maps back exactly (``Article.to_original``).
 
 from __future__ import annotations
 
+import codecs
 import html
+import os
 import re
+import stat
 from array import array
 from bisect import bisect_left
 from dataclasses import dataclass, field
@@ -20,7 +23,15 @@ from typing import Any
 import charset_normalizer
 import ftfy
 
-from pipelines.errors import BinaryInput, EmptyInput, EncodingProblem, InputTooLarge, UnsupportedFormat
+from pipelines.errors import (
+    BinaryInput,
+    EmptyInput,
+    EncodingProblem,
+    InputError,
+    InputTooLarge,
+    NotARegularFile,
+    UnsupportedFormat,
+)
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -107,28 +118,76 @@ class Article:
 # --- decoding ---------------------------------------------------------------------------------
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
+# Byte order marks, longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+)
+# Codecs a page may name that are no character set: they turn escapes into any character at all (NUL, lone
+# surrogates) or decode something else than text.
+_NOT_CHARSETS = frozenset({"unicode-escape", "raw-unicode-escape", "punycode", "idna", "utf-7", "undefined"})
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _charset(declared: bytes) -> str | None:
+    """The codec a ``<meta charset>`` names, when it is a character set Python knows."""
+    try:
+        name = codecs.lookup(declared.decode("ascii")).name
+    except (LookupError, UnicodeError):
+        return None
+    return None if name in _NOT_CHARSETS else name
+
+
+def _checked(text: str, name: str) -> str:
+    """Decoded text as every later stage may take it: no NUL (a database refuses it), no lone surrogate
+    (it cannot be written as UTF-8) and few control characters (otherwise it is binary data)."""
+    if "\x00" in text or len(_CONTROL.findall(text)) > len(text) * 0.01:
+        raise BinaryInput(f"{name}: looks like a binary file, not text")
+    bad = _SURROGATE.search(text)
+    if bad:
+        raise EncodingProblem(
+            f"{name}: the text holds a lone surrogate at character {bad.start()}", position=bad.start()
+        )
+    return text
 
 
 def decode_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
-    """Decode an article's bytes, refusing empty, huge, binary and undecodable input with a clear error."""
+    """Decode an article's bytes, refusing empty, huge, binary and undecodable input with a clear error.
+
+    Every failure is an ``InputError`` naming ``name``; whatever it returns holds no NUL and no lone
+    surrogate.
+    """
     if len(data) > max_bytes:
         raise InputTooLarge(f"{name}: {len(data):,} bytes is over the limit of {max_bytes:,}", size=len(data))
     if not data.strip():
         raise EmptyInput(f"{name}: the file is empty")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _checked(data.decode(codec), name)
+            except UnicodeDecodeError as exc:
+                raise EncodingProblem(
+                    f"{name}: not valid {codec.upper().removesuffix('-SIG')} although it starts with its byte order "
+                    f"mark ({exc.reason} at byte {exc.start})",
+                    position=exc.start,
+                ) from None
     sample = data[:65536]
     if b"\x00" in sample or sum(b < 9 or 13 < b < 32 for b in sample) > len(sample) * 0.01:
         raise BinaryInput(f"{name}: looks like a binary file, not text")
     try:
-        return data.decode("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8")
+        return _checked(data.decode("utf-8"), name)
     except UnicodeDecodeError as exc:
         utf8_error = exc
     declared = _META_CHARSET.search(data[:4096])
-    if declared:
+    codec = _charset(declared.group(1)) if declared else None
+    if codec:
         try:
-            return data.decode(declared.group(1).decode("ascii"))
-        except (LookupError, UnicodeDecodeError):
+            return _checked(data.decode(codec), name)
+        except UnicodeError:
             pass
     best = charset_normalizer.from_bytes(data).best()
     # A single-byte code page decodes any bytes; accept a guess only when it reads as language.
@@ -137,7 +196,7 @@ def decode_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
             f"{name}: not valid UTF-8 (byte {utf8_error.start}) and no reliable encoding detected",
             position=utf8_error.start,
         )
-    return str(best)
+    return _checked(str(best), name)
 
 
 # --- mojibake ---------------------------------------------------------------------------------
@@ -512,22 +571,49 @@ def read_article(path: Path, *, name: str | None = None, max_bytes: int = DEFAUL
 
 def read_source(path: Path, *, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
     """The decoded text of an article file and its format, checked as ``read_article`` checks them, before
-    the clean view is built (``article_from_text(text, name=..., fmt=...)`` builds it)."""
+    the clean view is built (``article_from_text(text, name=..., fmt=...)`` builds it).
+
+    Raises:
+        InputError: the file is of another kind, not a regular file (a FIFO or a device, which could block
+            or never end), unreadable, too large, empty, binary or undecodable; the message names it.
+    """
     name = name or str(path)
     suffix = path.suffix.lower()
     if suffix not in ARTICLE_SUFFIXES:
         raise UnsupportedFormat(f"{name}: not an article file (expected one of {sorted(ARTICLE_SUFFIXES)})")
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise EmptyInput(f"{name}: cannot read ({exc.strerror})") from exc
-    if size > max_bytes:
-        raise InputTooLarge(f"{name}: {size:,} bytes is over the limit of {max_bytes:,}", size=size)
-    text = decode_bytes(path.read_bytes(), name, max_bytes=max_bytes)
+    text = decode_bytes(_read_regular_file(path, name, max_bytes), name, max_bytes=max_bytes)
     if not text.strip():
         raise EmptyInput(f"{name}: the article has no text")
     fmt = "html" if suffix in HTML_SUFFIXES else ("markdown" if suffix in (".md", ".markdown") else "text")
     return text, fmt
+
+
+def _read_regular_file(path: Path, name: str, max_bytes: int) -> bytes:
+    """The bytes of a regular file, at most ``max_bytes`` of them (more is InputTooLarge).
+
+    Opened without blocking and checked on the open descriptor, so a FIFO (whose open would wait for a
+    writer) or a device (which may never end) is refused, even one put in the file's place meanwhile.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror})") from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a FIFO" if stat.S_ISFIFO(info.st_mode) else "a device or socket"
+            raise NotARegularFile(f"{name}: {kind}, not a regular file")
+        if info.st_size > max_bytes:
+            raise InputTooLarge(f"{name}: {info.st_size:,} bytes is over the limit of {max_bytes:,}", size=info.st_size)
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror})") from exc
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:  # grew while being read
+        raise InputTooLarge(f"{name}: over the limit of {max_bytes:,} bytes", size=len(data))
+    return data
 
 
 # A folder's own documentation is not an article (a file named on the command line always is).
@@ -539,11 +625,13 @@ def expand_paths(paths: list[Path]) -> list[Path]:
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
+            # Not only regular files: a FIFO or device named like an article is listed, to be refused by
+            # ``read_source`` and reported, rather than skipped without a word.
             out.extend(
                 sorted(
                     f
                     for f in p.rglob("*")
-                    if f.is_file() and f.suffix.lower() in ARTICLE_SUFFIXES and f.stem.lower() not in NOT_ARTICLES
+                    if f.suffix.lower() in ARTICLE_SUFFIXES and f.stem.lower() not in NOT_ARTICLES and not f.is_dir()
                 )
             )
         else:

@@ -18,7 +18,7 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Extract quantitative claims about ML frameworks.")
 
-EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_STORE = 0, 1, 2, 3
 
 
 class OutputFormat(StrEnum):
@@ -201,9 +201,29 @@ def ingest(
 ) -> None:
     """Store new or changed articles (by content hash) and their claims in the database.
 
-    Exit codes: 0 every file read (new or unchanged), 1 some files failed (the rest are stored).
+    Exit codes: 0 every file read (new or unchanged), 1 some files failed (the rest are stored), 3 the
+    database failed (gone, damaged, full, read-only): one line says why, and nothing is reported stored.
     The database is CLAIMGRAPH_DATABASE_URL (default: SQLite file claimgraph.db here).
     """
+    from service.store import StoreError
+
+    try:
+        _ingest(paths, as_json, watch, interval, inference, engine, address, workers)
+    except StoreError as exc:
+        typer.echo(f"error ({exc.code}): {exc.message}", err=True)
+        raise typer.Exit(EXIT_STORE) from None
+
+
+def _ingest(
+    paths: list[Path],
+    as_json: bool,
+    watch: bool,
+    interval: float,
+    inference: InferenceChoice | None,
+    engine: IngestEngine,
+    address: str | None,
+    workers: int | None,
+) -> None:
     from service.core import IngestRun, ingest_paths
     from service.settings import get_settings
 
@@ -402,7 +422,14 @@ def serve(
     from service.settings import get_settings
 
     settings = get_settings()
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level="info")
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+        # SIGTERM: open requests get this long to finish; then they are cut and the model process is killed.
+        timeout_graceful_shutdown=max(0.1, settings.shutdown_timeout_s),
+    )
 
 
 reference_app = typer.Typer(help="Trusted reference figures for fact-checking.", no_args_is_help=True)

@@ -9,11 +9,13 @@ in the thread pool and the event loop stays free.
 
 from __future__ import annotations
 
+import re
 import secrets
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -21,8 +23,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pipelines.catalogue import Catalogue, default_catalogue
 from pipelines.errors import ClaimgraphError, InputError, InputTooLarge
 from pipelines.extract.pipeline import mention_record
-from pipelines.ingest import article_from_text
+from pipelines.ingest import Article, article_from_text
 from service import core
+from service.api.errors import TooManyCandidates
+from service.api.routes.extract import client_gone
+from service.api.schemas import CONTROL_CHARS
 from service.store.repository import Store
 from service.web.chart import format_value, timeline
 from service.web.highlight import Mark, blocks, context_window
@@ -56,6 +61,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
 }
 TITLE_LIMIT = 500
+_CONTROL = re.compile(f"[{re.escape(CONTROL_CHARS)}]")
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
@@ -261,13 +267,17 @@ async def paste_submit(
             raise InputError(f"the title is {len(title):,} characters, over the limit of {TITLE_LIMIT}")
         if not _key_ok(request, api_key):
             return _page(request, "paste.html", {**form, "error": "This service needs its API key to extract."}, 401)
-        article = article_from_text(text, name=title or "pasted article", title=title or None)
+        if _CONTROL.search(title) or _CONTROL.search(text):
+            raise InputError("the title or the text holds control characters: not the text of an article")
+        extraction.admit()
+        # Building the clean view (HTML is recognised) is CPU work: off the event loop, as for POST /extract.
+        article = await run_in_threadpool(_pasted_article, extraction, text, title)
         if store:
-            stored = await extraction.persist(article)
+            stored = await extraction.persist(article, client_gone(request))
             records = stored["claims"]
         else:
-            records = [mention_record(m) for m in await extraction.extract(article)]
-    except InputTooLarge as exc:
+            records = [mention_record(m) for m in await extraction.extract(article, client_gone(request))]
+    except (InputTooLarge, TooManyCandidates) as exc:
         return _page(request, "paste.html", {**form, "error": exc.message}, status_code=413)
     except InputError as exc:
         return _page(request, "paste.html", {**form, "error": exc.message}, status_code=422)
@@ -295,6 +305,12 @@ async def paste_submit(
     ]
     result = {"rows": rows, "blocks": blocks(article.original, sentences, values), "stored": stored}
     return _page(request, "paste.html", {**form, "error": None, "result": result})
+
+
+def _pasted_article(extraction: Any, text: str, title: str) -> Article:
+    article = article_from_text(text, name=title or "pasted article", title=title or None)
+    extraction.check(article)
+    return article
 
 
 @router.get("/web/static/{name}", name="web_static")

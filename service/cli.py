@@ -428,7 +428,7 @@ def serve(
         port=port or settings.port,
         log_level="info",
         # SIGTERM: open requests get this long to finish; then they are cut and the model process is killed.
-        timeout_graceful_shutdown=max(0.1, settings.shutdown_timeout_s),
+        timeout_graceful_shutdown=max(1, round(settings.shutdown_timeout_s)),
     )
 
 

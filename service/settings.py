@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     dropped; a model process still running it when every request of its batch is answered is restarted)."""
     max_candidates: int = 2000
     """Most numbers one posted article may hold (each is a candidate claim for the model); more get 413."""
-    shutdown_timeout_s: float = 5.0
+    shutdown_timeout_s: int = 5
     """On SIGTERM, how long open requests may still finish before the server stops anyway."""
     extraction_process: bool = True
     """Run the model in its own process (one copy), so its Python work never holds the server's GIL."""

@@ -337,6 +337,7 @@ class ReadyOut(BaseModel):
     store_reachable: bool
     worker_stuck: bool = Field(description="The model has run one batch longer than a request may wait.")
     queue_depth: int
+    running: int = Field(description="Requests in the batch the model is running now.")
     worker_restarts: int = Field(description="Times the model process was stopped and started again.")
 
 

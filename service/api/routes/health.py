@@ -32,6 +32,7 @@ def readyz(store: StoreDep, extraction: ExtractionDep) -> JSONResponse:
         "store_reachable": reachable,
         "worker_stuck": stuck,
         "queue_depth": extraction.depth,
+        "running": extraction.running,
         "worker_restarts": extraction.restarts,
     }
     if body["status"] == "ready":

@@ -122,6 +122,8 @@ class ArticleOutcome:
     claims: int = 0
     failure: tuple[str, str, str] | None = None
     """(file, error code, message) when the article could not be stored."""
+    attempts: int = 1
+    """Transactions it took: more than one when a race with another writer was lost and tried again."""
 
 
 # A racing writer can commit a cluster this article also opens; the article is then tried again.
@@ -141,17 +143,18 @@ def store_article(store: Store, extractor: Extractor, article: Article, mentions
         StoreError: the database failed as a whole; nothing more can be stored.
     """
     doc_id, name = document_id(article), article.name
-    for _ in range(STORE_ATTEMPTS):
+    for attempt in range(1, STORE_ATTEMPTS + 1):
         try:
             stored = store.add_document(article, mentions, cluster_claims(store, extractor, article, mentions))
         except NotStorable as exc:
-            return ArticleOutcome(name, doc_id, False, failure=(name, exc.code, exc.message))
+            return ArticleOutcome(name, doc_id, False, failure=(name, exc.code, exc.message), attempts=attempt)
         if stored:
-            return ArticleOutcome(name, doc_id, True, len({claim_id(doc_id, m) for m in mentions}))
+            claims = len({claim_id(doc_id, m) for m in mentions})
+            return ArticleOutcome(name, doc_id, True, claims, attempts=attempt)
         if store.has_document(doc_id):
-            return ArticleOutcome(name, doc_id, False)
+            return ArticleOutcome(name, doc_id, False, attempts=attempt)
     message = f"{name}: not stored after {STORE_ATTEMPTS} attempts (integrity conflicts)"
-    return ArticleOutcome(name, doc_id, False, failure=(name, "store_conflict", message))
+    return ArticleOutcome(name, doc_id, False, failure=(name, "store_conflict", message), attempts=STORE_ATTEMPTS)
 
 
 class ExtractionFailed(ClaimgraphError):

@@ -137,6 +137,8 @@ class Stored:
     document_id: str
     created: bool
     mentions: list[Mention]
+    attempts: int = 1
+    """Transactions it took (more than one after a lost race with another writer)."""
 
 
 class ExtractionQueue:
@@ -214,6 +216,11 @@ class ExtractionQueue:
         )
         self._restarts = Counter(
             "claimgraph_extraction_restarts", "Model processes killed and started again.", registry=registry
+        )
+        self._store_retries = Counter(
+            "claimgraph_store_retries",
+            "Articles stored again after losing a race with another writer for a row they write (a new cluster).",
+            registry=registry,
         )
 
     # --- life cycle ------------------------------------------------------------------------------
@@ -435,6 +442,8 @@ class ExtractionQueue:
             self._batch_size.observe(len(batch))
             self._batch_seconds.observe(elapsed)
             for job, outcome in zip(batch, outcomes, strict=True):
+                if isinstance(outcome, Stored) and outcome.attempts > 1:
+                    self._store_retries.inc(outcome.attempts - 1)
                 if job.future.done():
                     continue
                 if isinstance(outcome, BaseException):
@@ -508,7 +517,7 @@ def run_jobs(
             _, code, message = outcome.failure
             outcomes.append(StoreConflict(message) if code == StoreConflict.code else NotStorable(message))
         else:
-            outcomes.append(Stored(outcome.document_id, outcome.stored, mentions))
+            outcomes.append(Stored(outcome.document_id, outcome.stored, mentions, outcome.attempts))
     return outcomes
 
 

@@ -136,10 +136,13 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 def _charset(declared: bytes) -> str | None:
     """The codec a ``<meta charset>`` names, when it is a character set Python knows."""
     try:
-        name = codecs.lookup(declared.decode("ascii")).name
+        info = codecs.lookup(declared.decode("ascii"))
     except (LookupError, UnicodeError):
         return None
-    return None if name in _NOT_CHARSETS else name
+    # Binary transforms (zlib, base64, rot13…) are codecs too, but no text encoding.
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
+        return None
+    return info.name
 
 
 def _checked(text: str, name: str) -> str:
@@ -183,11 +186,11 @@ def decode_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
     except UnicodeDecodeError as exc:
         utf8_error = exc
     declared = _META_CHARSET.search(data[:4096])
-    codec = _charset(declared.group(1)) if declared else None
-    if codec:
+    charset = _charset(declared.group(1)) if declared else None
+    if charset:
         try:
-            return _checked(data.decode(codec), name)
-        except UnicodeError:
+            return _checked(data.decode(charset), name)
+        except (UnicodeError, LookupError):
             pass
     best = charset_normalizer.from_bytes(data).best()
     # A single-byte code page decodes any bytes; accept a guess only when it reads as language.
@@ -377,7 +380,7 @@ class _TextWithOffsets(HTMLParser):
     def parse_pi(self, i: int) -> int:
         return len(self.rawdata) if self._unclosed(i, self._last_gt) else super().parse_pi(i)
 
-    def parse_bogus_comment(self, i: int, report: int = 1) -> int:
+    def parse_bogus_comment(self, i: int, report: bool = True) -> int:
         return len(self.rawdata) if self._unclosed(i, self._last_gt) else super().parse_bogus_comment(i, report)
 
     def parse_html_declaration(self, i: int) -> int:
@@ -385,12 +388,12 @@ class _TextWithOffsets(HTMLParser):
             return super().parse_html_declaration(i)
         return len(self.rawdata)
 
-    def parse_comment(self, i: int, report: int = 1) -> int:
+    def parse_comment(self, i: int, report: bool = True) -> int:
         return (
             len(self.rawdata) if self._unclosed(i + 4, self._last_comment_close) else super().parse_comment(i, report)
         )
 
-    def parse_marked_section(self, i: int, report: int = 1) -> int:
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
         """``<![CDATA[…]]>``, ``<![if …]>``: skipped whole (the base class raises on a name it does not know)."""
         name = _SECTION_NAME.match(self.rawdata, i + 3)
         ms = name is not None and name.group(1).lower() in ("if", "else", "endif")

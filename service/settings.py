@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     request_deadline_s: float = 60.0
     """Longest an extraction request waits for its result: past it, 503 ``deadline_exceeded`` (its work is
     dropped; a model process still running it when every request of its batch is answered is restarted)."""
-    max_candidates: int = 2000
+    max_candidates: int = 1000
     """Most numbers one posted article may hold (each is a candidate claim for the model); more get 413."""
     shutdown_timeout_s: int = 5
     """On SIGTERM, how long open requests may still finish before the server stops anyway."""

@@ -167,7 +167,7 @@ class ExtractionQueue:
         registry: CollectorRegistry | None = None,
         process: Settings | None = None,
         deadline_s: float = 60.0,
-        max_candidates: int = 2000,
+        max_candidates: int = 1000,
     ) -> None:
         self.extractor = extractor
         self.process = process

@@ -9,8 +9,10 @@ The bigger run (schemathesis plus thousands of generated requests) is ``bench/ho
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import uuid
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,6 +21,7 @@ from sqlalchemy import create_engine, text
 from service.api.app import create_app
 from service.settings import Settings
 
+REPO = Path(__file__).resolve().parents[2]
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 KEY = "hostile-key"
 GOOD = "PyTorch was used in 70% of the research papers we read in 2024."
@@ -233,3 +236,23 @@ def test_the_schema_has_the_json_body_of_extract(client):
     body = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
     assert {"text", "html", "title", "url", "published", "publisher"} <= set(body["properties"])
     assert body["additionalProperties"] is False
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("hostile_input", REPO / "bench" / "hostile_input.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_generated_hostile_requests_get_no_5xx(database_url, extractor, bench, client):
+    """The bench's generator, 250 requests per store (the bench sends 5,000 and schemathesis besides)."""
+    report = bench.fuzz_app(bench.build_app(database_url, extractor), 250, seed=7)
+    assert report["requests"] >= 250 and report["responses_5xx"] == 0, report
+
+
+@pytest.mark.slow
+def test_thousands_of_hostile_and_schemathesis_requests_get_no_5xx(database_url, extractor, bench, client):
+    report = bench.fuzz_app(bench.build_app(database_url, extractor), 5000, examples=25)
+    assert report["requests"] >= 5000 and report["responses_5xx"] == 0, report

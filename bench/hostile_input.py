@@ -1,6 +1,6 @@
 """Hostile input stays cheap: timings of pathological texts, and thousands of hostile requests.
 
-Three measurements:
+Four measurements:
 
 1. **timings** — texts of one repeated character (``<``, ``(``, ``"``, ``$``, ``%``, ``7``, a letter, and
    a hostile mix of short runs of affix characters separated by spaces) of 8 KiB, 64 KiB and 1 MiB: the
@@ -10,13 +10,15 @@ Three measurements:
 2. **behind** — a ``claimgraph serve`` subprocess with a short deadline: a long article (minutes of model
    work) is posted, then a normal one right behind it; the normal one must be answered (503) no later than
    the deadline, not after the long one.
-3. **fuzz** — schemathesis over every operation of the OpenAPI schema (valid and invalid requests), then
+3. **sigterm** — SIGTERM to a ``claimgraph serve`` whose model is busy with a long article: seconds until
+   the server and its model process are gone.
+4. **fuzz** — schemathesis over every operation of the OpenAPI schema (valid and invalid requests), then
    generated hostile requests (JSON with huge integers, deep nesting, NUL, lone surrogates and any value
    in any field; raw bodies in any bytes and encoding; every GET path and query with NUL, huge numbers and
    undecodable escapes; the paste form; repeated API key headers), against the app with the real
    extractor on SQLite and on PostgreSQL. Counted: responses >= 500 (target 0 of >= 5,000 per store).
 
-Usage: ``.venv/bin/python bench/hostile_input.py [timings] [behind] [fuzz] [--requests 5000]``.
+Usage: ``.venv/bin/python bench/hostile_input.py [timings] [behind] [sigterm] [fuzz] [--requests 5000]``.
 """
 
 from __future__ import annotations
@@ -185,6 +187,66 @@ def behind(deadline_s: float = 5.0) -> dict[str, Any]:
                 }
 
         return asyncio.run(run())
+
+
+def sigterm() -> dict[str, Any]:
+    """SIGTERM to ``claimgraph serve`` while its model runs a long article: seconds until the server and
+    its model process are gone."""
+    import signal
+    import threading
+
+    seeds = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted(SEED_DIR.glob("*.txt")))
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {
+            **os.environ,
+            "CLAIMGRAPH_DATABASE_URL": f"sqlite:///{tmp}/bench.db",
+            "CLAIMGRAPH_MAX_REQUEST_BYTES": str(8 << 20),
+            "CLAIMGRAPH_MAX_CANDIDATES": "1000000",
+        }
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "service", "serve", "--port", str(port)],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        while True:
+            try:
+                if httpx.get(f"{base}/readyz", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.5)
+        children = [
+            int(c) for t in Path(f"/proc/{proc.pid}/task").iterdir() for c in (t / "children").read_text().split()
+        ]
+        answer: dict[str, Any] = {}
+
+        def post() -> None:
+            try:
+                answer["status"] = httpx.post(f"{base}/extract", json={"text": seeds * 40}, timeout=600).status_code
+            except httpx.TransportError as exc:
+                answer["status"] = type(exc).__name__
+
+        threading.Thread(target=post, daemon=True).start()
+        while not httpx.get(f"{base}/readyz").json().get("running"):
+            time.sleep(0.05)
+        time.sleep(1.0)
+        started = time.perf_counter()
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=600)
+        server_s = time.perf_counter() - started
+        while any(
+            Path(f"/proc/{c}").exists() and "Z" not in Path(f"/proc/{c}/stat").read_text().split()[2] for c in children
+        ):
+            time.sleep(0.05)
+        return {
+            "server_exit_s": round(server_s, 2),
+            "model_process_gone_s": round(time.perf_counter() - started, 2),
+            "exit_code": proc.returncode,
+            "long_request": answer.get("status"),
+        }
 
 
 # --- 3. fuzz ---------------------------------------------------------------------------------------------
@@ -464,7 +526,12 @@ def fuzz(requests: int, examples: int) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", nargs="*", default=["timings", "behind", "fuzz"], choices=["timings", "behind", "fuzz"])
+    parser.add_argument(
+        "what",
+        nargs="*",
+        default=["timings", "behind", "sigterm", "fuzz"],
+        choices=["timings", "behind", "sigterm", "fuzz"],
+    )
     parser.add_argument("--requests", type=int, default=5000, help="generated hostile requests per store")
     parser.add_argument("--examples", type=int, default=25, help="schemathesis examples per operation and mode")
     parser.add_argument("--deadline", type=float, default=5.0, help="request deadline of the 'behind' server")
@@ -473,6 +540,8 @@ def main() -> None:
         timings()
     if "behind" in args.what:
         print(json.dumps({"behind": behind(args.deadline)}, indent=2), flush=True)
+    if "sigterm" in args.what:
+        print(json.dumps({"sigterm": sigterm()}, indent=2), flush=True)
     if "fuzz" in args.what:
         fuzz(args.requests, args.examples)
 

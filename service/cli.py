@@ -422,14 +422,22 @@ def serve(
     from service.settings import get_settings
 
     settings = get_settings()
-    uvicorn.run(
-        create_app(settings),
+    app = create_app(settings)
+    config = uvicorn.Config(
+        app,
         host=host or settings.host,
         port=port or settings.port,
         log_level="info",
-        # SIGTERM: open requests get this long to finish; then they are cut and the model process is killed.
-        timeout_graceful_shutdown=max(1, round(settings.shutdown_timeout_s)),
+        # On SIGTERM requests waiting for the model are answered 503 at once; the others get this long.
+        timeout_graceful_shutdown=max(1, settings.shutdown_timeout_s),
     )
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: object) -> None:
+            app.state.extraction.shut_down_soon()
+            super().handle_exit(sig, frame)  # type: ignore[arg-type]
+
+    Server(config).run()
 
 
 reference_app = typer.Typer(help="Trusted reference figures for fact-checking.", no_args_is_help=True)

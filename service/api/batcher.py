@@ -185,6 +185,7 @@ class ExtractionQueue:
         """Times the model process was killed (stuck past every deadline, or dead) and started again."""
         self.writes = 0
         """Batches that stored articles (counted before their requests are answered)."""
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._running_since: float | None = None
         self._running_jobs: list[_Job] = []
         self._restarting = False
@@ -227,7 +228,7 @@ class ExtractionQueue:
 
     async def start(self) -> None:
         """Load the models (in their process, or on the worker thread) and start taking jobs."""
-        loop = asyncio.get_running_loop()
+        loop = self._loop = asyncio.get_running_loop()
         started = time.perf_counter()
         if self.process is not None:
             # The thread only waits on the model process's pipe.
@@ -245,6 +246,22 @@ class ExtractionQueue:
     def _warm_up(self) -> None:
         self.extractor.warm_up()
         self.extractor.run([article_from_text(WARM_UP_TEXT, name="warm-up")])
+
+    def shut_down_soon(self) -> None:
+        """From any thread (a signal handler): refuse new work and answer every waiting or running request
+        ``NotReady`` now, so that a stopping server's open requests end at once; ``stop`` does the rest."""
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._refuse_all)
+
+    def _refuse_all(self) -> None:
+        self.ready = False
+        pending = list(self._running_jobs)
+        if self._queue is not None:
+            pending += list(self._queue._queue)  # type: ignore[attr-defined]  # left for the worker to skip
+        for job in pending:
+            if not job.future.done():
+                job.future.set_exception(NotReady("the service is shutting down"))
 
     async def stop(self) -> None:
         """Stop at once: every request still waiting or running fails with ``NotReady``, and a model

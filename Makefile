@@ -5,13 +5,16 @@ BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install browser run test test-all lint eval bench train
+# torch comes first, pinned. Where pip's own configuration offers no CPU wheel of it, name PyTorch's CPU index,
+# or PyPI's default (CUDA) build is pulled in, gigabytes of it: make test TORCH_INDEX=https://download.pytorch.org/whl/cpu
+TORCH_INDEX ?=
+
+.PHONY: install browser run test test-all screenshots lint eval bench train
 
 $(BIN)/claimgraph: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	# torch first, pinned: any other torch requirement pulls gigabytes of CUDA packages.
-	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX)) torch==2.13.0
 	# [distributed] (Ray Data, pyarrow, pandas: about 500 MB, a minute) so that the Ray engine's tests run too.
 	$(BIN)/pip install --quiet -e '.[dev,distributed]'
 	touch $(BIN)/claimgraph
@@ -28,11 +31,17 @@ browser: /usr/bin/chromium
 run: install
 	$(BIN)/claimgraph ingest corpus && $(BIN)/claimgraph serve
 
+# Tests that need the seed articles, the real-text pool or PostgreSQL skip with the reason when those are
+# missing (CI=true makes that an error); see the README's prerequisites.
 test: install browser
 	$(BIN)/python -m pytest -m "not slow" -q
 
 test-all: install browser
 	$(BIN)/python -m pytest -q
+
+# The browser tests again, writing their screenshots of every page to docs/screenshots/.
+screenshots: install browser
+	CLAIMGRAPH_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/web/test_browser.py -q
 
 lint: install
 	$(BIN)/ruff check pipelines service tests bench

@@ -44,7 +44,8 @@ import httpx
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_DIR = REPO.parent / "shared" / "corpus"
-PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+# A PostgreSQL server it may create databases on (as the tests' CLAIMGRAPH_TEST_POSTGRES_URL).
+PG_ADMIN = os.environ.get("CLAIMGRAPH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
@@ -450,15 +451,15 @@ def schemathesis_requests(app: Any, examples: int) -> Counter:
 
 
 @contextmanager
-def fresh_postgres() -> Iterator[str]:
-    from sqlalchemy import create_engine, text
+def fresh_postgres(admin_url: str = PG_ADMIN) -> Iterator[str]:
+    from sqlalchemy import create_engine, make_url, text
 
     name = f"claimgraph_fuzz_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -37,10 +37,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 REPO = Path(__file__).resolve().parents[1]
-PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+# A PostgreSQL server it may create databases on (as the tests' CLAIMGRAPH_TEST_POSTGRES_URL).
+PG_ADMIN = os.environ.get("CLAIMGRAPH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
@@ -75,14 +76,14 @@ def racing_groups(groups: int, per_group: int, seed: int = 7) -> list[list[str]]
 
 
 @contextmanager
-def fresh_database() -> Iterator[str]:
-    """A new database on the PostgreSQL server, dropped afterwards."""
+def fresh_database(admin_url: str = PG_ADMIN) -> Iterator[str]:
+    """A new database on the PostgreSQL server of ``admin_url``, dropped afterwards."""
     name = f"claimgraph_race_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -190,9 +191,9 @@ def check_posts(url: str, results: list[tuple[str, int, dict]]) -> dict[str, obj
     }
 
 
-def race_servers(posts: int, concurrency: int, per_group: int = 2) -> dict[str, object]:
+def race_servers(posts: int, concurrency: int, per_group: int = 2, admin_url: str = PG_ADMIN) -> dict[str, object]:
     groups = racing_groups(max(1, round(posts / (per_group + 0.2))), per_group)
-    with fresh_database() as url, tempfile.TemporaryDirectory() as tmp:
+    with fresh_database(admin_url) as url, tempfile.TemporaryDirectory() as tmp:
         servers = [start_server(url, Path(tmp) / f"server{i}.log") for i in range(2)]
         try:
             wait_ready(servers)
@@ -210,9 +211,9 @@ def race_servers(posts: int, concurrency: int, per_group: int = 2) -> dict[str, 
     return report
 
 
-def race_ingests(articles: int) -> dict[str, object]:
+def race_ingests(articles: int, admin_url: str = PG_ADMIN) -> dict[str, object]:
     groups = racing_groups(articles, 2)
-    with fresh_database() as url, tempfile.TemporaryDirectory() as tmp:
+    with fresh_database(admin_url) as url, tempfile.TemporaryDirectory() as tmp:
         folders = [Path(tmp) / "a", Path(tmp) / "b"]
         for side, folder in enumerate(folders):
             folder.mkdir()

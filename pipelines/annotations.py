@@ -46,6 +46,7 @@ TIME_BASES = ("sentence", "context", "document")
 """Where a claim's period comes from: its own sentence; a heading, the title or an earlier sentence; the
 document's date ("currently 51k stars" on a page dated 2023-09 holds for 2023-09)."""
 DURATION_SECONDS = {
+    "us": 0.000001,
     "ms": 0.001,
     "s": 1.0,
     "min": 60.0,
@@ -452,14 +453,15 @@ def _resolve_claim(item: dict[str, Any], text: str, catalogue: Catalogue) -> tup
         problems.append(f"time_basis {claim.time_basis!r} needs the time_text that states it")
 
     for key, slot_label in SLOT_KEYS.items():
-        for needle in _as_list(item.get(key)):
+        for position, needle in enumerate(_as_list(item.get(key))):
             if not needle:
-                continue
+                continue  # a subject not named in the text ("" keeps the second one second)
             found_at = locate_slot(text, needle, start, end)
             if found_at is None:
                 problems.append(f"{key} {needle!r} not found in the text")
                 continue
-            claim.slots.setdefault(slot_label, []).append((found_at[0], found_at[1], needle))
+            label = "SUBJECT2" if slot_label == "SUBJECT" and position > 0 else slot_label
+            claim.slots.setdefault(label, []).append((found_at[0], found_at[1], needle))
     return claim, problems
 
 
@@ -473,11 +475,11 @@ def to_record(doc: GoldDocument) -> dict[str, Any]:
         label = {"claim": "VALUE", "comparative": "COMPARATIVE", "distractor": "DISTRACTOR"}[claim.label]
         spans.append({"id": vid, "start": claim.start, "end": claim.end, "label": label, "text": claim.text})
         for slot_label, found in claim.slots.items():
-            for i, (s, e, t) in enumerate(found):
+            for s, e, t in found:
                 sid = len(spans)
-                spans.append({"id": sid, "start": s, "end": e, "label": slot_label, "text": t})
-                rel = slot_label.lower() if not (slot_label == "SUBJECT" and i) else "subject2"
-                relations.append({"head": vid, "child": sid, "label": rel})
+                label = "SUBJECT" if slot_label == "SUBJECT2" else slot_label
+                spans.append({"id": sid, "start": s, "end": e, "label": label, "text": t})
+                relations.append({"head": vid, "child": sid, "label": slot_label.lower()})
         if claim.label == "distractor":
             if claim.kind:
                 spans[vid]["kind"] = claim.kind

@@ -37,6 +37,7 @@ class MiniLMEmbedder:
         tagger_dir: Path | None = None,
     ) -> None:
         self.batch_size = batch_size
+        self.name = f"all-MiniLM-L6-v2/{inference}"
         self.inference = inference
         self.onnx_dir = onnx_dir
         self.tagger_dir = tagger_dir
@@ -47,20 +48,21 @@ class MiniLMEmbedder:
     def warm_up(self) -> None:
         if self._model is not None:
             return
-        from transformers import AutoConfig, AutoModel, AutoTokenizer
+        import json
 
+        from pipelines.bert import Tokenizer, load_bert
         from pipelines.extract.tagger import base_model_path
         from pipelines.inference import OrtEncoder, TorchEncoder
 
-        self._tokenizer = AutoTokenizer.from_pretrained(base_model_path())
-        self._hidden = AutoConfig.from_pretrained(base_model_path()).hidden_size
+        self._tokenizer = Tokenizer(base_model_path())
+        self._hidden = json.loads((base_model_path() / "config.json").read_text())["hidden_size"]
         if self.inference == "onnx-int8":
             from pipelines.extract.pipeline import DEFAULT_MODEL_DIR
             from pipelines.onnx_export import EMBEDDER_INT8, ensure_export
 
             self._model = OrtEncoder(ensure_export(self.tagger_dir or DEFAULT_MODEL_DIR, self.onnx_dir) / EMBEDDER_INT8)
         else:
-            self._model = TorchEncoder(AutoModel.from_pretrained(base_model_path()).eval())
+            self._model = TorchEncoder(load_bert(base_model_path()))
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         import torch
@@ -71,7 +73,7 @@ class MiniLMEmbedder:
         with torch.inference_mode():
             for b in range(0, len(texts), self.batch_size):
                 chunk = list(texts[b : b + self.batch_size])
-                enc = self._tokenizer(chunk, padding=True, truncation=True, max_length=128, return_tensors="pt")
+                enc = self._tokenizer.batch(chunk, max_length=128)
                 hidden = self._model(enc["input_ids"], enc["attention_mask"], enc["token_type_ids"])
                 mask = enc["attention_mask"].unsqueeze(-1).float()
                 pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)

@@ -54,3 +54,9 @@ class NotARegularFile(InputError):
 
 class ModelNotFound(ClaimgraphError):
     code = "model_not_found"
+
+
+class InvalidDate(InputError):
+    """A date given for a document (``--published``, the API's ``published``) that is not a date."""
+
+    code = "invalid_date"

@@ -32,11 +32,22 @@ _RELEASE = re.compile(r"\b(launch|release|introduc|open[- ]sourc|debut|creat|cam
 
 @dataclass
 class Score:
+    """Mention P/R/F1 by value-span overlap; on matched mentions, the accuracy of each slot.
+
+    ``claim_tp`` counts matched mentions whose subject (with its version), metric and value are all
+    right: the strict *claim* precision, recall and F1. Time, scope and source are scored on the matched
+    mentions whose gold claim has them (``slot_gold``): time must be filled and name the same period;
+    scope and source must overlap the gold phrase by half its words or more.
+    """
+
     system: str
     tp: int = 0
     fp: int = 0
     fn: int = 0
     correct: dict[str, int] = field(default_factory=lambda: {"subject": 0, "metric": 0, "value": 0, "comparator": 0})
+    claim_tp: int = 0
+    slot_right: dict[str, int] = field(default_factory=lambda: {k: 0 for k in _SLOTS_WITH_GOLD})
+    slot_gold: dict[str, int] = field(default_factory=lambda: {k: 0 for k in _SLOTS_WITH_GOLD})
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -55,6 +66,32 @@ class Score:
     def accuracy(self, key: str) -> float:
         return self.correct[key] / self.tp if self.tp else 0.0
 
+    @property
+    def claim_precision(self) -> float:
+        return self.claim_tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def claim_recall(self) -> float:
+        return self.claim_tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def claim_f1(self) -> float:
+        p, r = self.claim_precision, self.claim_recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def slot_accuracy(self, key: str) -> float:
+        return self.slot_right[key] / self.slot_gold[key] if self.slot_gold[key] else 0.0
+
+    def merge(self, other: Score) -> Score:
+        """The score of two disjoint sets of documents together (cross-validation folds)."""
+        out = Score(self.system, self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
+        out.correct = {k: self.correct[k] + other.correct[k] for k in self.correct}
+        out.claim_tp = self.claim_tp + other.claim_tp
+        out.slot_right = {k: self.slot_right[k] + other.slot_right[k] for k in self.slot_right}
+        out.slot_gold = {k: self.slot_gold[k] + other.slot_gold[k] for k in self.slot_gold}
+        out.errors = self.errors + other.errors
+        return out
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "system": self.system,
@@ -65,7 +102,45 @@ class Score:
             "fp": self.fp,
             "fn": self.fn,
             **{f"{k}_accuracy": round(self.accuracy(k), 4) for k in self.correct},
+            "claim_precision": round(self.claim_precision, 4),
+            "claim_recall": round(self.claim_recall, 4),
+            "claim_f1": round(self.claim_f1, 4),
+            **{f"{k}_accuracy": round(self.slot_accuracy(k), 4) for k in self.slot_right},
+            **{f"{k}_gold": self.slot_gold[k] for k in self.slot_gold},
         }
+
+
+_SLOTS_WITH_GOLD = ("version", "dimension", "time", "scope", "source")
+_WORD = re.compile(r"\w+")
+
+
+def _phrase_matches(predicted: str | None, gold: str | None) -> bool:
+    """A predicted phrase matches the gold one when it holds at least half of the gold phrase's words and
+    no more than twice as many words (a whole phrase, neither a fragment nor the whole sentence)."""
+    if not predicted or not gold:
+        return False
+    p, g = _WORD.findall(predicted.lower()), _WORD.findall(gold.lower())
+    if not g:
+        return False
+    shared = len(set(p) & set(g))
+    return shared >= max(1, len(set(g)) / 2) and len(p) <= 2 * len(g) + 2
+
+
+def _same_subject(m: Mention, gold: dict[str, Any], gold_slots: dict[str, str]) -> bool:
+    """The subject is right: the same id, or, for a library the catalogue does not know, the slug of
+    the gold subject's name."""
+    from pipelines.extract.frame import slug
+
+    want = gold["subjects"][0]
+    if m.subject == want:
+        return True
+    text = gold_slots.get("subject")
+    return bool(text) and m.subject == slug(text)
+
+
+def _same_version(a: str | None, b: str | None) -> bool:
+    norm = lambda v: (v or "").lower().removeprefix("v").removesuffix(".0").removesuffix(".x")  # noqa: E731
+    return norm(a) == norm(b)
 
 
 def _same_value(a: float | None, b: float | None) -> bool:
@@ -101,12 +176,29 @@ def score(
             used.add(match)
             g = golds[match]
             result.tp += 1
+            gold_slots = {label: span["text"] for label, span in reversed(g["slots"])}
+            gold_version = (g.get("versions") or [None])[0]
             checks = {
-                "subject": m.subject == g["subjects"][0],
+                "subject": _same_subject(m, g, gold_slots),
                 "metric": m.metric == g["metric"],
-                "value": _same_value(m.value, g["value"]),
+                "value": kind == "comparative" or _same_value(m.value, g["value"]),
                 "comparator": m.comparator == g["comparator"],
             }
+            if checks["subject"] and checks["metric"] and checks["value"] and _same_version(m.version, gold_version):
+                result.claim_tp += 1
+            slot_checks = {
+                "version": (gold_version is not None, _same_version(m.version, gold_version)),
+                "dimension": (g.get("dimension") is not None, m.dimension == g.get("dimension")),
+                "time": (g.get("time") is not None, m.time is not None and m.time == g.get("time")),
+                "scope": ("scope" in gold_slots, _phrase_matches(m.scope, gold_slots.get("scope"))),
+                "source": ("source" in gold_slots, _phrase_matches(m.source, gold_slots.get("source"))),
+            }
+            for key, (has_gold, ok) in slot_checks.items():
+                if has_gold:
+                    result.slot_gold[key] += 1
+                    result.slot_right[key] += ok
+                    if not ok:
+                        result.errors.append(f"{key} {record['id']}: {m.value_text!r} got {getattr(m, key)!r}")
             for key, ok in checks.items():
                 result.correct[key] += ok
                 if not ok:

@@ -3,9 +3,9 @@
 Both models sit behind a small callable Protocol, so the code around them (encoding, batching, BIO
 decoding, pooling) is one and the same whichever backend runs the network:
 
-* ``torch``: the PyTorch modules as loaded (the tagger with its LoRA adapter unmerged);
-* ``onnx-int8``: ONNX Runtime sessions over the graphs written by :mod:`pipelines.onnx_export` (LoRA
-  merged, weights quantized per output channel to int8, activations quantized dynamically).
+* ``torch``: the PyTorch modules as loaded (the tagger with its adapters merged into its weights);
+* ``onnx-int8``: ONNX Runtime sessions over the graphs written by :mod:`pipelines.onnx_export` (weights
+  quantized per output channel to int8, activations quantized dynamically).
 
 Tensors go in and come out as ``torch.Tensor`` either way (ONNX Runtime's NumPy arrays are wrapped
 without a copy), so callers never branch on the backend.
@@ -22,18 +22,24 @@ import torch
 Inference = Literal["torch", "onnx-int8"]
 INFERENCE_BACKENDS: tuple[Inference, ...] = ("torch", "onnx-int8")
 
-TAGGER_INPUTS = ("input_ids", "attention_mask", "token_type_ids", "marker")
-TAGGER_OUTPUTS = ("tags", "claim", "metric")
+TAGGER_INPUTS = ("input_ids", "attention_mask", "token_type_ids", "cand_window", "cand_marker")
+TAGGER_OUTPUTS = ("tags", "claim", "metric", "form")
 ENCODER_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 ENCODER_OUTPUTS = ("last_hidden_state",)
 
 
 class TaggerForward(Protocol):
-    """The tagger network: token ids of a padded batch -> (tag logits, claim logits, metric logits)."""
+    """The tagger network: token ids of a padded batch of windows, and per candidate its window and
+    marker position -> per candidate (tag logits, claim logits, metric logits, form logits)."""
 
     def __call__(
-        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor, marker: torch.Tensor
-    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]: ...
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor,
+        token_type_ids: torch.Tensor,
+        cand_window: torch.Tensor,
+        cand_marker: torch.Tensor,
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]: ...
 
 
 class EncoderForward(Protocol):
@@ -67,17 +73,38 @@ class TorchEncoder(torch.nn.Module):
         return out.last_hidden_state
 
 
-def ort_session(path: Path, threads: int | None = None) -> Any:
-    """An ONNX Runtime CPU session with every graph optimisation and one intra-op thread per core.
+def available_cores() -> int:
+    """Cores this process may run on (its CPU affinity, e.g. a container's limit), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
-    ``threads`` defaults to ``os.cpu_count()``: ONNX Runtime's own default counts physical cores only,
-    which leaves a hyper-threaded or container-limited CPU partly idle and makes side-by-side timings
-    with PyTorch (which uses every core) unfair.
+
+def use_threads(threads: int | None) -> int:
+    """Set how many threads the models use in this process and return it (default: the available cores).
+
+    Never more threads than cores: oversubscribed intra-op threads wait for each other at every
+    operator, which on a machine with a core busy elsewhere costs more than the extra thread gains.
+    """
+    n = max(1, min(threads or available_cores(), available_cores()))
+    if torch.get_num_threads() != n:
+        torch.set_num_threads(n)
+    return n
+
+
+def ort_session(path: Path, threads: int | None = None) -> Any:
+    """An ONNX Runtime CPU session with every graph optimisation and as many intra-op threads as torch.
+
+    ``threads`` defaults to torch's thread count in this process (:func:`use_threads`), so that both
+    runtimes follow one policy and side-by-side timings are fair.
     """
     import onnxruntime as ort
 
     options = ort.SessionOptions()
-    options.intra_op_num_threads = threads or os.cpu_count() or 1
+    # Default: what use_threads set for torch in this process (the extractor calls it before loading).
+    options.intra_op_num_threads = threads or torch.get_num_threads()
+    options.inter_op_num_threads = 1
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
@@ -90,11 +117,18 @@ class OrtTagger:
         self.session = ort_session(path, threads)
 
     def __call__(
-        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor, marker: torch.Tensor
-    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        feeds = dict(zip(TAGGER_INPUTS, (input_ids, attention_mask, token_type_ids, marker), strict=True))
-        tags, claim, metric = self.session.run(list(TAGGER_OUTPUTS), {k: v.numpy() for k, v in feeds.items()})
-        return torch.from_numpy(tags), torch.from_numpy(claim), torch.from_numpy(metric)
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor,
+        token_type_ids: torch.Tensor,
+        cand_window: torch.Tensor,
+        cand_marker: torch.Tensor,
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+        args = (input_ids, attention_mask, token_type_ids, cand_window, cand_marker)
+        feeds = dict(zip(TAGGER_INPUTS, args, strict=True))
+        outputs = self.session.run(list(TAGGER_OUTPUTS), {k: v.numpy() for k, v in feeds.items()})
+        tags, claim, metric, form = (torch.from_numpy(o) for o in outputs)
+        return tags, claim, metric, form
 
 
 class OrtEncoder:

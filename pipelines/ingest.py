@@ -13,7 +13,7 @@ import os
 import re
 import stat
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from html.parser import HTMLParser
@@ -23,6 +23,7 @@ from typing import Any
 import charset_normalizer
 import ftfy
 
+from pipelines.context import parse_published
 from pipelines.errors import (
     BinaryInput,
     EmptyInput,
@@ -32,6 +33,7 @@ from pipelines.errors import (
     NotARegularFile,
     UnsupportedFormat,
 )
+from pipelines.metadata import document_metadata
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -91,7 +93,13 @@ class Article:
     title: str | None = None
     url: str | None = None
     published: str | None = None
+    """The document's date at the precision it is known (``2024``, ``2024-05``, ``2024-05-07``)."""
     publisher: str | None = None
+    published_from: str | None = None
+    """Where ``published`` was read: ``argument``, ``html_meta``, ``json_ld``, ``time_tag``, ``front_matter``,
+    ``byline``, ``url`` or ``trafilatura``."""
+    headings: tuple[tuple[int, int, int], ...] = ()
+    """``(start, end, level)`` of the HTML page's ``<h1>``–``<h6>`` elements in the clean view."""
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a clean-view span to the ORIGINAL text's span."""
@@ -313,6 +321,7 @@ _BLOCK_TAGS = {
     "main",
     "title",
 }
+_HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head"}
 
 
@@ -341,6 +350,7 @@ class _TextWithOffsets(HTMLParser):
         self._skip = 0
         self.title_parts: list[str] = []
         self._in_title = False
+        self.heading_level: dict[int, int] = {}
         self._block_has_text = False
         # Where the constructs that need an end ('>', '-->', ']]>', ']>') last end: one that opens after
         # that never closes (see _unclosed).
@@ -412,6 +422,8 @@ class _TextWithOffsets(HTMLParser):
             self._in_title = True
         if tag in _BLOCK_TAGS:
             self._break()
+        if tag in _HEADING_TAGS:
+            self.heading_level[len(self.blocks) - 1] = int(tag[1])
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP_TAGS and tag != "head" and self._skip:
@@ -461,7 +473,7 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _clean_html(original: str) -> tuple[OffsetMap, dict[str, str | None]]:
+def _clean_html(original: str) -> tuple[OffsetMap, dict[str, str | None], tuple[tuple[int, int, int], ...]]:
     import trafilatura  # heavy import, only needed for HTML
 
     parser = _TextWithOffsets(original)
@@ -476,7 +488,9 @@ def _clean_html(original: str) -> tuple[OffsetMap, dict[str, str | None]]:
         "url": doc.url if doc is not None else None,
     }
     out = OffsetMap()
-    for block in parser.blocks:
+    length = 0
+    heading_spans: list[tuple[int, int, int]] = []
+    for index, block in enumerate(parser.blocks):
         text = block.text()
         stripped = _norm(text)
         # A block belongs to the main content when trafilatura kept its text; when trafilatura kept
@@ -487,8 +501,16 @@ def _clean_html(original: str) -> tuple[OffsetMap, dict[str, str | None]]:
         tail = len(text.rstrip())
         out.extend(block, lead, tail)
         out.replace("\n", block.ends[tail - 1], block.ends[tail - 1])
+        if index in parser.heading_level:
+            heading_spans.append((length, length + tail - lead, parser.heading_level[index]))
+        length += tail - lead + 1
     # Repair mojibake inside the kept text, composing the two maps.
-    return out.compose(_clean_plain(out.text())), meta
+    inner = _clean_plain(out.text())
+    # Heading spans move with the repairs: a clean character knows the position it came from.
+    headings = tuple(
+        (bisect_left(inner.starts, start), bisect_left(inner.starts, end), level) for start, end, level in heading_spans
+    )
+    return out.compose(inner), meta, headings
 
 
 # --- bounds -------------------------------------------------------------------------------------
@@ -502,12 +524,13 @@ length; a run of digits is a number with a million digits)."""
 _LONG_CHUNK = re.compile(rf"(?<!\S)\S{{{LONG_CHUNK_CHARS + 1},}}")
 
 
-def _without_long_chunks(omap: OffsetMap) -> OffsetMap:
-    """``omap`` with every run over LONG_CHUNK_CHARS non-space characters replaced by one space."""
+def _without_long_chunks(omap: OffsetMap) -> tuple[OffsetMap, list[tuple[int, int]]]:
+    """``omap`` with every run over LONG_CHUNK_CHARS non-space characters replaced by one space, and the
+    spans of those runs in ``omap``'s text (``_moved`` maps a position of that text to the new one)."""
     text = omap.text()
     chunks = [m.span() for m in _LONG_CHUNK.finditer(text)]
     if not chunks:
-        return omap
+        return omap, chunks
     out = OffsetMap()
     pos = 0
     for start, end in chunks:
@@ -519,7 +542,21 @@ def _without_long_chunks(omap: OffsetMap) -> OffsetMap:
     out._parts.append(text[pos:])
     out.starts.extend(omap.starts[pos:])
     out.ends.extend(omap.ends[pos:])
-    return out
+    return out, chunks
+
+
+def _moved(pos: int, chunks: list[tuple[int, int]]) -> int:
+    """Where position ``pos`` of a clean view stands once each run of ``chunks`` is one space."""
+    if not chunks:
+        return pos
+    i = bisect_right([start for start, _ in chunks], pos) - 1
+    if i < 0:
+        return pos
+    removed = sum(end - start - 1 for start, end in chunks[:i])
+    start, end = chunks[i]
+    if pos < end:  # inside the run: at its space (a position past its start, after it)
+        return start - removed + (pos > start)
+    return pos - removed - (end - start - 1)
 
 
 # --- entry points -------------------------------------------------------------------------------
@@ -540,36 +577,54 @@ def article_from_text(
     published: str | None = None,
     publisher: str | None = None,
 ) -> Article:
-    """Build an Article from already-decoded text (``fmt``: text, markdown or html; guessed when None)."""
+    """Build an Article from already-decoded text (``fmt``: text, markdown or html; guessed when None).
+
+    ``published`` given here wins over any date the document states and must be a date (``YYYY``,
+    ``YYYY-MM``, ``YYYY-MM-DD``, an ISO timestamp or a written date): anything else raises ``InvalidDate``
+    naming it. Otherwise the date and title come from the page's metadata, the front matter, a byline or
+    the URL / file name (``pipelines.metadata``).
+    """
     if not text.strip():
         raise EmptyInput(f"{name}: the article has no text")
     fmt = fmt or ("html" if _looks_like_html(text) else "text")
+    # A date given by the caller is checked first: a bad one stops here, before any work.
+    given = parse_published(published, name=f"{name}: published").label if published is not None else None
     meta: dict[str, str | None] = {}
+    headings: tuple[tuple[int, int, int], ...] = ()
     if fmt == "html":
-        omap, meta = _clean_html(text)
+        omap, meta, headings = _clean_html(text)
     elif fmt in ("text", "markdown"):
         omap = _clean_plain(text)
     else:
         raise UnsupportedFormat(f"{name}: unsupported format {fmt!r}")
-    omap = _without_long_chunks(omap)
+    omap, chunks = _without_long_chunks(omap)
+    headings = tuple((_moved(start, chunks), _moved(end, chunks), level) for start, end, level in headings)
+    clean = omap.text()
+    url = url or meta.get("url")
+    found = document_metadata(text, fmt=fmt, clean=clean, url=url, name=name, fallback_published=meta.get("published"))
     return Article(
         name=name,
         original=text,
-        clean=omap.text(),
+        clean=clean,
         starts=omap.starts,
         ends=omap.ends,
         format=fmt,
-        title=title or meta.get("title"),
-        url=url or meta.get("url"),
-        published=published or meta.get("published"),
+        title=title or meta.get("title") or found.title,
+        url=url,
+        published=given or found.published,
         publisher=publisher or meta.get("publisher"),
+        published_from="argument" if given else found.published_from,
+        headings=headings,
     )
 
 
-def read_article(path: Path, *, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
-    """Read one article file (.txt, .md, .html); ``name`` (default: the path as given) identifies it."""
+def read_article(
+    path: Path, *, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, published: str | None = None
+) -> Article:
+    """Read one article file (.txt, .md, .html); ``name`` (default: the path as given) identifies it;
+    ``published`` (a date) overrides what the file says of its own date."""
     text, fmt = read_source(path, name=name, max_bytes=max_bytes)
-    return article_from_text(text, name=name or str(path), fmt=fmt)
+    return article_from_text(text, name=name or str(path), fmt=fmt, published=published)
 
 
 def read_source(path: Path, *, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:

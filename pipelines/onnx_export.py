@@ -2,8 +2,9 @@
 
 What is written to the export folder:
 
-* ``tagger.fp32.onnx`` — the MiniLM encoder with the LoRA adapter merged into its weights
-  (``merge_and_unload``) and the three heads: ids -> (tag, claim, metric) logits;
+* ``tagger.fp32.onnx`` — the MiniLM encoder with the adapters merged into its weights and the heads:
+  window ids + each candidate's window and marker position -> per candidate (tag, claim, metric, form)
+  logits;
 * ``embedder.fp32.onnx`` — the plain all-MiniLM-L6-v2 encoder: ids -> last hidden state;
 * ``*.int8.onnx`` — the same graphs through ``onnxruntime.quantization.quantize_dynamic`` with int8
   weights quantized per output channel (activations are quantized at run time, batch by batch);
@@ -44,7 +45,7 @@ from typing import Any
 
 from pipelines.inference import ENCODER_INPUTS, ENCODER_OUTPUTS, TAGGER_INPUTS, TAGGER_OUTPUTS
 
-EXPORT_FORMAT = 2  # 2: fused graphs (attention, embeddings, GELU, LayerNorm), Attention quantized
+EXPORT_FORMAT = 3  # 3: one encoding per window, heads per candidate; 2: fused graphs, Attention quantized
 OPSET = 17
 TAGGER_FP32, TAGGER_INT8 = "tagger.fp32.onnx", "tagger.int8.onnx"
 EMBEDDER_FP32, EMBEDDER_INT8 = "embedder.fp32.onnx", "embedder.int8.onnx"
@@ -201,10 +202,18 @@ def _torch_export(
 ) -> None:
     import torch
 
-    # Batch and token axes are dynamic; "marker" (the opening marker's position) and the pooled heads
-    # have a batch axis only.
-    per_token = {"input_ids", "attention_mask", "token_type_ids", "tags", "last_hidden_state"}
-    axes = {name: {0: "batch", 1: "tokens"} if name in per_token else {0: "batch"} for name in inputs + outputs}
+    # Window, token and candidate axes are dynamic: per window (batch, tokens); per candidate (candidates);
+    # tags per candidate and token.
+    per_token = {"input_ids", "attention_mask", "token_type_ids", "last_hidden_state"}
+    per_candidate = {"cand_window", "cand_marker", "claim", "metric", "form"}
+    axes: dict[str, dict[int, str]] = {}
+    for name in inputs + outputs:
+        if name in per_token:
+            axes[name] = {0: "batch", 1: "tokens"}
+        elif name in per_candidate:
+            axes[name] = {0: "candidates"}
+        elif name == "tags":
+            axes[name] = {0: "candidates", 1: "tokens"}
     with warnings.catch_warnings():
         # The TorchScript exporter announces its own deprecation and tracer details at every call.
         warnings.simplefilter("ignore")
@@ -236,25 +245,27 @@ def _check(path: Path, feeds: dict[str, Any], expected: list[Any], atol: float =
 def _export_tagger(model_dir: Path, path: Path) -> None:
     import torch
 
-    from pipelines.extract.tagger import ClaimTagger, TaggerInput
+    from pipelines.extract.tagger import CandidateSpan, ClaimTagger, WindowInput
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # peft and transformers deprecation notices
-        tagger = ClaimTagger.load(model_dir)  # the LoRA adapter merged into the encoder's weights
-        net = tagger.net
-        net.encoder.set_attn_implementation("eager")  # the attention pattern the fusions recognise
+    # Adapters merged into transformers' BertModel with eager attention: the graph the fusions recognise.
+    tagger = ClaimTagger.load(model_dir, transformers=True)
+    net = tagger.net
     net.eval()
-    # Two examples of different lengths, so that the traced graph uses the attention mask.
+    # Two windows of different lengths and candidate counts, so the graph uses the mask and the gathers.
     examples = [
-        TaggerInput("PyTorch was used in 70% of the papers published in 2024.", 19, 22, "Framework share"),
-        TaggerInput("TensorFlow has 180k stars.", 15, 19),
+        WindowInput(
+            "PyTorch was used in 70% of the papers published in 2024.",
+            "Framework share",
+            [CandidateSpan(19, 22), CandidateSpan(51, 55)],
+        ),
+        WindowInput("TensorFlow has 180k stars.", "", [CandidateSpan(15, 19)]),
     ]
-    batch = tagger.collate(tagger.encode_many(examples))
+    batch = tagger.collate([w for windows in tagger.encode_many(examples) for w in windows])
     feeds = {name: batch[name] for name in TAGGER_INPUTS}
     with torch.inference_mode():
         expected = list(net(**feeds))
     _torch_export(net, tuple(feeds.values()), path, TAGGER_INPUTS, TAGGER_OUTPUTS)
-    _fuse(path, net.encoder.config)
+    _fuse(path, net.encoder.config.to_dict())
     _check(path, feeds, expected)
 
 
@@ -272,22 +283,23 @@ def _export_embedder(path: Path) -> None:
     with torch.inference_mode():
         expected = [module(**feeds)]
     _torch_export(module, tuple(feeds.values()), path, ENCODER_INPUTS, ENCODER_OUTPUTS)
-    _fuse(path, module.model.config)
+    _fuse(path, module.model.config.to_dict())
     _check(path, feeds, expected)
 
 
-def _fuse(path: Path, config: Any) -> None:
+def _fuse(path: Path, config: dict[str, Any]) -> None:
     """Rewrite the traced graph at ``path`` with ONNX Runtime's BERT fusions; every layer's attention
     must fuse (a trace the fusions do not recognise would silently run unfused and slower)."""
     from onnxruntime.transformers.optimizer import optimize_model
 
     with _quiet("onnxruntime.transformers"):  # it logs every fusion it tries
         model = optimize_model(
-            str(path), model_type="bert", num_heads=config.num_attention_heads, hidden_size=config.hidden_size
+            str(path), model_type="bert", num_heads=config["num_attention_heads"], hidden_size=config["hidden_size"]
         )
     fused = model.get_fused_operator_statistics().get("Attention", 0)
-    if fused != config.num_hidden_layers:
-        raise RuntimeError(f"ONNX export {path.name}: {fused} of {config.num_hidden_layers} attention blocks fused")
+    layers = config["num_hidden_layers"]
+    if fused != layers:
+        raise RuntimeError(f"ONNX export {path.name}: {fused} of {layers} attention blocks fused")
     model.save_model_to_file(str(path))
 
 

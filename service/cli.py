@@ -1,177 +1,191 @@
-"""The ``claimgraph`` command: each command is a few lines around ``service.core``."""
+"""The ``claimgraph`` command (click): each command is a few lines around ``service.core``.
+
+Results go to standard output in the format asked for (``--format table|json|jsonl|csv``, see
+``service.cli_output``); progress, summaries and errors go to standard error. Exit codes: 0 done, 1 some
+inputs failed (the rest was done), 2 a usage error (a bad option, an unknown name, no database).
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import sys
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Any
 
-import typer
+import click
+
+from service.cli_models import (
+    annotations_group,
+    evaluate,
+    export_onnx,
+    extractor_for,
+    inference_option,
+    model_option,
+    train,
+)
+from service.cli_output import csv_lines, emit, error, format_option, note, progress, quiet_option
+from service.cli_views import (
+    CLAIM_COLUMNS,
+    INGEST_COLUMNS,
+    MENTION_COLUMNS,
+    catalogue_records,
+    claim_json,
+    ingest_summary,
+    print_catalogue,
+    print_claim,
+    print_clusters,
+)
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Extract quantitative claims about ML frameworks.")
-
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_STORE = 0, 1, 2, 3
 
 
-class OutputFormat(StrEnum):
-    jsonl = "jsonl"
-    table = "table"
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("claimgraph")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
 
 
-class InferenceChoice(StrEnum):
-    torch = "torch"
-    onnx_int8 = "onnx-int8"
+class ClaimgraphGroup(click.Group):
+    """Commands in the order they are defined, and every library error as one line and an exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from pipelines.errors import ClaimgraphError
+        from service.store import StoreError
+
+        try:
+            return super().invoke(ctx)
+        except StoreError as exc:  # the database itself failed: nothing more can be stored
+            error(exc.code, exc.message)
+            ctx.exit(EXIT_STORE)
+        except ClaimgraphError as exc:
+            error(exc.code, exc.message)
+            ctx.exit(EXIT_FAILURES)
 
 
-InferenceOption = Annotated[
-    InferenceChoice | None,
-    typer.Option("--inference", help="Run the models with torch or onnx-int8 (default: CLAIMGRAPH_INFERENCE, torch)."),
-]
+class Stop(click.ClickException):
+    """A usage problem found after parsing (no database, an unknown name): ``error (code): message``, exit 2."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+    def show(self, file: Any = None) -> None:
+        error(self.code, self.message)
 
 
-def _extractor(model: Path | None = None, inference: InferenceChoice | None = None):
-    """The extractor on the chosen inference backend (the option, else the settings)."""
-    from pipelines.extract.pipeline import Extractor
-    from pipelines.inference import check_inference
-    from service.settings import get_settings
+@click.group(cls=ClaimgraphGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(_version(), "--version", "-V", prog_name="claimgraph", message="%(prog)s %(version)s")
+def app() -> None:
+    """Extract quantitative claims about ML frameworks, keep where each came from, and find contradictions.
 
-    settings = get_settings()
-    backend = check_inference(inference.value if inference else settings.inference)
-    return Extractor(model, inference=backend, onnx_dir=settings.onnx_dir)
+    The store is CLAIMGRAPH_DATABASE_URL (default: the SQLite file claimgraph.db in this folder).
+    """
 
 
-@app.command()
+# --- options shared by several commands ------------------------------------------------------------------
+
+
+subject_option = click.option("--subject", metavar="NAME", help="Framework by name, id or alias (any case): PyTorch.")
+metric_option = click.option(
+    "--metric", metavar="NAME", help="Metric by id or alias (any case): research_paper_share, stars."
+)
+published_option = click.option(
+    "--published",
+    metavar="DATE",
+    callback=lambda ctx, param, value: _checked_date(value),
+    help="Publication date of the articles (YYYY, YYYY-MM or YYYY-MM-DD): their present-tense figures hold "
+    "for it.  [default: what each file says of its date]",
+)
+
+
+def _checked_date(value: str | None) -> str | None:
+    """A --published value as an ISO date, or a usage error naming it."""
+    if value is None:
+        return None
+    from pipelines.context import parse_published
+    from pipelines.errors import InputError
+
+    try:
+        parse_published(value, name="--published")
+    except InputError as exc:
+        raise click.BadParameter(exc.message, param_hint="--published") from exc
+    return value
+
+
+paths_argument = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="PATH...")
+
+
+def _count_files(paths: tuple[Path, ...]) -> int:
+    from pipelines.ingest import expand_paths
+
+    return len(expand_paths(list(paths)))
+
+
+# --- extraction ---------------------------------------------------------------------------------------------
+
+
+@app.command(short_help="Print the claims found in files, without storing them.")
+@paths_argument
+@format_option("jsonl", help="jsonl (one JSON object per claim mention), json, csv, or table for people.")
+@model_option
+@inference_option
+@published_option
+@quiet_option
 def extract(
-    paths: Annotated[list[Path], typer.Argument(help="Article files (.txt, .md, .html) or folders of them.")],
-    fmt: Annotated[
-        OutputFormat, typer.Option("--format", help="jsonl: one JSON object per mention.")
-    ] = OutputFormat.jsonl,
-    model: Annotated[Path | None, typer.Option(help="Folder of a trained tagger (default: the shipped one).")] = None,
-    inference: InferenceOption = None,
+    paths: tuple[Path, ...], fmt: str, model: Path | None, inference: str | None, published: str | None, quiet: bool
 ) -> None:
-    """Print every claim mention found in the articles; failures are listed at the end (exit 1)."""
+    """Print every claim mention in PATH... (.txt, .md, .html files, or folders of them).
+
+    Nothing is stored. Files that cannot be read are listed at the end and the exit code is 1.
+    """
     from pipelines.extract.pipeline import mention_record
+    from pipelines.ingest import expand_paths
     from service.core import ExtractionRun, extract_paths
 
     run = ExtractionRun()
-    extractor = _extractor(model, inference)
-    for article, mentions in extract_paths(paths, extractor, run):
-        for m in mentions:
-            if fmt is OutputFormat.jsonl:
-                typer.echo(json.dumps(mention_record(m), ensure_ascii=False))
-        if fmt is OutputFormat.table and mentions:
-            typer.echo(f"\n{article.name}")
-            for m in mentions:
-                subject = " vs ".join(m.subjects)
-                typer.echo(
-                    f"  {m.value_text:<22.22} {subject:<24.24} {m.metric:<24.24} {m.time or '':<8.8} "
-                    f"{m.confidence:.2f}  [{m.value_start}:{m.value_end}]"
-                )
-    typer.echo(f"{run.files} files, {run.mentions} claim mentions, {len(run.failures)} failed", err=True)
+    extractor = extractor_for(model, inference)
+    collected: list[dict] = []
+    files = expand_paths(list(paths))
+    with progress("loading the models", total=len(files), quiet=quiet) as bar:
+        if any(f.is_file() for f in files):  # nothing to read, nothing to load
+            extractor.warm_up()
+        bar.update(description="extracting claims")
+        done = 0
+        for article, mentions in extract_paths(paths, extractor, run, published):
+            done += 1
+            bar.update(completed=done + len(run.failures), description=f"extracting claims · {article.name}")
+            records = [mention_record(m) for m in mentions]
+            if fmt == "jsonl":  # streamed: a long run shows its results as it goes
+                emit(records, fmt, MENTION_COLUMNS)
+            else:  # one document, one header row, one set of column widths
+                collected.extend(records)
+    if fmt != "jsonl":
+        emit(collected, fmt, MENTION_COLUMNS)
+    note(f"{run.files} files, {run.mentions} claim mentions, {len(run.failures)} failed", quiet)
     for _, code, message in run.failures:
-        typer.echo(f"error ({code}): {message}", err=True)
-    raise typer.Exit(EXIT_FAILURES if run.failures else EXIT_OK)
+        error(code, message)
+    sys.exit(EXIT_FAILURES if run.failures else EXIT_OK)
 
 
-@app.command()
-def train(
-    out: Annotated[
-        Path | None, typer.Option(help="Where to write the tagger (default: the shipped model folder).")
-    ] = None,
-    epochs: Annotated[int, typer.Option(help="Training epochs.")] = 7,
-    seed: Annotated[int, typer.Option(help="Random seed (training is deterministic for a seed).")] = 13,
-    score: Annotated[bool, typer.Option(help="Score the new model on dev and test for its model card.")] = True,
-) -> None:
-    """Train the claim tagger on the train split of annotations/ (deterministic for a seed)."""
-    from pipelines.annotations import build, load_split
-    from pipelines.evaluate import evaluate as run_evaluation
-    from pipelines.extract.pipeline import DEFAULT_MODEL_DIR, Extractor
-    from pipelines.train import TrainConfig, write_model_card
-    from pipelines.train import train as run_training
-
-    build()
-    out_dir = out or DEFAULT_MODEL_DIR
-    report = run_training(
-        load_split("train"), out_dir, TrainConfig(epochs=epochs, seed=seed), log=lambda s: typer.echo(s, err=True)
-    )
-    scores: dict[str, list[dict]] = {}
-    if score:
-        extractor = Extractor(out_dir)
-        for split in ("dev", "test"):
-            results = run_evaluation(load_split(split), ("tagger", "rules"), extractor=extractor)
-            scores[split] = [s.as_dict() for s in results]
-    card = write_model_card(out_dir, report, scores)
-    typer.echo(json.dumps({"report": report, "scores": scores, "model_card": str(card)}, indent=2))
-
-
-@app.command()
-def evaluate(
-    split: Annotated[str, typer.Option(help="Annotation split: dev or test (the seeds).")] = "test",
-    systems: Annotated[
-        str, typer.Option(help="Comma-separated: tagger, rules, quantulum3.")
-    ] = "tagger,rules,quantulum3",
-    model: Annotated[Path | None, typer.Option(help="Folder of a trained tagger.")] = None,
-    errors: Annotated[bool, typer.Option(help="List every error of every system.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
-    inference: InferenceOption = None,
-) -> None:
-    """Precision/recall/F1 of mentions and slot accuracies, for each system side by side."""
-    from pipelines.annotations import load_split
-    from pipelines.evaluate import evaluate as run_evaluation
-
-    records = load_split(split)
-    scores = run_evaluation(records, systems.split(","), extractor=_extractor(model, inference))
-    if as_json:
-        typer.echo(json.dumps([s.as_dict() for s in scores], indent=2))
-    else:
-        typer.echo(f"split {split}: {len(records)} documents")
-        typer.echo(f"{'system':<12} {'P':>6} {'R':>6} {'F1':>6} {'subj':>6} {'metric':>6} {'value':>6} {'comp':>6}")
-        for s in scores:
-            d = s.as_dict()
-            typer.echo(
-                f"{s.system:<12} {d['precision']:>6.3f} {d['recall']:>6.3f} {d['f1']:>6.3f} "
-                f"{d['subject_accuracy']:>6.3f} {d['metric_accuracy']:>6.3f} {d['value_accuracy']:>6.3f} "
-                f"{d['comparator_accuracy']:>6.3f}"
-            )
-    if errors:
-        for s in scores:
-            for e in s.errors:
-                typer.echo(f"[{s.system}] {e}", err=True)
-
-
-@app.command("export-onnx")
-def export_onnx(
-    out: Annotated[
-        Path | None, typer.Option(help="Export folder (default: CLAIMGRAPH_ONNX_DIR, else a cache folder per model).")
-    ] = None,
-    model: Annotated[Path | None, typer.Option(help="Folder of a trained tagger (default: the shipped one).")] = None,
-    force: Annotated[bool, typer.Option(help="Export again even when an up-to-date export is there.")] = False,
-) -> None:
-    """Export the tagger (LoRA merged) and the embedder to ONNX, fp32 and per-channel int8, with a manifest."""
-    from pipelines.extract.pipeline import DEFAULT_MODEL_DIR
-    from pipelines.onnx_export import ensure_export, read_manifest
-    from service.settings import get_settings
-
-    out_dir = ensure_export(
-        model or DEFAULT_MODEL_DIR, out or get_settings().onnx_dir, force=force, log=lambda m: typer.echo(m, err=True)
-    )
-    typer.echo(json.dumps({"out": str(out_dir), **(read_manifest(out_dir) or {})}, indent=2))
-
-
-class IngestEngine(StrEnum):
-    local = "local"
-    ray = "ray"
+# --- the store ----------------------------------------------------------------------------------------------
 
 
 def _store():
+    """The store for writing: created and migrated when it is not there yet."""
     from service.settings import get_settings
     from service.store import Store
 
@@ -180,239 +194,278 @@ def _store():
     return store
 
 
-@app.command()
-def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Article files or folders.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary.")] = False,
-    watch: Annotated[
-        bool, typer.Option("--watch", help="Keep processing new and changed files (Ctrl-C stops).")
-    ] = False,
-    interval: Annotated[float, typer.Option(help="Seconds between checks with --watch.")] = 2.0,
-    inference: InferenceOption = None,
-    engine: Annotated[
-        IngestEngine, typer.Option(help="local: in this process; ray: an actor pool on Ray Data ([distributed]).")
-    ] = IngestEngine.local,
-    address: Annotated[
-        str | None, typer.Option(help="--engine ray: auto or ray://host:port of a cluster (default: start Ray here).")
-    ] = None,
-    workers: Annotated[
-        int | None, typer.Option(min=1, help="--engine ray: actors, each with its own models (default: one per CPU).")
-    ] = None,
-) -> None:
-    """Store new or changed articles (by content hash) and their claims in the database.
+def _existing_store():
+    """The store for reading: it must exist; a read never creates an empty database."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
 
-    Exit codes: 0 every file read (new or unchanged), 1 some files failed (the rest are stored), 3 the
-    database failed (gone, damaged, full, read-only): one line says why, and nothing is reported stored.
-    The database is CLAIMGRAPH_DATABASE_URL (default: SQLite file claimgraph.db here).
-    """
-    from service.store import StoreError
+    from service.settings import get_settings
+    from service.store import Store
 
+    raw = get_settings().database_url
     try:
-        _ingest(paths, as_json, watch, interval, inference, engine, address, workers)
-    except StoreError as exc:
-        typer.echo(f"error ({exc.code}): {exc.message}", err=True)
-        raise typer.Exit(EXIT_STORE) from None
+        url = make_url(raw)
+    except ArgumentError as exc:
+        raise Stop("bad_database_url", f"CLAIMGRAPH_DATABASE_URL is not a database URL: {raw!r}") from exc
+    hint = "store articles first (`claimgraph ingest PATH...`), or set CLAIMGRAPH_DATABASE_URL"
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        path = Path(url.database).resolve()
+        if not path.is_file():
+            raise Stop("no_database", f"no database at {path}: {hint}")
+    store = Store(raw)
+    if not store.ping():
+        raise Stop("no_database", f"cannot open the database {url.render_as_string(hide_password=True)}: {hint}")
+    store.migrate()
+    return store
 
 
-def _ingest(
-    paths: list[Path],
+def _filters(store, subject: str | None, metric: str | None) -> tuple[str | None, str | None]:
+    """The ids a person's --subject and --metric mean (any case, names or aliases); Stop when unknown."""
+    from pipelines.catalogue import default_catalogue
+    from service.filters import UnknownName, metric_id, subject_id
+
+    catalogue = default_catalogue()
+    try:
+        if subject:
+            subject = subject_id(subject, catalogue, stored={s for s, _ in store.cluster_facets()})
+        if metric:
+            metric = metric_id(metric, catalogue)
+    except UnknownName as exc:
+        raise Stop(exc.code, exc.message) from exc
+    return subject, metric
+
+
+@app.command(short_help="Store new or changed articles and their claims.")
+@paths_argument
+@format_option("table", help="table (the totals in words), or json, jsonl, csv (the totals as fields).")
+@click.option("--json", "as_json", is_flag=True, hidden=True, help="Same as --format json.")
+@click.option("--watch", is_flag=True, help="Keep going: store files as they appear or change (Ctrl-C stops).")
+@click.option(
+    "--interval", type=click.FloatRange(min=0.1), default=2.0, show_default=True, help="Seconds between checks."
+)
+@inference_option
+@click.option(
+    "--engine",
+    type=click.Choice(("local", "ray")),
+    default="local",
+    show_default=True,
+    help="local: in this process; ray: an actor pool on Ray Data (the distributed extra).",
+)
+@click.option("--address", help="--engine ray: auto or ray://host:port of a cluster.  [default: start Ray here]")
+@click.option(
+    "--workers", type=click.IntRange(min=1), help="--engine ray: actors, each with its own models.  [default: per CPU]"
+)
+@published_option
+@quiet_option
+def ingest(
+    paths: tuple[Path, ...],
+    fmt: str,
     as_json: bool,
     watch: bool,
     interval: float,
-    inference: InferenceChoice | None,
-    engine: IngestEngine,
+    inference: str | None,
+    engine: str,
     address: str | None,
     workers: int | None,
+    published: str | None,
+    quiet: bool,
 ) -> None:
+    """Store new or changed articles under PATH... (by content hash) and their claims.
+
+    Exit codes: 0 every file read (new or unchanged), 1 some files failed (the rest are stored), 3 the
+    database failed (gone, damaged, full, read-only): one line says why, and nothing is reported stored.
+    With --watch each file is logged as it is stored, and a summary follows each check.
+    """
     from service.core import IngestRun, ingest_paths
     from service.settings import get_settings
 
-    if engine is IngestEngine.ray:
+    fmt = "json" if as_json else fmt
+    settings = get_settings()
+    if engine == "ray":
         if watch:
-            typer.echo("error: --watch runs in process only (drop --engine ray)", err=True)
-            raise typer.Exit(EXIT_USAGE)
+            raise Stop("usage", "--watch runs in process only (drop --engine ray)")
+        if published:
+            raise Stop("usage", "--published runs in process only (drop --engine ray)")
         from service.distributed import EngineError, ingest_ray
 
         ray_run = IngestRun()
         try:
-            ingest_ray(
-                paths,
-                get_settings().database_url,
-                _extractor(None, inference),
-                ray_run,
-                workers=workers,
-                address=address,
-                batch_size=get_settings().batch_size,
-            )
+            with progress("ingesting on Ray", total=_count_files(paths), quiet=quiet or fmt != "table") as bar:
+                ingest_ray(
+                    paths,
+                    settings.database_url,
+                    extractor_for(None, inference),
+                    ray_run,
+                    workers=workers,
+                    address=address,
+                    batch_size=settings.batch_size,
+                    progress=bar.advance,
+                )
         except EngineError as exc:
-            typer.echo(f"error ({exc.code}): {exc.message}", err=True)
-            raise typer.Exit(EXIT_USAGE) from exc
-        _report_ingest(ray_run, as_json)
+            raise Stop(exc.code, exc.message) from exc
+        _report_ingest(ray_run, fmt, quiet)
     store = _store()
-    extractor = _extractor(None, inference)
+    extractor = extractor_for(None, inference)
     if watch:
-        from service.core import watch_paths
-
-        def report(r: IngestRun) -> None:
-            typer.echo(json.dumps(r.summary()) if as_json else f"{r.new} new documents, {r.claims} new claims")
-
-        import signal
-        import threading
-
-        stop = threading.Event()
-        # Ctrl-C or a plain kill ends the watch between two checks (SIGINT may be ignored in background jobs).
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda *_: stop.set())
-        watch_paths(paths, store, extractor, report, interval, stop.is_set, get_settings().batch_size)
-        raise typer.Exit(EXIT_OK)
+        _watch(paths, store, extractor, fmt, interval, quiet)
     run = IngestRun()
-    show_progress = sys.stderr.isatty() and not as_json
-    if show_progress:
-        from rich.progress import Progress
-
-        with Progress(transient=True) as bar:
-            task = bar.add_task("ingesting", total=None)
-            ingest_paths(paths, store, extractor, run, get_settings().batch_size, lambda n: bar.advance(task, n))
-    else:
-        ingest_paths(paths, store, extractor, run, get_settings().batch_size)
-    _report_ingest(run, as_json)
+    with progress("ingesting", total=_count_files(paths), quiet=quiet or fmt != "table") as bar:
+        ingest_paths(paths, store, extractor, run, settings.batch_size, bar.advance, published=published)
+    _report_ingest(run, fmt, quiet)
 
 
-def _report_ingest(run, as_json: bool) -> None:
-    """Print an ingest's summary and exit with its code."""
-    if as_json:
-        typer.echo(json.dumps(run.summary()))
-    else:
-        nothing = " (nothing new)" if run.new == 0 and not run.failures else ""
-        typer.echo(
-            f"{run.files} files: {run.new} new documents, {run.unchanged} unchanged, {run.claims} new claims"
-            f"{nothing}, {len(run.failures)} failed"
-        )
-        for _, code, message in run.failures:
-            typer.echo(f"error ({code}): {message}", err=True)
-    raise typer.Exit(EXIT_FAILURES if run.failures else EXIT_OK)
+def _watch(paths, store, extractor, fmt: str, interval: float, quiet: bool) -> None:
+    """Ingest ``paths`` again whenever a file appears or changes; each file and each check is logged."""
+    import signal
+    import threading
+    import time
 
+    from service.core import ArticleOutcome, IngestRun, watch_paths
+    from service.settings import get_settings
 
-@app.command()
-def claims(
-    subject: Annotated[str | None, typer.Option(help="Framework id, e.g. pytorch.")] = None,
-    metric: Annotated[str | None, typer.Option(help="Metric id, e.g. research_paper_share.")] = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
-) -> None:
-    """List stored claims."""
-    rows = _store().claims(subject, metric)
-    for r in rows:
-        if fmt is OutputFormat.jsonl:
-            typer.echo(json.dumps(_claim_json(r)))
+    def stamp() -> str:
+        return time.strftime("%H:%M:%S")
+
+    def on_article(outcome: ArticleOutcome) -> None:
+        if outcome.failure is None:
+            what = f"stored {outcome.claims} claims" if outcome.stored else "unchanged"
+            note(f"{stamp()} {outcome.name}: {what}", quiet)
+
+    checks: list[IngestRun] = []
+
+    def report(r: IngestRun) -> None:
+        for file, code, message in r.failures:
+            error(code, message if file in message else f"{file}: {message}")
+        if fmt == "table":
+            failed = len(r.failures)
+            click.echo(f"{stamp()} {r.files} files: {r.new} new documents, {r.claims} new claims, {failed} failed")
+        elif fmt == "csv":  # one header for the whole watch, then a row per check
+            for line in csv_lines(INGEST_COLUMNS, [r.summary()], header=not checks):
+                click.echo(line)
+            checks.append(r)
         else:
-            typer.echo(f"{r.id}  {r.subject:<14} {r.metric:<24} {r.value_text:<20.20} {r.time or '':<8} {r.comparator}")
+            click.echo(json.dumps(r.summary()))
+
+    stop = threading.Event()
+    # Ctrl-C or a plain kill ends the watch between two checks (SIGINT may be ignored in background jobs).
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    note(f"watching {', '.join(map(str, paths))} every {interval:g} s (Ctrl-C stops)", quiet)
+    batch_size = get_settings().batch_size
+    watch_paths(paths, store, extractor, report, interval, stop.is_set, batch_size, on_article=on_article)
+    sys.exit(EXIT_OK)
 
 
-def _claim_json(r) -> dict:
-    return {
-        "claim_id": r.id,
-        "document_id": r.document_id,
-        "subject": r.subject,
-        "subjects": r.subjects,
-        "metric": r.metric,
-        "metric_phrase": r.metric_phrase,
-        "value_text": r.value_text,
-        "value": r.value,
-        "value_high": r.value_high,
-        "unit": r.unit,
-        "comparator": r.comparator,
-        "time": r.time,
-        "time_from": r.time_from,
-        "scope": r.scope,
-        "source": r.source,
-        "confidence": r.confidence,
-    }
+def _report_ingest(run, fmt: str, quiet: bool) -> None:
+    """Print an ingest's summary and exit with its code."""
+    if fmt == "table":
+        click.echo(ingest_summary(run))
+    elif fmt == "csv":
+        emit([run.summary()], fmt, INGEST_COLUMNS)
+    else:  # json and jsonl alike: the summary as one line, as scripts read it
+        click.echo(json.dumps(run.summary()))
+    for _, code, message in run.failures:
+        error(code, message)
+    sys.exit(EXIT_FAILURES if run.failures else EXIT_OK)
 
 
-@app.command()
-def show(claim_id: Annotated[str, typer.Argument(help="A claim id from `claimgraph claims`.")]) -> None:
-    """One claim with every mention: document, offsets, sentence."""
-    found = _store().claim(claim_id)
-    if found is None:
-        typer.echo(f"error (not_found): no claim {claim_id!r}", err=True)
-        raise typer.Exit(EXIT_FAILURES)
+@app.command(short_help="List the stored claims.")
+@subject_option
+@metric_option
+@format_option("table")
+def claims(subject: str | None, metric: str | None, fmt: str) -> None:
+    """List stored claims, filtered by framework and metric."""
+    store = _existing_store()
+    subject, metric = _filters(store, subject, metric)
+    rows = [claim_json(r) for r in store.claims(subject, metric)]
+    emit(rows, fmt, CLAIM_COLUMNS)
+    if not rows:
+        note("no claims match" if subject or metric else "no claims stored yet")
+
+
+@app.command(short_help="One claim with every mention and its offsets.")
+@click.argument("claim_id", metavar="CLAIM_ID")
+@format_option("table")
+def show(claim_id: str, fmt: str) -> None:
+    """One claim (an id from `claimgraph claims`) with every mention: document, offsets, sentence."""
     from service.core import mention_view
 
+    found = _existing_store().claim(claim_id)
+    if found is None:
+        error("not_found", f"no claim {claim_id!r}")
+        sys.exit(EXIT_FAILURES)
     row, doc, mentions = found
-    out = _claim_json(row) | {"document": doc.path, "mentions": [mention_view(doc, m) for m in mentions]}
-    typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
+    print_claim(claim_json(row) | {"document": doc.path, "mentions": [mention_view(doc, m) for m in mentions]}, fmt)
 
 
-class ViewFormat(StrEnum):
-    table = "table"
-    json = "json"
-
-
-def _print_clusters(views: list[dict], fmt: ViewFormat) -> None:
-    if fmt is ViewFormat.json:
-        typer.echo(json.dumps(views, indent=2, ensure_ascii=False))
-        return
-    for v in views:
-        typer.echo(f"\n{v['subject']} · {v['metric']} · {v['verdict'].upper()} — {v['reason']}  [{v['cluster_id']}]")
-        for c in v["claims"]:
-            m = c["mentions"][0]
-            typer.echo(
-                f"  {c['value_text']:<22.22} {c['time'] or '':<8} {Path(m['document']).name:<34.34} "
-                f"[{m['value_start']}:{m['value_end']}] {m['sentence'][:70]!r}"
-            )
-
-
-@app.command()
-def contradictions(
-    subject: Annotated[str | None, typer.Option(help="Framework id, e.g. pytorch.")] = None,
-    metric: Annotated[str | None, typer.Option(help="Metric id, e.g. research_paper_share.")] = None,
-    fmt: Annotated[ViewFormat, typer.Option("--format")] = ViewFormat.table,
-) -> None:
-    """Clusters whose claims conflict, claims side by side with the verdict and the reason."""
+@app.command(short_help="Clusters whose claims conflict, with the reason.")
+@subject_option
+@metric_option
+@format_option("table")
+def contradictions(subject: str | None, metric: str | None, fmt: str) -> None:
+    """Clusters whose claims conflict: the claims side by side with the verdict and the reason."""
     from service.core import cluster_views
 
-    _print_clusters([v for v in cluster_views(_store(), subject, metric) if v["verdict"] == "conflicts"], fmt)
+    store = _existing_store()
+    subject, metric = _filters(store, subject, metric)
+    views = [v for v in cluster_views(store, subject, metric) if v["verdict"] == "conflicts"]
+    print_clusters(views, fmt)
+    note(f"{len(views)} cluster{'s' if len(views) != 1 else ''} in conflict")
 
 
-@app.command()
-def clusters(
-    subject: Annotated[str | None, typer.Option(help="Framework id.")] = None,
-    metric: Annotated[str | None, typer.Option(help="Metric id.")] = None,
-    fmt: Annotated[ViewFormat, typer.Option("--format")] = ViewFormat.table,
-) -> None:
-    """Every cluster with its verdict (agrees, conflicts, trend, different_scope)."""
+@app.command(short_help="Every cluster with its verdict and claims.")
+@subject_option
+@metric_option
+@format_option("table")
+def clusters(subject: str | None, metric: str | None, fmt: str) -> None:
+    """Every cluster with its verdict (agrees, conflicts, trend, different_scope) and its claims."""
     from service.core import cluster_views
 
-    _print_clusters(cluster_views(_store(), subject, metric), fmt)
+    store = _existing_store()
+    subject, metric = _filters(store, subject, metric)
+    views = cluster_views(store, subject, metric)
+    print_clusters(views, fmt)
+    note(f"{len(views)} cluster{'s' if len(views) != 1 else ''}")
 
 
-class ExportFormat(StrEnum):
-    json = "json"
-    graphml = "graphml"
-    jsonld = "jsonld"
+@app.command(short_help="The subjects and metrics the filters accept.")
+@click.argument("what", type=click.Choice(("all", "subjects", "metrics")), default="all", metavar="[subjects|metrics]")
+@format_option("table")
+def catalogue(what: str, fmt: str) -> None:
+    """The subjects (frameworks) and metrics that --subject and --metric accept, with their aliases."""
+    from pipelines.catalogue import default_catalogue
+
+    records = catalogue_records(default_catalogue())
+    print_catalogue(records if what == "all" else {what: records[what]}, fmt)
 
 
-@app.command()
-def export(
-    fmt: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.json,
-    out: Annotated[Path | None, typer.Option(help="Write to this file instead of standard output.")] = None,
-) -> None:
+@app.command(short_help="Write the whole claim graph (JSON, GraphML, JSON-LD).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("json", "graphml", "jsonld")),
+    default="json",
+    show_default=True,
+    help="The graph as JSON, GraphML (for Gephi, yEd) or JSON-LD.",
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file, not standard output.")
+def export(fmt: str, out: Path | None) -> None:
     """Write the whole claim graph: documents, sources, frameworks, metrics, claims, clusters, relations."""
     from service.core import export_graph
 
-    text = export_graph(_store(), fmt.value)
+    text = export_graph(_existing_store(), fmt)
     if out:
         out.write_text(text, encoding="utf-8")
+        note(f"wrote {out} ({len(text.encode()):,} bytes)")
     else:
-        typer.echo(text)
+        click.echo(text)
 
 
-@app.command()
-def serve(
-    host: Annotated[str | None, typer.Option(help="Interface (default: CLAIMGRAPH_HOST, 127.0.0.1).")] = None,
-    port: Annotated[int | None, typer.Option(help="Port (default: CLAIMGRAPH_PORT, 8000).")] = None,
-) -> None:
-    """Serve the REST API (/docs) and the web pages over the store (CLAIMGRAPH_DATABASE_URL).
+@app.command(short_help="Serve the REST API and the web pages.")
+@click.option("--host", help="Interface to listen on.  [default: CLAIMGRAPH_HOST, else 127.0.0.1]")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port.  [default: CLAIMGRAPH_PORT, else 8000]")
+def serve(host: str | None, port: int | None) -> None:
+    """Serve the REST API (/docs) and the web pages over the store.
 
     The models load once at start-up; /readyz answers 200 when they are loaded and the store answers.
     """
@@ -422,9 +475,9 @@ def serve(
     from service.settings import get_settings
 
     settings = get_settings()
-    app = create_app(settings)
+    api = create_app(settings)
     config = uvicorn.Config(
-        app,
+        api,
         host=host or settings.host,
         port=port or settings.port,
         log_level="info",
@@ -434,21 +487,24 @@ def serve(
 
     class Server(uvicorn.Server):
         def handle_exit(self, sig: int, frame: object) -> None:
-            app.state.extraction.shut_down_soon()
+            api.state.extraction.shut_down_soon()
             super().handle_exit(sig, frame)  # type: ignore[arg-type]
 
     Server(config).run()
 
 
-reference_app = typer.Typer(help="Trusted reference figures for fact-checking.", no_args_is_help=True)
-app.add_typer(reference_app, name="reference")
+@app.group(cls=ClaimgraphGroup)
+def reference() -> None:
+    """Trusted reference figures for fact-checking."""
 
 
-@reference_app.command("load")
-def reference_load(
-    path: Annotated[Path, typer.Argument(help="CSV: subject, metric, value, time, source_url.")],
-) -> None:
-    """Store reference values; every claim is then supported, refuted or unverifiable against them."""
+@reference.command("load")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.csv")
+def reference_load(path: Path) -> None:
+    """Store reference values from a CSV file (columns subject, metric, value, time, source_url).
+
+    Every claim is then supported, refuted or unverifiable against them. One bad row rejects the file.
+    """
     from pipelines.catalogue import default_catalogue
     from pipelines.errors import InputError
     from service.core import load_references
@@ -456,26 +512,15 @@ def reference_load(
     try:
         added = load_references(path, _store(), default_catalogue())
     except InputError as exc:
-        typer.echo(f"error ({exc.code}): {exc.message}", err=True)
-        raise typer.Exit(EXIT_FAILURES) from exc
-    typer.echo(f"{added} new reference values")
+        error(exc.code, exc.message)
+        sys.exit(EXIT_FAILURES)
+    click.echo(f"{added} new reference values")
 
 
-annotations_app = typer.Typer(help="Gold annotations.", no_args_is_help=True)
-app.add_typer(annotations_app, name="annotations")
-
-
-@annotations_app.command("build")
-def annotations_build() -> None:
-    """Rebuild annotations/{train,dev,test}.jsonl from the .ann sources."""
-    from pipelines.annotations import AnnotationError, build
-
-    try:
-        typer.echo(json.dumps(build()))
-    except AnnotationError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(EXIT_FAILURES) from exc
+# The commands that make and measure the models, after the ones that use them.
+for command in (train, evaluate, export_onnx, annotations_group):
+    app.add_command(command)
 
 
 def main() -> None:  # pragma: no cover
-    sys.exit(app())
+    app(prog_name="claimgraph")

@@ -64,17 +64,18 @@ def read_each(
         yield path, item
 
 
-def read_articles(paths: Sequence[Path], run: ExtractionRun) -> Iterator[Article]:
-    """Articles of every file under ``paths``; unreadable files are recorded in ``run`` and skipped."""
-    for _, article in read_each(paths, run, read_article):
+def read_articles(paths: Sequence[Path], run: ExtractionRun, published: str | None = None) -> Iterator[Article]:
+    """Articles of every file under ``paths``; unreadable files are recorded in ``run`` and skipped.
+    ``published`` (a checked date) is given to every article as its publication date."""
+    for _, article in read_each(paths, run, lambda path: read_article(path, published=published)):
         yield article
 
 
 def extract_paths(
-    paths: Sequence[Path], extractor: Extractor, run: ExtractionRun
+    paths: Sequence[Path], extractor: Extractor, run: ExtractionRun, published: str | None = None
 ) -> Iterator[tuple[Article, list[Mention]]]:
     """Extract claim mentions from files and folders, streaming one article's results at a time."""
-    for article, mentions in iter_mentions(extractor, read_articles(paths, run)):
+    for article, mentions in iter_mentions(extractor, read_articles(paths, run, published)):
         run.mentions += len(mentions)
         yield article, mentions
 
@@ -202,13 +203,17 @@ def ingest_paths(
     run: IngestRun,
     batch_size: int = 16,
     progress: Callable[[int], None] | None = None,
+    on_article: Callable[[ArticleOutcome], None] | None = None,
+    published: str | None = None,
 ) -> IngestRun:
     """Store the articles under ``paths`` that are new or changed (by content hash), with their claims.
 
     Each article is committed on its own, so an interrupted run loses at most the batch in flight and a
-    second run finishes the work; a document already stored is never extracted again. After every batch
-    the documents it stored are read back through a new connection, and at the end (SQLite) the whole file
-    is checked, so that nothing is counted as stored that is not.
+    second run finishes the work; a document already stored is never extracted again. ``progress`` hears
+    how many articles were just finished, ``on_article`` what became of each (files that cannot be read
+    are in ``run.failures``). After every batch the documents it stored are read back through a new
+    connection, and at the end (SQLite) the whole file is checked, so that nothing is counted as stored
+    that is not.
 
     Raises:
         StoreError: the database failed (gone, damaged, full, read-only): what was stored is not reported.
@@ -221,15 +226,19 @@ def ingest_paths(
         store.verify([o.document_id for o in outcomes if o.stored])
         for outcome in outcomes:
             run.count(outcome)
+            if on_article:
+                on_article(outcome)
         if progress:
             progress(len(pending))
         pending.clear()
 
-    for article in read_articles(paths, extract_run):
+    for article in read_articles(paths, extract_run, published):
         if store.has_document(document_id(article)):
             run.unchanged += 1
             if progress:
                 progress(1)
+            if on_article:
+                on_article(ArticleOutcome(article.name, document_id(article), False))
             continue
         pending.append(article)
         if len(pending) >= batch_size:
@@ -497,6 +506,7 @@ def watch_paths(
     interval: float = 2.0,
     should_stop: Callable[[], bool] = lambda: False,
     batch_size: int = 16,
+    on_article: Callable[[ArticleOutcome], None] | None = None,
 ) -> None:
     """Ingest ``paths`` now and again whenever a file appears or changes, until ``should_stop()``.
 
@@ -508,7 +518,7 @@ def watch_paths(
         current = snapshot(paths)
         changed = [p for p, sig in current.items() if seen.get(p) != sig]
         if changed:
-            report(ingest_paths(changed, store, extractor, IngestRun(), batch_size))
+            report(ingest_paths(changed, store, extractor, IngestRun(), batch_size, on_article=on_article))
         seen = current
         deadline = time.monotonic() + interval
         while time.monotonic() < deadline and not should_stop():

@@ -22,6 +22,11 @@ class Settings(BaseSettings):
     """Where the tagger and the embedder run: PyTorch, or ONNX Runtime with int8 weights (``export-onnx``)."""
     onnx_dir: Path | None = None
     """Folder of the ONNX export; default: a cache folder per model (``~/.cache/claimgraph/onnx/<hash>``)."""
+    threads: int | None = None
+    """Threads of the models' forward passes; default one per available core (the server's model process:
+    ``model_threads``). Never more than the cores: oversubscribed threads slow each other down."""
+    model_threads: int = 1
+    """Threads of the server's model process, so that request threads keep a core."""
 
     # --- API (``claimgraph serve``) ---
     api_key: SecretStr | None = None

@@ -1,5 +1,6 @@
-"""The Dockerfile is linted with hadolint (no Docker engine runs here), and says what the issue asks."""
+"""The Dockerfile is linted with hadolint (no Docker engine runs here), and builds the way `make` installs."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -48,3 +49,22 @@ def test_image_serves_the_api_with_a_healthcheck_as_a_non_root_user():
     assert 'CMD ["serve", "--host", "0.0.0.0"]' in text and 'ENTRYPOINT ["claimgraph"]' in text
     users = [line.split()[1] for line in text.splitlines() if line.startswith("USER ")]
     assert users and users[-1] not in ("root", "0")
+
+
+def _torch_pin(text: str) -> str:
+    found = re.findall(r"torch==([\d.]+)", text)
+    assert found, "torch is not pinned"
+    return found[0]
+
+
+def test_image_installs_as_make_does_with_the_int8_export_and_optional_extras():
+    docker = (REPO / "Dockerfile").read_text()
+    make = (REPO / "Makefile").read_text()
+    pyproject = (REPO / "pyproject.toml").read_text()
+    # The same two steps: torch alone first, pinned to the version the project requires, then the project.
+    assert _torch_pin(docker) == _torch_pin(make) == _torch_pin(pyproject)
+    for text, project in ((docker, 'pip install ".'), (make, "pip install --quiet -e '.")):
+        assert text.index("torch==") < text.index(project)
+    assert 'ARG EXTRAS=""' in docker and "${EXTRAS:+[$EXTRAS]}" in docker  # e.g. --build-arg EXTRAS=distributed
+    assert "claimgraph export-onnx --out /opt/onnx" in docker and "CLAIMGRAPH_ONNX_DIR=/opt/onnx" in docker
+    assert "COPY --from=build /opt/onnx /opt/onnx" in docker

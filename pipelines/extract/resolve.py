@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -25,8 +29,27 @@ _COMPATIBLE: dict[str, set[str]] = {
 }
 
 
-def metric_kinds_for(unit: str) -> set[str]:
-    """The metric unit kinds a quantity with this unit can express (a percent is a share or a growth…)."""
+# Which metric dimensions a value of a given dimension can be about. A percentage is a share or a change;
+# a ratio compares two subjects on any property ("3x as many stars"); a bare count may be a rank.
+_BY_DIMENSION: dict[str, set[str]] = {
+    "share": {"share", "change", "any"},
+    "change": {"change", "share", "any"},
+    "ratio": _ALL - {"date", "rank"},
+    "count": {"count", "rank", "any"},
+    "rate": {"rate", "any"},
+    "duration": {"duration", "any"},
+    "date": {"date", "any"},
+    "rank": {"rank", "any"},
+    "money": {"money", "any"},
+    "size": {"size", "any"},
+}
+
+
+def metric_kinds_for(unit: str, dimension: str | None = None) -> set[str]:
+    """The metric dimensions a quantity can express: by its own dimension when the rules gave one, else
+    by its schema-v1 unit (a percent is a share or a growth…)."""
+    if dimension in _BY_DIMENSION:
+        return _BY_DIMENSION[dimension]
     return _COMPATIBLE.get(unit, _COMPATIBLE["other"])
 
 
@@ -53,10 +76,23 @@ def normalise_time(phrase: str | None) -> str | None:
 class MetricResolver:
     """Maps a metric phrase (and the tagger's metric distribution) to a catalogue metric id."""
 
-    def __init__(self, catalogue: Catalogue, embedder: Embedder, head_weight: float = 0.5) -> None:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        embedder: Embedder,
+        head_weight: float = 0.5,
+        cache_dirs: Sequence[Path] = (),
+        phrases: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
         self.catalogue = catalogue
+        # Metric phrases seen in the training annotations, per metric ("time to first token" ->
+        # inference_latency_seconds): the way real text names a metric, beside the catalogue's words.
+        self.phrases = dict(phrases or {})
         self.embedder = embedder
         self.head_weight = head_weight
+        # Folders searched for the catalogue's embeddings (the model's folder first): embedding the metric
+        # texts again at every start costs seconds; the file is keyed by the texts and the embedder.
+        self.cache_dirs = list(cache_dirs)
         self._ids: list[str] = []
         self._rows: list[int] = []
         self._matrix: np.ndarray | None = None
@@ -68,14 +104,38 @@ class MetricResolver:
         texts: list[str] = []
         for metric_id, metric_texts in self.catalogue.metric_texts().items():
             self._ids.append(metric_id)
-            for t in metric_texts:
+            for t in [*metric_texts, *self.phrases.get(metric_id, ())]:
                 texts.append(t)
                 self._rows.append(len(self._ids) - 1)
             aliases = [a for a in self.catalogue.metrics[metric_id].aliases if a]
             if aliases:
                 alt = "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))
                 self._alias_patterns[metric_id] = re.compile(rf"\b(?:{alt})\b", re.IGNORECASE)
-        self._matrix = self.embedder.embed(texts)
+        self._matrix = self._cached_embeddings(texts)
+
+    def _cached_embeddings(self, texts: list[str]) -> np.ndarray:
+        key = hashlib.sha256(json.dumps([getattr(self.embedder, "name", type(self.embedder).__name__), texts]).encode())
+        name = f"metric_embeddings.{key.hexdigest()[:16]}.npy"
+        for folder in self.cache_dirs:
+            path = folder / name
+            if path.is_file():
+                try:
+                    matrix = np.load(path, allow_pickle=False)
+                except (OSError, ValueError):
+                    continue
+                if matrix.shape[0] == len(texts):
+                    return matrix
+        matrix = self.embedder.embed(texts)
+        for folder in self.cache_dirs[-1:]:  # the last folder is the writable cache
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                tmp = folder / f".{name}.{os.getpid()}"
+                with tmp.open("wb") as fh:
+                    np.save(fh, matrix, allow_pickle=False)
+                os.replace(tmp, folder / name)
+            except OSError:
+                pass  # a read-only cache only costs the embedding next time
+        return matrix
 
     def aliases_in(self, text: str) -> list[tuple[int, str]]:
         """(position, metric id) of every metric alias in ``text``, in text order."""
@@ -115,6 +175,7 @@ class MetricResolver:
         head_probs: Mapping[str, float],
         similarity: Mapping[str, float] | None,
         near: tuple[str, int] | None = None,
+        dimension: str | None = None,
     ) -> tuple[str, float]:
         """The metric id and its score; ``other`` when nothing scores above the 'other' baseline.
 
@@ -125,7 +186,7 @@ class MetricResolver:
         w = self.head_weight if similarity else 1.0
         nearest = self.nearest_alias(*near) if near else None
         scores: dict[str, float] = {}
-        allowed = metric_kinds_for(unit)
+        allowed = metric_kinds_for(unit, dimension)
         for metric_id, metric in self.catalogue.metrics.items():
             head = head_probs.get(metric_id, 0.0)
             if metric_id == "other":

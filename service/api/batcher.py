@@ -598,7 +598,7 @@ def _child_main(settings: Settings, conn: Any) -> None:
     with contextlib.suppress(OSError):
         os.nice(EXTRACTION_NICENESS)
     try:
-        extractor = Extractor(inference=settings.inference, onnx_dir=settings.onnx_dir)
+        extractor = Extractor(inference=settings.inference, onnx_dir=settings.onnx_dir, threads=settings.model_threads)
         store = Store(settings.database_url)
         extractor.warm_up()
         extractor.run([article_from_text(WARM_UP_TEXT, name="warm-up")])

@@ -1,16 +1,23 @@
-"""The server-rendered pages: contradictions, a cluster, a document, and a paste-an-article form.
+"""The server-rendered pages: home, clusters, a cluster, documents, a document, and a paste-an-article form.
 
-Pages read through ``service.core`` and the store on ``app.state``; the paste form runs the same
+Pages read the store through ``service.core`` (the cluster views the API caches per store version, and
+the document views); ``service.web.present`` shapes them for reading. The paste form runs the same
 ``app.state.extraction`` as ``POST /extract``. Every string from an article reaches the HTML through
-Jinja's autoescape: highlighting is done by cutting text into pieces (``service.web.highlight``),
-never by building markup from it. Read pages are plain ``def`` handlers, so their database work runs
-in the thread pool and the event loop stays free.
+Jinja's autoescape: highlighting is done by cutting text into pieces (``service.web.highlight``), never
+by building markup from it. Read pages are plain ``def`` handlers, so their database work runs in the
+thread pool and the event loop stays free. Lists and pages offer their data as CSV and JSON downloads
+(``?download=csv|json``) with the filters applied.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import math
 import re
 import secrets
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,8 +35,11 @@ from service import core
 from service.api.errors import TooManyCandidates
 from service.api.routes.extract import client_gone
 from service.api.schemas import CONTROL_CHARS
+from service.display import compact, format_value
+from service.filters import fold
 from service.store.repository import Store
-from service.web.chart import format_value, timeline
+from service.web import present
+from service.web.chart import timelines
 from service.web.highlight import Mark, blocks, context_window
 
 HERE = Path(__file__).resolve().parent
@@ -45,6 +55,7 @@ _env = Environment(
     lstrip_blocks=True,
 )
 _env.filters["value"] = format_value
+_env.filters["compact"] = compact
 templates = Jinja2Templates(env=_env)
 
 router = APIRouter(include_in_schema=False)
@@ -62,7 +73,14 @@ SECURITY_HEADERS = {
 }
 TITLE_LIMIT = 500
 _CONTROL = re.compile(f"[{re.escape(CONTROL_CHARS)}]")
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+HOME_CLUSTERS = 25
+PAGE_SIZE = 50
+SOURCES_SHOWN = 4
+"""Sources listed under a figure before the rest fold away."""
+PAIRS_SHOWN = 40
+PAIRS_OPEN = 10
+"""Conflicting pairs listed open; the rest up to PAIRS_SHOWN fold away, beyond that they are in the downloads."""
+EXCERPT_CHARS = 90
 
 
 def _store(request: Request) -> Store:
@@ -71,6 +89,12 @@ def _store(request: Request) -> Store:
 
 def _catalogue(request: Request) -> Catalogue:
     return getattr(request.app.state, "catalogue", None) or default_catalogue()
+
+
+def _views(request: Request, subject: str | None = None, metric: str | None = None) -> list[dict]:
+    """Every cluster view (``core.cluster_views``), from the app's per-version cache when there is one."""
+    cached = getattr(request.app.state, "cluster_views", None)
+    return cached.views(subject, metric) if cached is not None else core.cluster_views(_store(request), subject, metric)
 
 
 def _names(request: Request) -> dict[str, Any]:
@@ -108,43 +132,117 @@ def _not_found(request: Request, what: str) -> HTMLResponse:
     return _page(request, "not_found.html", {"what": what}, status_code=404)
 
 
-@router.get("/", response_class=HTMLResponse, name="contradictions_page")
-def contradictions_page(request: Request, subject: str | None = None, metric: str | None = None) -> HTMLResponse:
-    """Clusters whose claims conflict, filtered by subject and metric (empty form fields mean "any")."""
+def _download(name: str, fmt: str, rows: Sequence[dict], columns: Sequence[str]) -> Response:
+    """``rows`` as a CSV (``columns``, nested values as JSON) or JSON attachment named ``name``."""
+    if fmt == "json":
+        body = json.dumps(list(rows), indent=2, ensure_ascii=False)
+        media = "application/json"
+    else:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(
+                [json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v for v in map(row.get, columns)]
+            )
+        body, media, fmt = buffer.getvalue(), "text/csv; charset=utf-8", "csv"
+    headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"', "X-Content-Type-Options": "nosniff"}
+    return Response(body, media_type=media, headers=headers)
+
+
+def _want(download: str | None) -> str | None:
+    return download if download in ("csv", "json") else None
+
+
+# --- home and the cluster list ------------------------------------------------------------------------------
+
+
+@router.get("/", response_class=HTMLResponse, name="home_page")
+def home_page(request: Request) -> HTMLResponse:
+    """The clusters worth a look first (established conflicts, then most documents, then most recent)."""
     store = _store(request)
-    subject = (subject or "").strip() or None
-    metric = (metric or "").strip() or None
-    views = [v for v in core.cluster_views(store, subject, metric) if v["verdict"] == "conflicts"]
-    facets = store.cluster_facets()
+    views = _views(request)
+    ranked = present.rank(views)
+    name_of = _names(request)["framework"]
+    counts = store.counts()
     return _page(
         request,
-        "contradictions.html",
+        "home.html",
         {
-            "clusters": views,
-            "selected_subject": subject or "",
-            "selected_metric": metric or "",
-            "subjects": sorted({s for s, _ in facets}),
-            "metrics": sorted({m for _, m in facets}),
+            "rows": [present.summary_row(v, name_of) for v in ranked[:HOME_CLUSTERS]],
+            "total": len(views),
+            "conflicts": sum(1 for v in views if present.established(v)),
+            "counts": counts,
+            "facets": _facets(store),
         },
     )
 
 
-@router.get("/web/clusters/{cluster_id}", response_class=HTMLResponse, name="cluster_page")
-def cluster_page(request: Request, cluster_id: str) -> HTMLResponse:
-    """A cluster's claims side by side with their sources, relations, consensus and a chart over time."""
-    store = _store(request)
-    view = core.cluster_view(store, cluster_id)
-    if view is None:
-        return _not_found(request, "cluster")
-    # Figures in time order and by value, so conflicting numbers sit next to each other; comparisons last.
-    claims = sorted(
-        view["claims"],
-        key=lambda c: (c["value"] is None, str(c.get("time") or "~"), c["value"] or 0.0, c["value_text"]),
+def _facets(store: Store) -> dict[str, list[str]]:
+    pairs = store.cluster_facets()
+    return {"subjects": sorted({s for s, _ in pairs}), "metrics": sorted({m for _, m in pairs})}
+
+
+CLUSTER_COLUMNS = "cluster_id framework metric verdict reason claims figures documents latest_period values".split()
+
+
+@router.get("/web/clusters/", response_class=HTMLResponse, name="clusters_page")
+def clusters_page(
+    request: Request,
+    q: str = "",
+    subject: str = "",
+    metric: str = "",
+    verdict: str = "",
+    since: str = "",
+    until: str = "",
+    page: int = 1,
+    download: str | None = None,
+) -> Response:
+    """Every cluster, ranked as on the home page, with search and filters (framework, metric, verdict, period)."""
+    subject, metric, verdict = subject.strip(), metric.strip(), verdict.strip()
+    first, last = present.year_or_none(since), present.year_or_none(until)
+    views = _views(request, subject or None, metric or None)
+    name_of = _names(request)["framework"]
+    chosen = [
+        v
+        for v in present.rank(views)
+        if (not verdict or v["verdict"] == verdict)
+        and present.in_period(v, first, last)
+        and present.matches(v, q, name_of)
+    ]
+    rows = [present.summary_row(v, name_of) for v in chosen]
+    if _want(download):
+        return _download("clusters", download or "", rows, CLUSTER_COLUMNS)
+    page, pages = _paging(page, len(rows))
+    form = {"q": q, "subject": subject, "metric": metric, "verdict": verdict, "since": since, "until": until}
+    return _page(
+        request,
+        "clusters.html",
+        {
+            "rows": rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+            "matching": len(rows),
+            "page": page,
+            "pages": pages,
+            "form": form,
+            "query": {k: v for k, v in form.items() if v},
+            "facets": _facets(_store(request)),
+            "verdicts": sorted({v["verdict"] for v in _views(request)}),
+        },
     )
-    letters = {c["claim_id"]: LETTERS[i % len(LETTERS)] for i, c in enumerate(claims)}
-    conflicting = {x for r in view["relations"] if r["relation"] == "conflicts" for x in (r["a"], r["b"])}
-    cards = []
-    for claim in claims:
+
+
+def _paging(page: int, total: int) -> tuple[int, int]:
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    return min(max(page, 1), pages), pages
+
+
+# --- one cluster --------------------------------------------------------------------------------------------
+
+
+def _sources(store: Store, figure: present.Figure) -> list[dict]:
+    """Where each claim of a figure was written: the document, the place in it, the sentence, the source URL."""
+    out = []
+    for claim in figure.claims:
         found = store.claim(claim["claim_id"])
         if found is None:  # removed between the two reads
             continue
@@ -152,35 +250,168 @@ def cluster_page(request: Request, cluster_id: str) -> HTMLResponse:
         first = mentions[0] if mentions else None
         excerpt = None
         if first is not None:
-            lo, hi = context_window(doc.text, first.sentence_start, first.sentence_end, chars=160)
-            sentence = Mark(first.sentence_start, first.sentence_end, anchor=f"s-{first.id}")
-            value = Mark(first.value_start, first.value_end)
+            # The sentence around the value, cut to a readable length on word boundaries.
+            lo, hi = context_window(doc.text, first.value_start, first.value_end, chars=EXCERPT_CHARS)
+            lo, hi = max(lo, first.sentence_start), min(hi, first.sentence_end)
             excerpt = {
-                "blocks": blocks(doc.text, [sentence], [value], lo, hi),
-                "cut_before": lo > 0,
-                "cut_after": hi < len(doc.text),
-                "mention_id": first.id,
+                "blocks": blocks(doc.text, [], [Mark(first.value_start, first.value_end)], lo, hi),
+                "cut_before": lo > first.sentence_start,
+                "cut_after": hi < first.sentence_end,
             }
-        cards.append(
+        url = doc.url if doc.url and doc.url.startswith(("http://", "https://")) else None
+        out.append(
             {
-                **claim,
-                "letter": letters[claim["claim_id"]],
-                "conflicting": claim["claim_id"] in conflicting,
+                "claim": claim,
                 "document_id": doc.id,
                 "document_title": doc.title or Path(doc.path).name,
                 "published": doc.published,
+                "anchor": f"m-{first.id}" if first is not None else "",
+                "url": url,
                 "excerpt": excerpt,
-                "more_mentions": [m.id for m in mentions[1:]],
+                "mentions": len(mentions),
             }
         )
+    return out
+
+
+def _others(store: Store, figs: Sequence[present.Figure]) -> list[tuple[str, list[dict]]]:
+    """The figures of other frameworks that a comparison is checked against, by framework."""
+    by_subject: dict[str, list[dict]] = {}
+    for f in figs:
+        if f.counterpart:
+            by_subject.setdefault(f.subject, []).append({"figure": f, "sources": _sources(store, f)})
+    return sorted(by_subject.items())
+
+
+CLAIM_COLUMNS = (
+    "cluster_id framework metric verdict claim_id figure value_text value value_high unit comparator time scope "
+    "source document value_start value_end sentence conflicting"
+).split()
+
+
+@router.get("/web/clusters/{cluster_id}", response_class=HTMLResponse, name="cluster_page")
+def cluster_page(request: Request, cluster_id: str, download: str | None = None) -> Response:
+    """A cluster: one row per distinct figure with its sources, a chart per unit, the conflicting pairs."""
+    store = _store(request)
+    cached = getattr(request.app.state, "cluster_views", None)
+    view = cached.view(cluster_id) if cached is not None else core.cluster_view(store, cluster_id)
+    if view is None:
+        return _not_found(request, "cluster")
+    names = _names(request)
+    figs = present.figures(view)
+    if _want(download):
+        rows = [
+            {
+                "cluster_id": view["cluster_id"],
+                "framework": names["framework"](view["subject"]),
+                "metric": view["metric"],
+                "verdict": view["verdict"],
+                "figure": f.text,
+                "conflicting": f.conflicting,
+                **{k: c.get(k) for k in ("claim_id", "value_text", "value", "value_high", "unit", "comparator")},
+                **{k: c.get(k) for k in ("time", "scope", "source")},
+                **{k: c["mentions"][0][k] if c["mentions"] else None for k in ("document", "value_start", "value_end")},
+                "sentence": c["mentions"][0]["sentence"] if c["mentions"] else None,
+            }
+            for f in figs
+            for c in f.claims
+        ]
+        return _download(f"cluster-{cluster_id}", download or "", rows, CLAIM_COLUMNS)
+    pairs = present.conflict_pairs(view, figs)
+    counts = view.get("relation_counts") or {}
     return _page(
         request,
         "cluster.html",
         {
             "view": view,
-            "cards": cards,
-            "letters": letters,
-            "chart": timeline(claims, letters, conflicting),
+            "reason": present.readable_reason(view["reason"]),
+            "figures": [{"figure": f, "sources": _sources(store, f)} for f in figs if not f.counterpart],
+            "others": _others(store, figs),
+            "charts": timelines(figs),
+            "pairs": pairs[:PAIRS_SHOWN],
+            "pairs_open": PAIRS_OPEN,
+            "more_pairs": max(0, len(pairs) - PAIRS_SHOWN),
+            "relation_counts": sorted(counts.items(), key=lambda kv: -kv[1]),
+            "sources_shown": SOURCES_SHOWN,
+            "unit": next((f.unit for f in figs if f.value is not None), "other"),
+        },
+    )
+
+
+# --- documents ----------------------------------------------------------------------------------------------
+
+DOCUMENT_COLUMNS = "document_id title path url publisher published format claims ingested_at".split()
+
+
+def _document_rows(store: Store, name_of: Callable[[str], str]) -> list[dict]:
+    """Every stored document (without its text) with its claim count and the frameworks its claims are about."""
+    summaries, _ = store.document_summaries(limit=1_000_000)
+    subjects: dict[str, set[str]] = {}
+    for claim in store.claims():
+        subjects.setdefault(claim.document_id, set()).add(claim.subject)
+    return [
+        {
+            "document_id": doc.id,
+            "title": doc.title or Path(doc.path).name,
+            "path": doc.path,
+            "url": doc.url if doc.url and doc.url.startswith(("http://", "https://")) else None,
+            "publisher": doc.publisher,
+            "published": doc.published,
+            "format": doc.format,
+            "claims": n,
+            "subjects": sorted(subjects.get(doc.id, ())),
+            "frameworks": sorted({name_of(s) for s in subjects.get(doc.id, ())}, key=str.casefold),
+            "ingested_at": doc.ingested_at.isoformat() if doc.ingested_at else None,
+        }
+        for doc, n in summaries
+    ]
+
+
+@router.get("/web/documents/", response_class=HTMLResponse, name="documents_page")
+def documents_page(
+    request: Request,
+    q: str = "",
+    subject: str = "",
+    since: str = "",
+    until: str = "",
+    page: int = 1,
+    download: str | None = None,
+) -> Response:
+    """Every stored document, newest first, with search (title, file, publisher, address) and filters."""
+    store = _store(request)
+    name_of = _names(request)["framework"]
+    words = fold(q).split()
+    first, last = present.year_or_none(since), present.year_or_none(until)
+    subject = subject.strip()
+
+    def keep(row: dict) -> bool:
+        text = fold(" ".join(str(row[k] or "") for k in ("title", "path", "publisher", "url")))
+        year = present.year_or_none((row["published"] or "")[:4])
+        return (
+            all(w in text for w in words)
+            and (not subject or subject in row["subjects"])
+            and (first is None or (year is not None and year >= first))
+            and (last is None or (year is not None and year <= last))
+        )
+
+    rows = [r for r in _document_rows(store, name_of) if keep(r)]
+    rows.sort(key=lambda r: r["title"].casefold())
+    rows.sort(key=lambda r: r["published"] or "", reverse=True)
+    if _want(download):
+        return _download("documents", download or "", rows, DOCUMENT_COLUMNS)
+    page, pages = _paging(page, len(rows))
+    form = {"q": q, "subject": subject, "since": since, "until": until}
+    return _page(
+        request,
+        "documents.html",
+        {
+            "rows": rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+            "matching": len(rows),
+            "page": page,
+            "pages": pages,
+            "form": form,
+            "query": {k: v for k, v in form.items() if v},
+            "facets": _facets(store),
         },
     )
 
@@ -192,27 +423,67 @@ def _claim_title(request: Request, claim: dict) -> str:
     return f"{names['framework'](claim['subject'])} · {names['metric'](claim['metric'])} · {value}"
 
 
+DOCUMENT_CLAIM_COLUMNS = (
+    "claim_id cluster_id subject metric value_text value value_high unit comparator time scope source value_start "
+    "value_end sentence"
+).split()
+
+
 @router.get("/web/documents/{doc_id}", response_class=HTMLResponse, name="document_page")
-def document_page(request: Request, doc_id: str) -> HTMLResponse:
-    """A stored document's original text with every claim's sentence and value highlighted."""
-    view = core.document_view(_store(request), doc_id)
-    if view is None:
+def document_page(request: Request, doc_id: str, view: str = "readable", download: str | None = None) -> Response:
+    """A stored document with every claim's sentence and value highlighted: as readable text (HTML without
+    its markup and page chrome, mojibake repaired), or exactly as received (``?view=original``)."""
+    found = core.document_view(_store(request), doc_id)
+    if found is None:
         return _not_found(request, "document")
-    sentences, values = [], []
-    for claim in view["claims"]:
+    if _want(download):
+        rows = [
+            {**claim, **{k: m[k] for k in ("value_start", "value_end", "sentence")}}
+            for claim in found["claims"]
+            for m in claim["mentions"][:1]
+        ]
+        return _download(f"document-{doc_id[:12]}", download or "", rows, DOCUMENT_CLAIM_COLUMNS)
+    original = view == "original"
+    sentences, values, dropped = [], [], 0
+    article = None if original else _readable(found)
+    for claim in found["claims"]:
         title = _claim_title(request, claim)
         for m in claim["mentions"]:
-            sentences.append(Mark(m["sentence_start"], m["sentence_end"]))
-            values.append(Mark(m["value_start"], m["value_end"], anchor=f"m-{m['mention_id']}", title=title))
+            spans = [(m["sentence_start"], m["sentence_end"]), (m["value_start"], m["value_end"])]
+            if article is not None:
+                mapped = [article.to_clean(*span) for span in spans]
+                if mapped[1] is None:  # the value sits in text the readable view leaves out
+                    dropped += 1
+                    continue
+                spans = [span if span is not None else mapped[1] for span in mapped]
+            sentences.append(Mark(*spans[0]))
+            values.append(Mark(*spans[1], anchor=f"m-{m['mention_id']}", title=title))
+    text = article.clean if article is not None else found["text"]
     return _page(
         request,
         "document.html",
         {
-            "doc": view,
-            "display_title": view["title"] or Path(view["path"]).name,
-            "blocks": blocks(view["text"], sentences, values),
+            "doc": found,
+            "display_title": found["title"] or Path(found["path"]).name,
+            "blocks": blocks(text, sentences, values),
+            "original": original,
+            "dropped": dropped,
+            "url": found["url"] if found["url"] and found["url"].startswith(("http://", "https://")) else None,
         },
     )
+
+
+def _readable(doc: dict):
+    """The article the extractor read, rebuilt from the stored original: its clean view maps every character
+    back to the original, so the stored offsets find their place in it."""
+    try:
+        fmt = doc["format"] if doc["format"] in ("text", "markdown", "html") else None
+        return article_from_text(doc["text"], name=doc["path"], fmt=fmt)
+    except ClaimgraphError:  # text the cleaner refuses today: show the original instead
+        return None
+
+
+# --- paste an article ---------------------------------------------------------------------------------------
 
 
 def _key_required(request: Request) -> bool:

@@ -4,14 +4,14 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from pipelines.annotations import ANNOTATIONS_DIR, AnnotationError, build, load_split, locate_slot, parse_ann, to_record
+from pipelines.annotations import ANNOTATIONS_DIR, AnnotationError, load_split, locate_slot, parse_ann, to_record
 
 SCHEMA = json.loads((ANNOTATIONS_DIR / "schema.json").read_text())
 
 
 @pytest.fixture(scope="module")
-def built():
-    return build()
+def built(gold_splits):
+    return gold_splits
 
 
 def test_every_source_resolves_and_the_splits_are_built(built):
@@ -80,3 +80,47 @@ def test_record_links_value_to_slots(tmp_path: Path):
     jsonschema.validate(record, SCHEMA)
     labels = sorted(r["label"] for r in record["relations"])
     assert labels == ["metric", "subject", "time"]
+
+
+@pytest.fixture(scope="module")
+def real(built):
+    return load_split("real")
+
+
+def test_real_records_match_the_schema_hold_no_text_and_offsets_are_exact(real):
+    stored = [json.loads(line) for line in (ANNOTATIONS_DIR / "real.jsonl").read_text().splitlines()]
+    assert all("text" not in r and r["realtext"] == r["id"] for r in stored)
+    for record in real:
+        text = record.pop("text")
+        jsonschema.validate(record, SCHEMA)
+        for span in record["spans"]:
+            assert text[span["start"] : span["end"]] == span["text"], (record["id"], span)
+
+
+def test_real_annotation_volume_and_every_distractor_kind(real):
+    from pipelines.annotations import DISTRACTOR_KINDS
+
+    claims = sum(1 for r in real for c in r["claims"] if c["label"] == "claim")
+    kinds = {s.get("kind") for r in real for s in r["spans"] if s["label"] == "DISTRACTOR"}
+    assert len(real) >= 380, len(real)
+    assert claims >= 1500, claims
+    assert set(DISTRACTOR_KINDS) <= kinds, set(DISTRACTOR_KINDS) - kinds
+
+
+def test_an_excerpt_that_changed_is_an_error_naming_the_file(real, tmp_path: Path):
+    src = tmp_path / "p0001.ann"
+    src.write_text("id: p0001\nrealtext: p0001\nsha256: " + "0" * 64 + "\n---\n===\n")
+    with pytest.raises(AnnotationError, match=r"p0001\.ann: the SHA-256 in the header does not match"):
+        parse_ann(src)
+
+
+def test_a_second_subject_keeps_its_place_when_the_first_is_unnamed(tmp_path: Path):
+    src = tmp_path / "two.ann"
+    src.write_text(
+        "id: two\nsplit: train\n---\nThe new engine is 2x faster than vLLM.\n===\n"
+        '{"value": "2x faster", "subject": ["sglang", "vllm"], "subject_text": ["", "vLLM"], '
+        '"metric": "inference_speed_ratio", "num": 2}\n'
+    )
+    record = to_record(parse_ann(src))
+    assert [r["label"] for r in record["relations"]] == ["subject2"]
+    assert record["claims"][0]["dimension"] == "ratio" and record["claims"][0]["form"] == "versus"

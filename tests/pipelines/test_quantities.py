@@ -26,8 +26,8 @@ SINGLE = [
     ("used by 70% of papers", "70%", 0.70, "percent", "=", "percent"),
     ("a share of 8.41% overall", "8.41%", 0.0841, "percent", "=", "percent"),
     ("reached 70 % in the survey", "70 %", 0.70, "percent", "=", "percent"),
-    ("climbed to 70 percent this year", "70 percent", 0.70, "percent", "=", "percent"),
-    ("climbed to 70 per cent this year", "70 per cent", 0.70, "percent", "=", "percent"),
+    ("climbed to 70 percent in all", "70 percent", 0.70, "percent", "=", "percent"),
+    ("climbed to 70 per cent in all", "70 per cent", 0.70, "percent", "=", "percent"),
     ("added eight percentage points", "eight percentage points", 0.08, "percent", "=", "percent"),
     ("seventy percent of users", "seventy percent", 0.70, "percent", "=", "percent"),
     ("a 25% increase in stars", "25%", 0.25, "percent", "=", "percent"),
@@ -48,15 +48,16 @@ SINGLE = [
     ("PyTorch leads by more than 2:1.", "more than 2:1", 2.0, "ratio", ">", "ratio"),
     ("three times faster than JAX", "three times faster", 3.0, "ratio", "=", "ratio"),
     ("it has twice the stars", "twice", 2.0, "ratio", "=", "ratio"),
-    ("stars will double soon", "double", 2.0, "ratio", "=", "ratio"),
-    ("usage tripled last year", "tripled", 3.0, "ratio", "=", "ratio"),
+    ("stars will double soon", "double", 1.0, "percent", "=", "change"),  # a change of +100%
+    ("it has double the stars", "double", 2.0, "ratio", "=", "ratio"),
+    ("usage tripled again", "tripled", 2.0, "percent", "=", "change"),
     ("a 10-fold increase", "10-fold", 10.0, "ratio", "=", "ratio"),
     ("a tenfold increase", "tenfold", 10.0, "ratio", "=", "ratio"),
     ("it takes half the time", "half", 0.5, "ratio", "=", "ratio"),
     ("nearly twice the count", "nearly twice", 2.0, "ratio", "~", "ratio"),
     ("at least twice as fast", "at least twice", 2.0, "ratio", ">=", "ratio"),
     ("memory use was roughly half, too", "roughly half", 0.5, "ratio", "~", "ratio"),
-    ("usage roughly tripled", "roughly tripled", 3.0, "ratio", "~", "ratio"),
+    ("usage roughly tripled", "roughly tripled", 2.0, "percent", "~", "change"),
     ("about 4 times smaller", "about 4 times", 4.0, "ratio", "~", "ratio"),
     ("PyTorch drew 2.4 times the search interest", "2.4 times", 2.4, "ratio", "=", "ratio"),
     ("latency was cut by half.", "half", 0.5, "ratio", "=", "ratio"),
@@ -83,16 +84,16 @@ SINGLE = [
     ("downloaded 14 million times", "14 million", 14_000_000, "count", "=", "count"),
     ("viewed 1,204 times", "1,204", 1204, "count", "=", "count"),
     ("installed more than 27k times.", "more than 27k", 27000, "count", ">", "count"),
-    # latency units are part of the value; verbs that compare are not
-    ("from about 38 milliseconds per request", "about 38 milliseconds", 38, "other", "~", "number"),
+    # units are part of the value (durations in seconds, sizes in bytes); verbs that compare are not
+    ("from about 38 milliseconds per request", "about 38 milliseconds", 0.038, "other", "~", "duration"),
     ("checkpoints passed 150,000 this", "150,000", 150000, "count", ">", "count"),
     ("the contributor list tops 560 names", "560", 560, "count", ">", "count"),
-    ("trains in 2.5 hours", "2.5", 2.5, "other", "=", "number"),
-    ("trains in 41 minutes", "41 minutes", 41, "other", "=", "number"),
-    ("spent roughly 95 seconds compiling", "roughly 95 seconds", 95, "other", "~", "number"),
-    ("XGBoost, hist: 58 s, roughly", "58 s", 58, "other", "=", "number"),
-    ("a 2.5 year gap", "2.5", 2.5, "other", "=", "number"),  # calendar durations keep no unit
-    ("with 16GB of memory", "16GB", 16, "other", "=", "number"),
+    ("trains in 2.5 hours", "2.5 hours", 9000, "other", "=", "duration"),
+    ("trains in 41 minutes", "41 minutes", 2460, "other", "=", "duration"),
+    ("spent roughly 95 seconds compiling", "roughly 95 seconds", 95, "other", "~", "duration"),
+    ("XGBoost, hist: 58 s, roughly", "58 s", 58, "other", "=", "duration"),
+    ("a 2.5 year gap", "2.5 year", 2.5 * 31556952, "other", "=", "duration"),
+    ("with 16GB of memory", "16GB", 16e9, "other", "=", "size"),
     # shares
     ("one in four developers", "one in four", 0.25, "percent", "=", "share"),
     ("behind seven in ten papers", "seven in ten", 0.70, "percent", "=", "share"),
@@ -128,7 +129,8 @@ SINGLE = [
     ("at least 3 labs", "at least 3", 3, "count", ">=", "count"),
     ("no fewer than 4 labs", "no fewer than 4", 4, "count", ">=", "count"),
     ("10 or more labs", "10 or more", 10, "count", ">=", "count"),
-    ("10+ years", "10+", 10, "count", ">=", "count"),
+    ("10+ labs", "10+", 10, "count", ">=", "count"),
+    ("10+ years", "10+ years", 10 * 31556952, "other", ">=", "duration"),
     ("under 5% of", "under 5%", 0.05, "percent", "<", "percent"),
     ("well under one percent", "well under one percent", 0.01, "percent", "<", "percent"),
     ("less than 6 labs", "less than 6", 6, "count", "<", "count"),
@@ -147,7 +149,7 @@ SINGLE = [
     ("about 2000 papers", "about 2000", 2000, "count", "~", "count"),
     # money
     ("raised $4.5 million", "$4.5 million", 4_500_000, "usd", "=", "money"),
-    ("costs €20 a month", "€20", 20, "other", "=", "money"),
+    ("costs €20 a month", "€20 a month", 20, "other", "=", "money"),  # with per="month"
     ("a US$3bn market", "US$3bn", 3e9, "usd", "=", "money"),
     ("costs 20 dollars", "20 dollars", 20, "usd", "=", "money"),
     ("a NOK 45 million grant", "NOK 45 million", 45e6, "other", "=", "money"),
@@ -225,7 +227,7 @@ def test_range(text: str, surface: str, low: float, high: float, unit: str) -> N
 @pytest.mark.parametrize(
     ("text", "surfaces"),
     [
-        ("went from 62 to 70 over three years", ["62", "70", "over three"]),  # a change, not a range
+        ("went from 62 to 70 over three years", ["62", "70", "over three years"]),  # a change, not a range
         ("from 62% to 70%", ["62%", "70%"]),
         ("between 2018 and 2021", ["2018", "2021"]),  # two time anchors
         ("fiscal 2011-12 results", ["2011", "12"]),
@@ -493,3 +495,221 @@ def test_speed_word_before_and_vague_counts(text, surface, value, unit, comparat
 
 def test_vague_count_needs_of():
     assert not [q for q in find_quantities("We had thousands.") if q.surface == "thousands"]
+
+
+# --- schema v2: every form with its dimension ----------------------------------------------------
+
+YEAR_S = 31556952.0
+
+# (text, surface, kind, dimension, value, extra fields)
+V2 = [
+    # glued and spaced units: durations in seconds, sizes in bytes
+    ("the step takes 0.004s on GPU", "0.004s", "duration", "duration", 0.004, {"time_unit": "s"}),
+    ("it trains in 12h on one node", "12h", "duration", "duration", 43200, {"time_unit": "h"}),
+    ("p50 latency is 45ms today", "45ms", "duration", "duration", 0.045, {"time_unit": "ms"}),
+    ("the lookup costs ~5us each", "~5us", "duration", "duration", 5e-6, {"time_unit": "us", "comparator": "~"}),
+    ("a 2.5 hr job", "2.5 hr", "duration", "duration", 9000, {"time_unit": "h"}),
+    ("a three-year lead over JAX", "three-year", "duration", "duration", 3 * YEAR_S, {"time_unit": "year"}),
+    ("support for 10 years", "10 years", "duration", "duration", 10 * YEAR_S, {"time_unit": "year"}),
+    ("run time 1h 52m overall", "1h 52m", "duration", "duration", 6720, {"time_unit": "min"}),
+    ("it took 4 min 10 s to build", "4 min 10 s", "duration", "duration", 250, {"time_unit": "s"}),
+    (
+        "took 10 days 10 hours and 42 minutes in all",
+        "10 days 10 hours and 42 minutes",
+        "duration",
+        "duration",
+        902520,
+        {"time_unit": "min"},
+    ),
+    ("trained in under a day", "under a day", "duration", "duration", 86400, {"comparator": "<"}),
+    ("loaded in 0:00:00.165206 here", "0:00:00.165206", "duration", "duration", 0.165206, {"time_unit": "s"}),
+    ("a 3.2MB wheel", "3.2MB", "size", "size", 3.2e6, {"size_unit": "MB"}),
+    ("uses 78.63 GiB at peak", "78.63 GiB", "size", "size", 78.63 * 2**30, {"size_unit": "GiB"}),
+    # rates: the count per period
+    ("stars grow +12/day now", "+12/day", "rate", "rate", 12, {"per": "day"}),
+    ("it sees 2M per month", "2M per month", "rate", "rate", 2e6, {"per": "month"}),
+    ("serves 1,200 tokens/s on an A100", "1,200 tokens/s", "rate", "rate", 1200, {"per": "second"}),
+    ("ResNet runs at 800 img/sec there", "800 img/sec", "rate", "rate", 800, {"per": "second"}),
+    ("it processes 60M images per day", "60M images per day", "rate", "rate", 6e7, {"per": "day"}),
+    ("reads at 9.6GB/sec from NVMe", "9.6GB/sec", "rate", "rate", 9.6e9, {"per": "second", "size_unit": "GB"}),
+    ("handles 5.76 rps at most", "5.76 rps", "rate", "rate", 5.76, {"per": "second"}),
+    ("sustains 175 TFlops per GPU", "175 TFlops", "rate", "rate", 1.75e14, {"per": "second"}),
+    ("merged 64 a day on average", "64 a day", "rate", "rate", 64, {"per": "day"}),
+    # ratios and changes
+    ("0.85x in the table", "0.85x", "ratio", "ratio", 0.85, {}),
+    ("we see a 1.4x slowdown at high QPS", "1.4x slowdown", "ratio", "ratio", 1 / 1.4, {}),
+    ("leads 3:1 overall", "3:1", "ratio", "ratio", 3, {}),
+    ("15X faster training", "15X faster", "ratio", "ratio", 15, {}),
+    ("60+% faster inference", "60+% faster", "ratio", "ratio", 1.6, {"comparator": ">="}),
+    ("uses 65% less memory", "65% less", "ratio", "ratio", 1 / 0.35, {}),
+    ("a 70% reduction in memory", "70% reduction", "ratio", "ratio", 1 / 0.3, {}),
+    ("28% more throughput than bf16", "28% more", "ratio", "ratio", 1.28, {}),
+    ("yields 6% worse throughput", "6% worse", "ratio", "ratio", 0.94, {}),
+    ("outperforms it by a factor of 32, and", "a factor of 32", "ratio", "ratio", 32, {}),
+    (
+        "at least an order of magnitude faster",
+        "at least an order of magnitude faster",
+        "ratio",
+        "ratio",
+        10,
+        {"comparator": ">="},
+    ),
+    ("two orders of magnitude", "two orders of magnitude", "ratio", "ratio", 100, {}),
+    ("a ten‑fold gain", "ten‑fold", "ratio", "ratio", 10, {}),
+    ("usage grew 12% last quarter", "12%", "percent", "change", 0.12, {}),
+    ("its share fell 30% in a year", "30%", "percent", "change", -0.3, {}),
+    ("a 15% drop in usage", "15%", "percent", "change", -0.15, {}),
+    ("+12% for PyTorch", "+12%", "percent", "change", 0.12, {}),
+    ("its share rose to 45% overall", "45%", "percent", "share", 0.45, {}),
+    # counts and number words
+    ("all 40 submissions use it", "all 40", "count", "count", 40, {}),
+    ("all three frameworks agree", "all three", "count", "count", 3, {}),
+    ("a dozen libraries", "a dozen", "count", "count", 12, {}),
+    ("half a dozen libraries", "half a dozen", "count", "count", 6, {}),
+    ("tens of thousands of models", "tens of thousands", "count", "count", 10_000, {"comparator": ">="}),
+    ("More than half a million downloads", "More than half a million", "count", "count", 500_000, {"comparator": ">"}),
+    ("train a trillion parameters", "a trillion", "count", "count", 1e12, {}),
+    ("raised $4.5BHugging Face", "$4.5B", "money", "money", 4.5e9, {}),
+    ("hit 21.3kstars last week", "21.3k", "count", "count", 21_300, {}),
+    ("a 410-page report", "410", "number", None, 410, {}),
+    # ranks
+    ("Theano (# 4) and Torch", "# 4", "rank", "rank", 4, {}),
+    ("the 4th most popular library", "4th", "rank", "rank", 4, {}),
+    ("it ranked first again", "first", "rank", "rank", 1, {}),
+    ("the number one framework", "number one", "rank", "rank", 1, {}),
+    ("in the top three for years", "top three", "rank", "rank", 3, {"comparator": "<="}),
+    ("tensorflow第一, pytorch", "第一", "rank", "rank", 1, {}),
+    # dates at full precision; relative dates as offsets
+    ("it shipped in October 2020 to all", "October 2020", "date", "date", 2020, {"date": "2020-10"}),
+    ("released on 4 June 2024 to all", "4 June 2024", "date", "date", 2024, {"date": "2024-06-04"}),
+    ("since Feb 2016 it", "Feb 2016", "date", "date", 2016, {"date": "2016-02"}),
+    ("tagged 2019-09-12 upstream", "2019-09-12", "date", "date", 2019, {"date": "2019-09-12"}),
+    ("v1.0.2 (2020.03.03) fixes", "2020.03.03", "date", "date", 2020, {"date": "2020-03-03"}),
+    ("## 10.14 GA - 2025-11-7", "2025-11-7", "date", "date", 2025, {"date": "2025-11-07"}),
+    ("numbers for Q3 2023 are in", "Q3 2023", "date", "date", 2023, {"date": "2023-Q3"}),
+    ("in Oct '23 it", "Oct '23", "date", "date", 2023, {"date": "2023-10"}),
+    ("in the first half of 2024 it", "first half of 2024", "date", "date", 2024, {"date": "2024-H1"}),
+    ("- [Apr 25] Float8 training", "Apr 25", "date", "date", 2025, {"date": "2025-04"}),
+    ("12 min readMar 5, 2024", "Mar 5, 2024", "date", "date", 2024, {"date": "2024-03-05"}),
+    ("open-sourced in 2015 by Google", "2015", "year", "date", 2015, {"date": "2015"}),
+    ("it grew last year", "last year", "relative_date", "date", -1, {"time_unit": "year"}),
+    ("numbers for this quarter", "this quarter", "relative_date", "date", 0, {"time_unit": "quarter"}),
+    ("it started three years ago", "three years ago", "relative_date", "date", -3, {"time_unit": "year"}),
+    ("and two years later it", "two years later", "duration", "duration", 2 * YEAR_S, {"time_unit": "year"}),
+]
+
+
+@pytest.mark.parametrize(("text", "surface", "kind", "dimension", "value", "extra"), V2, ids=[c[0] for c in V2])
+def test_v2_forms(text: str, surface: str, kind: str, dimension: str | None, value: float, extra: dict) -> None:
+    found = [q for q in find_quantities(text) if q.surface == surface]
+    assert found, [q.surface for q in find_quantities(text)]
+    q = found[0]
+    assert text[q.start : q.end] == surface
+    assert (q.kind, q.dimension) == (kind, dimension)
+    assert q.value == pytest.approx(value, rel=1e-9)
+    for key, want in extra.items():
+        assert getattr(q, key) == want, key
+
+
+@pytest.mark.parametrize(
+    ("text", "surfaces"),
+    [
+        ("the 1990s and the 2010s", ["1990s", "2010s"]),  # decades, not seconds
+        ("# 4 Results\nbody", ["4"]),  # a Markdown heading's number is a list number, not a rank
+        ("One of the best, no one came", []),
+        ("a 2x–3x speed-up", ["2x–3x"]),
+    ],
+)
+def test_v2_not_confused(text: str, surfaces: list[str]) -> None:
+    assert [q.surface for q in find_quantities(text)] == surfaces
+
+
+def test_ranges_of_units_and_slow_ratios() -> None:
+    q = only("wake time ~0.1-0.8s per model")
+    assert (q.surface, q.dimension, q.comparator) == ("~0.1-0.8s", "duration", "range")
+    assert (q.value, q.value_high) == (pytest.approx(0.1), pytest.approx(0.8))
+    slow = only("it is 3-10x slower there")
+    assert (slow.value, slow.value_high) == (pytest.approx(0.1), pytest.approx(1 / 3))
+    tilde = only("we got 1.14\\~1.68x speedup")
+    assert (tilde.value, tilde.value_high) == (pytest.approx(1.14), pytest.approx(1.68))
+    grown = only("usage ranging from 20% to 350% here")
+    assert (grown.value, grown.value_high) == (pytest.approx(0.2), pytest.approx(3.5))
+
+
+def test_numbers_listed_before_one_unit_share_it() -> None:
+    found = find_quantities("the times are 15.5 and 3.1 milliseconds, and 7, 8 or 9% of runs failed")
+    by = {q.surface: q for q in found}
+    assert by["15.5"].dimension == "duration" and by["15.5"].value == pytest.approx(0.0155)
+    assert by["7"].value == pytest.approx(0.07) and by["8"].dimension == "share"
+
+
+def test_occurrences_are_counts_not_ratios() -> None:
+    q = next(q for q in find_quantities("TensorFlow was mentioned 255 times.") if q.surface.startswith("255"))
+    assert (q.surface, q.kind) == ("255", "number")
+
+
+def test_versions_and_list_numbers_stay_recognisable() -> None:
+    found = find_quantities("1. Keras 3 shipped in October 2023 with TensorFlow 2.x support\n")
+    kinds = {q.surface: q.kind for q in found}
+    assert kinds == {"1": "ordinal", "3": "version", "October 2023": "date", "2.x": "version"}
+    assert all(q.dimension is None for q in found if q.kind in ("version", "ordinal"))
+
+
+def test_duration_interval_is_in_seconds() -> None:
+    q = parse_quantity("2.5 hours")
+    assert q is not None and q.dimension == "duration"
+    assert interval(q) == (pytest.approx(8820), pytest.approx(9180))  # ±0.05 h
+    grew = find_quantities("usage grew over 150%")[0]
+    assert grew.dimension == "change" and interval(grew)[1] == math.inf  # a change is no share: no cap at 1
+
+
+def test_written_value_and_value_as() -> None:
+    from pipelines.quantities import value_as, written_value
+
+    assert written_value(only("it trains in 12h")) == pytest.approx(12)
+    assert written_value(only("a 3.2 MB wheel")) == pytest.approx(3.2)
+    faster = only("25% faster")
+    assert value_as(faster, "change") == pytest.approx(0.25)
+    less = only("65% less")
+    assert value_as(less, "change") == pytest.approx(-0.65)
+    doubled = only("usage doubled")
+    assert (doubled.dimension, value_as(doubled, "ratio")) == ("change", 2.0)
+    drop = only("a 2% drop")
+    assert value_as(drop, "share") == pytest.approx(0.02)
+    assert value_as(only("in 2015"), "share") is None
+    assert value_as(only("6,000"), "rate") == 6000
+
+
+def test_unit_tables_match_the_annotation_build() -> None:
+    from pipelines import annotations
+    from pipelines.quantities import DURATION_SECONDS, SIZE_BYTES
+
+    for unit, seconds in annotations.DURATION_SECONDS.items():
+        assert DURATION_SECONDS[unit] == pytest.approx(seconds)
+    for unit, size in annotations.SIZE_BYTES.items():
+        assert SIZE_BYTES[unit] == size
+
+
+@pytest.fixture(scope="module")
+def pool(realtext_pool) -> dict:
+    return realtext_pool
+
+
+def test_real_text_offsets_are_exact_and_disjoint(pool: dict) -> None:
+    for excerpt in pool.values():
+        found = find_quantities(excerpt.text)
+        for q in found:
+            assert excerpt.text[q.start : q.end] == q.surface, excerpt.id
+            assert q.dimension is None or q.dimension in (
+                "share",
+                "count",
+                "rate",
+                "duration",
+                "ratio",
+                "change",
+                "date",
+                "rank",
+                "money",
+                "size",
+            )
+        assert all(a.end <= b.start for a, b in zip(found, found[1:], strict=False)), excerpt.id

@@ -16,30 +16,30 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from service.api.app import create_app
 from service.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
-PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 KEY = "hostile-key"
 GOOD = "PyTorch was used in 70% of the research papers we read in 2024."
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request, tmp_path_factory):
-    """One database per module and kind (the cases only add to it): a SQLite file, or a fresh PostgreSQL
-    database on the real server, dropped afterwards."""
+    """One database per module and kind (the cases only add to it): a SQLite file, or a fresh database on
+    the session's PostgreSQL server, dropped afterwards."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'api.db'}"
         return
+    admin_url = request.getfixturevalue("postgres_admin_url")
     name = f"claimgraph_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -152,11 +152,11 @@ def test_two_ingests_racing_for_new_clusters_store_every_article_once(pg_url, tm
 
 
 @pytest.mark.slow
-def test_hundreds_of_racing_posts_and_articles_lose_nothing(race):
+def test_hundreds_of_racing_posts_and_articles_lose_nothing(race, postgres_admin_url):
     """The bench at full size: two ``claimgraph serve`` processes, 600 posts; two ingests, 2 x 300 articles."""
-    servers = race.race_servers(600, concurrency=2)
+    servers = race.race_servers(600, concurrency=2, admin_url=postgres_admin_url)
     assert servers["answered_but_lost"] == 0 and servers["created_not_once"] == 0, servers
     assert servers["statuses"] == {200: servers["posts"]}, servers
-    ingests = race.race_ingests(300)
+    ingests = race.race_ingests(300, admin_url=postgres_admin_url)
     assert ingests["exit_codes"] == [0, 0] and ingests["answered_but_lost"] == 0, ingests
     assert ingests["documents_stored"] == ingests["articles"] == ingests["new_documents_reported"], ingests

@@ -3,6 +3,7 @@ whose title and text carry XSS payloads, in a temporary SQLite database; ``creat
 
 from __future__ import annotations
 
+import os
 import re
 from html import unescape
 from pathlib import Path
@@ -17,6 +18,9 @@ from service.settings import Settings
 from service.store import Store
 from service.store.repository import document_id
 
+REPO = Path(__file__).resolve().parents[2]
+HTML_ARTICLE = REPO / "corpus" / "12_devstack-scoreboard.html"
+"""A team article that is a whole web page: markup, a menu and a cookie banner around the text."""
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
 XSS_TITLE = f"Framework notes {SCRIPT} {IMG}"
@@ -43,14 +47,45 @@ def web_db(web_db_url, seed_paths, extractor) -> dict:
     """The store holding the seeds and the XSS article, ingested by the real extractor (ids returned)."""
     url = web_db_url
     store = Store(url)
-    run = ingest_paths(seed_paths, store, extractor, IngestRun())
-    assert run.new == 5 and not run.failures
+    run = ingest_paths([*seed_paths, HTML_ARTICLE], store, extractor, IngestRun())
+    assert run.new == 6 and not run.failures
     article = article_from_text(XSS_TEXT, name="xss-notes.txt", title=XSS_TITLE)
     mentions = extractor.extract(article)
     assert store.add_document(article, mentions, cluster_claims(store, extractor, article, mentions))
     share = next(v for v in cluster_views(store) if v["subject"] == "pytorch" and v["metric"] == "research_paper_share")
     store.engine.dispose()
-    return {"url": url, "xss_document": document_id(article), "share_cluster": share["cluster_id"]}
+    html = next(d for d in store.documents() if d.path == str(HTML_ARTICLE))
+    return {
+        "url": url,
+        "xss_document": document_id(article),
+        "share_cluster": share["cluster_id"],
+        "html_document": html.id,
+    }
+
+
+@pytest.fixture(scope="session")
+def corpus_db_url(tmp_path_factory) -> str:
+    """Another fresh SQLite store, migrated and still empty, for the browser tests."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'claimgraph.db'}"
+    store = Store(url)
+    store.migrate()
+    store.engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def corpus_db(corpus_db_url, extractor) -> dict:
+    """The team's corpus (``corpus/``, written by the project) and the XSS article, ingested by the real
+    extractor: what the browser tests click through and photograph (no third-party text in a screenshot)."""
+    store = Store(corpus_db_url)
+    run = ingest_paths([REPO / "corpus"], store, extractor, IngestRun())
+    assert run.new >= 16 and not run.failures
+    article = article_from_text(XSS_TEXT, name="xss-notes.txt", title=XSS_TITLE)
+    mentions = extractor.extract(article)
+    assert store.add_document(article, mentions, cluster_claims(store, extractor, article, mentions))
+    html = next(d for d in store.documents() if d.path == str(HTML_ARTICLE))
+    store.engine.dispose()
+    return {"url": corpus_db_url, "xss_document": document_id(article), "html_document": html.id}
 
 
 @pytest.fixture(scope="session")
@@ -79,7 +114,8 @@ def text_of():
 
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
-    """``test-artifacts/`` at the repository root (git-ignored): screenshots a person can look at."""
-    path = Path(__file__).resolve().parents[2] / "test-artifacts"
-    path.mkdir(exist_ok=True)
+    """Where the browser tests write their screenshots: ``CLAIMGRAPH_SCREENSHOTS`` (``make screenshots`` sets
+    ``docs/screenshots``), else ``test-artifacts/`` at the repository root (git-ignored)."""
+    path = Path(os.environ.get("CLAIMGRAPH_SCREENSHOTS") or REPO / "test-artifacts")
+    path.mkdir(parents=True, exist_ok=True)
     return path

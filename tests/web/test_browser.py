@@ -31,15 +31,15 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def live_server(request, web_db_url, tmp_path_factory) -> Iterator[str]:
-    """``claimgraph serve`` on 127.0.0.1:<free port> over the seeded store, once /readyz says it is ready.
+def live_server(request, corpus_db_url, tmp_path_factory) -> Iterator[str]:
+    """``claimgraph serve`` on 127.0.0.1:<free port> over the team corpus's store, once /readyz says it is ready.
 
-    The server starts on the migrated store and loads its models while this process ingests the seeds
-    (when no earlier test has): the two waits overlap.
+    The server starts on the migrated store and loads its models while this process ingests the corpus:
+    the two waits overlap.
     """
     port = _free_port()
     log = (tmp_path_factory.mktemp("serve") / "serve.log").open("w+")
-    env = {**os.environ, "CLAIMGRAPH_DATABASE_URL": web_db_url, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    env = {**os.environ, "CLAIMGRAPH_DATABASE_URL": corpus_db_url, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     env.pop("CLAIMGRAPH_API_KEY", None)
     server = subprocess.Popen(
         [sys.executable, "-m", "service", "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -49,7 +49,7 @@ def live_server(request, web_db_url, tmp_path_factory) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        request.getfixturevalue("web_db")
+        request.getfixturevalue("corpus_db")
         deadline = time.monotonic() + 120
         while True:
             if server.poll() is not None:
@@ -99,52 +99,108 @@ def _assert_png(path: Path) -> None:
     assert len(data) > 1000 and data.startswith(PNG_MAGIC), f"{path} is not a PNG screenshot"
 
 
-def test_contradiction_is_shown_side_by_side_with_highlighted_sources(page, live_server, artifacts):
+def _shot(page, path: Path, full_page: bool = False) -> None:
+    page.screenshot(path=str(path), full_page=full_page)
+    _assert_png(path)
+
+
+def _fits_the_window(page) -> None:
+    """Nothing runs off the right edge: the page is no wider than the window."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{page.url} is {width}px wide"
+
+
+def _labels_do_not_overlap(page) -> None:
+    """The chart's labels (ticks and figures) are drawn where no other label of the same chart is."""
+    for chart in page.locator("svg.chart").all():
+        boxes = [t.bounding_box() for t in chart.locator("text.label").all()]
+        boxes = [b for b in boxes if b]
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                apart = a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                apart = apart or a["y"] + a["height"] <= b["y"] + 1 or b["y"] + b["height"] <= a["y"] + 1
+                assert apart, f"chart labels overlap: {a} {b}"
+
+
+def test_from_the_home_page_to_a_conflict_and_the_place_it_was_written(page, live_server, artifacts):
     from playwright.sync_api import expect
 
     page.goto(f"{live_server}/")
-    expect(page.get_by_role("heading", name="Contradictions")).to_be_visible()
-    row = page.locator("table.list tbody tr").filter(has_text="PyTorch").filter(has_text="research paper share")
-    expect(row).to_have_count(1)
-    row.get_by_role("link", name="research paper share").click()
+    expect(page.get_by_role("heading", name="Worth a look first")).to_be_visible()
+    first = page.locator("table.ranked tbody tr").first
+    expect(first.locator(".badge")).to_have_text("conflicts")  # established conflicts come first
+    _fits_the_window(page)
+    _shot(page, artifacts / "home.png")
+
+    page.get_by_role("link", name="PyTorch · research paper share").click()
     page.wait_for_url(re.compile(r"/web/clusters/k_[0-9a-f]+$"))
-    expect(page.locator(".verdict .badge")).to_have_text("conflicts")
+    expect(page.locator("p.verdict .badge")).to_have_text("conflicts")
 
-    def card(written: str):
-        return page.locator("article.claim").filter(has=page.locator("span.written", has_text=re.compile(written)))
+    def row(figure: str):
+        own = page.locator("tr.figure:not(.counterpart)")
+        return own.filter(has=page.locator("td.figure-value strong", has_text=re.compile(figure)))
 
-    seventy, eighty = card(r"^70%$").first, card(r"^approximately 80%$").first
-    for claim, number in ((seventy, "70%"), (eighty, "80%")):
-        expect(claim).to_be_visible()
-        sentence = claim.locator("mark.sentence")
-        expect(sentence).to_be_visible()
-        expect(sentence.locator("strong.value")).to_contain_text(number)
-        # The highlight is drawn: the mark has a background colour, not a transparent one.
-        background = sentence.evaluate("el => getComputedStyle(el).backgroundColor")
+    seventy, eighty = row(r"^70%$"), row(r"^about 80%$")
+    for figure in (seventy, eighty):
+        expect(figure).to_have_count(1)
+        expect(figure).to_be_visible()
+        # Each source's sentence has the figure highlighted, as that source wrote it.
+        value = figure.locator("blockquote.excerpt strong.value").first
+        expect(value).to_be_visible()
+        assert value.inner_text() in figure.locator("span.written").all_inner_texts()
+        # The highlight is drawn: the value has a background colour, not a transparent one.
+        background = value.evaluate("el => getComputedStyle(el).backgroundColor")
         assert background not in ("rgba(0, 0, 0, 0)", "transparent")
-    # Side by side: one row (it scrolls sideways when there are many claims), both in view at once.
-    eighty.scroll_into_view_if_needed()
-    a, b = seventy.bounding_box(), eighty.bounding_box()
-    assert a and b and abs(a["y"] - b["y"]) < 1 and abs(a["x"] - b["x"]) >= a["width"]
-    expect(seventy.locator("header")).to_be_in_viewport(ratio=1)
-    expect(eighty.locator("header")).to_be_in_viewport(ratio=1)
+    expect(page.locator("tr.pair").first).to_be_visible()
     expect(page.locator("svg.chart circle")).not_to_have_count(0)
+    _labels_do_not_overlap(page)
+    _fits_the_window(page)
+    _shot(page, artifacts / "cluster.png", full_page=True)
 
-    shot = artifacts / "cluster-research-share.png"
-    page.screenshot(path=str(shot), full_page=True)
-    _assert_png(shot)
-
-    # The claim's document link lands on its highlighted value in the document page.
-    seventy.locator("a.doc-link").click()
+    # A source of the 70% figure opens its document at the highlighted value.
+    seventy.locator("a.doc-link").first.click()
     page.wait_for_url(re.compile(r"/web/documents/[0-9a-f]{64}#m-"))
     target = page.locator("mark.value:target")
     expect(target).to_have_text("70%")
     expect(target).to_be_in_viewport()
-    page.screenshot(path=str(artifacts / "document.png"))
+    _fits_the_window(page)
+    _shot(page, artifacts / "document.png")
     assert page.dialogs == []
 
 
-def test_paste_form_shows_claims_and_payloads_as_text(page, live_server, artifacts, xss, web_db):
+def test_lists_of_clusters_and_documents_search_and_download(page, live_server, artifacts, corpus_db):
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server}/web/documents/")
+    expect(page.get_by_role("heading", name="Documents")).to_be_visible()
+    page.fill("input[name=q]", "scoreboard")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator("table.documents tbody tr")).to_have_count(1)
+    page.goto(f"{live_server}/web/documents/")
+    _fits_the_window(page)
+    _shot(page, artifacts / "documents.png")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV").click()
+    assert download.value.suggested_filename == "documents.csv"
+
+    page.goto(f"{live_server}/web/clusters/")
+    page.select_option("select[name=verdict]", "conflicts")
+    page.get_by_role("button", name="Filter").click()
+    badges = page.locator("table.ranked tbody .badge")
+    expect(badges.first).to_have_text("conflicts")
+    assert set(badges.all_inner_texts()) == {"CONFLICTS"}  # shown in capitals by the stylesheet
+    _fits_the_window(page)
+    _shot(page, artifacts / "clusters.png")
+
+    # The readable view of a web page: its text without markup or cookie banner, highlights in place.
+    page.goto(f"{live_server}/web/documents/{corpus_db['html_document']}")
+    expect(page.locator("pre.document.readable")).not_to_contain_text("cookie")
+    expect(page.locator("mark.value").first).to_be_visible()
+    _fits_the_window(page)
+    _shot(page, artifacts / "document-html.png")
+
+
+def test_paste_form_shows_claims_and_payloads_as_text(page, live_server, artifacts, xss, corpus_db):
     from playwright.sync_api import expect
 
     page.goto(f"{live_server}/")
@@ -160,15 +216,14 @@ def test_paste_form_shows_claims_and_payloads_as_text(page, live_server, artifac
     expect(found.first.locator("td").first).to_contain_text("64%")
     expect(page.locator("pre.document")).to_have_text(xss["text"])
     assert page.locator("img").count() == 0 and page.locator("script").count() == 0
-    shot = artifacts / "paste-result.png"
-    page.screenshot(path=str(shot), full_page=True)
-    _assert_png(shot)
+    _fits_the_window(page)
+    _shot(page, artifacts / "paste.png", full_page=True)
 
     # The form sends the text as the fixture stored it (the browser's CRLF line breaks are undone), so it is
     # the same document; its page shows the title and text as text too.
     expect(page.locator("p.stored")).to_contain_text("Already stored")
     page.locator("a.doc-link").click()
-    page.wait_for_url(re.compile(rf"/web/documents/{web_db['xss_document']}$"))
+    page.wait_for_url(re.compile(rf"/web/documents/{corpus_db['xss_document']}$"))
     expect(page.locator("h1.doc-title")).to_have_text(xss["title"])
     expect(page.locator("pre.document")).to_have_text(xss["text"])
     expect(page.locator("mark.value")).to_have_text(["64%"])

@@ -1,10 +1,7 @@
-"""Cutting text for highlighting and drawing the chart: pure functions, no models."""
+"""Cutting text for highlighting: pure functions, no models."""
 
 from __future__ import annotations
 
-import math
-
-from service.web.chart import format_value, timeline
 from service.web.highlight import Mark, blocks, context_window
 
 
@@ -38,51 +35,3 @@ def test_context_window_ends_on_word_boundaries():
     lo, hi = context_window(text, 500, 510, chars=50)
     assert text[lo - 1] == " " and text[hi] == " " and lo <= 500 and hi >= 510
     assert context_window("short", 0, 5) == (0, 5)
-
-
-def test_values_in_words():
-    assert format_value(0.7, "percent") == "70%"
-    assert format_value(1.255, "ratio") == "1.25×" or format_value(1.255, "ratio") == "1.26×"
-    assert format_value(74000, "count") == "74,000"
-    assert format_value(2016, "year") == "2016"
-    assert format_value(None, "percent") == "–" and format_value(math.inf, "count") == "∞"
-
-
-def _claim(cid, text, value, comparator="=", time=None, unit="percent", high=None):
-    return {
-        "claim_id": cid,
-        "value_text": text,
-        "value": value,
-        "value_high": high,
-        "unit": unit,
-        "comparator": comparator,
-        "time": time,
-    }
-
-
-def test_timeline_places_periods_in_order_and_undated_last():
-    claims = [
-        _claim("a", "70%", 0.70, time="2025"),
-        _claim("b", "62%", 0.62, time="2022"),
-        _claim("c", "approximately 80%", 0.80, comparator="~"),
-        _claim("d", "over 75%", 0.75, comparator=">"),
-        {**_claim("e", "more", None), "kind": "comparative"},
-    ]
-    chart = timeline(claims, {"a": "A", "b": "B", "c": "C", "d": "D"}, {"a", "c"})
-    assert chart is not None
-    assert [t.label for t in chart.x_ticks] == ["2022", "2025", "undated"]
-    by_letter = {p.letter: p for p in chart.points}
-    assert set(by_letter) == {"A", "B", "C", "D"}  # no dot for a claim without a number
-    assert by_letter["B"].x < by_letter["A"].x < by_letter["C"].x
-    assert by_letter["C"].y < by_letter["A"].y < by_letter["B"].y  # higher values are drawn higher
-    assert by_letter["C"].y_low > by_letter["C"].y > by_letter["C"].y_high  # "approximately" has a whisker
-    assert by_letter["A"].conflicting and not by_letter["B"].conflicting
-    top = chart.top
-    assert by_letter["D"].y_high >= top  # an open-ended "over 75%" is clipped to the chart, not drawn off it
-    assert chart.y_ticks[0].label == "0%"
-
-
-def test_timeline_of_years_and_of_nothing():
-    years = timeline([_claim("a", "2016", 2016, unit="year"), _claim("b", "2017", 2017, unit="year")], {}, set())
-    assert years is not None and all(t.label.isdigit() for t in years.y_ticks)
-    assert timeline([{**_claim("e", "more", None)}], {}, set()) is None

@@ -1,90 +1,187 @@
-"""The server-rendered pages, in process, over the seeds ingested by the real extractor."""
+"""The server-rendered pages, in process, over the seeds (and one team web page) ingested by the real extractor."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
+from pipelines.ingest import article_from_text
 from service.core import cluster_views, document_view
 from service.store import Store
+from service.web.present import conflict_pairs, figures, rank
 
-SENTENCE_MARK = re.compile(r'<mark class="sentence" id="s-([^"]+)">(.*?)</mark>', re.S)
 VALUE_MARK = re.compile(r'<mark class="value" id="m-([^"]+)"[^>]*>(.*?)</mark>', re.S)
+CLUSTER_LINK = re.compile(r'<a class="cluster-link" href="[^"]*/web/clusters/(k_[0-9a-f]+)"')
+EXPONENT = re.compile(r"\d\.\d+e[+-]\d")
 
 
 def _store(web_db) -> Store:
     return Store(web_db["url"])
 
 
-def test_contradictions_page_lists_the_conflicting_clusters_only(client, web_db):
+def _body(page) -> str:
+    found = re.search(r'<pre class="document[^"]*">(.*?)</pre>', page.text, re.S)
+    assert found is not None
+    return found.group(1)
+
+
+def test_home_ranks_established_conflicts_first_then_documents_then_recency(client, web_db):
     page = client.get("/")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     views = cluster_views(_store(web_db))
-    linked = set(re.findall(r'href="[^"]*/web/clusters/([^"]+)"', page.text))
-    assert linked == {v["cluster_id"] for v in views if v["verdict"] == "conflicts"}
-    assert web_db["share_cluster"] in linked
-    release = next(v for v in views if v["subject"] == "tensorflow" and v["metric"] == "release_year")
-    assert release["cluster_id"] not in linked  # agreeing release years are not a contradiction
-    assert '<span class="chip">approximately 80%</span>' in page.text
+    shown = CLUSTER_LINK.findall(page.text)
+    assert shown == [v["cluster_id"] for v in rank(views)][: len(shown)] and len(shown) == min(25, len(views))
+    conflicts = [v for v in views if v["verdict"] == "conflicts"]
+    assert shown[: len(conflicts)] == [v["cluster_id"] for v in rank(conflicts)][: len(shown)]
+    assert f"{len(conflicts)} of them with an established conflict" in page.text
+    assert web_db["share_cluster"] in shown
+    assert not EXPONENT.search(page.text)
 
 
-def test_filters_narrow_the_list_and_stay_selected(client, web_db):
-    page = client.get("/", params={"subject": "pytorch", "metric": "research_paper_share"})
-    assert page.status_code == 200
-    assert re.findall(r'/web/clusters/([^"]+)"', page.text) == [web_db["share_cluster"]]
-    assert '<option value="pytorch" selected>' in page.text
-    assert '<option value="research_paper_share" selected>' in page.text
+def test_cluster_list_searches_and_filters_by_framework_metric_verdict_and_period(client, web_db):
+    views = cluster_views(_store(web_db))
+    every = CLUSTER_LINK.findall(client.get("/web/clusters/").text)
+    assert sorted(every) == sorted(v["cluster_id"] for v in views)  # all of them (fewer than a page here)
 
-    none = client.get("/", params={"subject": "tensorflow", "metric": "release_year"})
-    assert "/web/clusters/" not in none.text and "No contradictions for these filters" in none.text
+    narrowed = client.get("/web/clusters/", params={"subject": "pytorch", "metric": "research_paper_share"})
+    assert CLUSTER_LINK.findall(narrowed.text) == [web_db["share_cluster"]]
+    assert '<option value="pytorch" selected>' in narrowed.text
 
-    # An empty field means "any": the unfiltered list.
-    assert client.get("/", params={"subject": "", "metric": ""}).text.count("/web/clusters/") == client.get(
-        "/"
-    ).text.count("/web/clusters/")
+    conflicts = CLUSTER_LINK.findall(client.get("/web/clusters/", params={"verdict": "conflicts"}).text)
+    assert sorted(conflicts) == sorted(v["cluster_id"] for v in views if v["verdict"] == "conflicts")
+
+    found = CLUSTER_LINK.findall(client.get("/web/clusters/", params={"q": "PyTorch research paper"}).text)
+    assert web_db["share_cluster"] in found and len(found) < len(every)
+
+    dated = CLUSTER_LINK.findall(client.get("/web/clusters/", params={"since": "2025", "until": "2025"}).text)
+    expected = [v["cluster_id"] for v in views if any(str(c["time"] or "").startswith("2025") for c in v["claims"])]
+    assert sorted(dated) == sorted(expected) and 0 < len(dated) < len(every)
+
+    nothing = client.get("/web/clusters/", params={"q": "no such words anywhere"})
+    assert CLUSTER_LINK.findall(nothing.text) == [] and "No cluster matches" in nothing.text
+    assert client.get("/web/clusters", follow_redirects=False).status_code in (307, 308)  # the list ends in /
 
 
-def test_cluster_page_shows_the_claims_side_by_side_with_their_sentences(client, web_db, text_of):
+def test_lists_and_pages_download_as_csv_and_json(client, web_db):
+    views = cluster_views(_store(web_db))
+    listed = client.get("/web/clusters/", params={"verdict": "conflicts", "download": "csv"})
+    assert (
+        listed.headers["content-type"].startswith("text/csv") and "attachment" in listed.headers["content-disposition"]
+    )
+    rows = list(csv.DictReader(io.StringIO(listed.text)))
+    assert {r["cluster_id"] for r in rows} == {v["cluster_id"] for v in views if v["verdict"] == "conflicts"}
+    as_json = client.get("/web/clusters/", params={"verdict": "conflicts", "download": "json"}).json()
+    assert [r["cluster_id"] for r in as_json] == [r["cluster_id"] for r in rows]
+
+    share = next(v for v in views if v["cluster_id"] == web_db["share_cluster"])
+    claims = list(csv.DictReader(io.StringIO(client.get(f"/web/clusters/{share['cluster_id']}?download=csv").text)))
+    assert sorted(r["claim_id"] for r in claims) == sorted(c["claim_id"] for c in share["claims"])
+
+    documents = list(csv.DictReader(io.StringIO(client.get("/web/documents/?download=csv").text)))
+    assert len(documents) == len(_store(web_db).documents()) and {"title", "url", "claims"} <= set(documents[0])
+    doc = client.get(f"/web/documents/{web_db['html_document']}?download=json").json()
+    view = document_view(_store(web_db), web_db["html_document"])
+    assert view is not None and len(doc) == len(view["claims"])
+    page = client.get("/web/clusters/")
+    assert re.search(r'href="[^"]*/web/clusters/\?download=csv"', page.text)
+    assert re.search(r'href="[^"]*/web/clusters/\?download=json"', page.text)
+
+
+def test_cluster_page_has_one_row_per_distinct_figure_with_its_sources(client, web_db, text_of):
     store = _store(web_db)
+    view = next(v for v in cluster_views(store) if v["cluster_id"] == web_db["share_cluster"])
+    figs = figures(view)
     page = client.get(f"/web/clusters/{web_db['share_cluster']}")
     assert page.status_code == 200
-    written = re.findall(r'<span class="written">(.*?)</span>', page.text)
-    assert {"70%", "approximately 80%"} <= set(written)
-    assert 'class="badge">conflicts</span>' in page.text and "disjoint" in page.text
-
-    marks = SENTENCE_MARK.findall(page.text)
-    assert len(marks) == len(written)
-    for mention_id, fragment in marks:
-        # The highlighted sentence is the stored sentence, character for character, with its value in bold.
-        sentence = next(
-            m for c in store.claims() for m in (store.claim(c.id) or (None, None, []))[2] if m.id == mention_id
-        )
-        assert text_of(fragment) == sentence.sentence
-        assert f'<strong class="value">{sentence.value_text}</strong>' in fragment
-
-    # One dot per claim with a value, in an inline SVG drawn by the server.
-    svg = re.search(r"<svg class=\"chart\".*?</svg>", page.text, re.S)
-    with_value = [
-        c for c in cluster_views(store, "pytorch", "research_paper_share")[0]["claims"] if c["value"] is not None
-    ]
-    assert svg is not None and svg.group(0).count("<circle") == len(with_value) >= 4
-
-    # Every claim links to its document page, which exists.
-    for doc_link in set(re.findall(r'href="http://testserver(/web/documents/[0-9a-f]{64})', page.text)):
-        assert client.get(doc_link).status_code == 200
+    rows = re.findall(r'<tr class="figure[^"]*" id="(F\d+)" data-figure="F\d+">(.*?)</tr>', page.text, re.S)
+    assert [label for label, _ in rows] == [f.label for f in figs]
+    assert len(figs) < len(view["claims"])  # equal figures were grouped
+    assert 'class="badge verdict-conflicts">conflicts</span>' in page.text
+    for (_, row), figure in zip(rows, figs, strict=True):
+        assert figure.text in text_of(row)
+        for claim in figure.claims:
+            assert claim["value_text"] in text_of(row)
+    # A source links to the highlighted place of the figure in its document page, which has that anchor.
+    links = set(
+        re.findall(r'class="doc-link" href="http://testserver(/web/documents/[0-9a-f]{64})#(m-[^"]+)"', page.text)
+    )
+    assert links
+    for path, anchor in links:
+        assert f'id="{anchor}"' in client.get(path).text
+    # Figures in conflict are listed as pairs of figures, each pair once, with the reason in words.
+    pairs = conflict_pairs(view, figs)
+    assert page.text.count('<tr class="pair">') == min(len(pairs), 40) > 0  # the first ten open, the rest folded
+    assert not EXPONENT.search(page.text)
 
 
-def test_document_page_highlights_every_claim_span_and_keeps_the_text(client, web_db, seed_paths, text_of):
+def test_cluster_charts_have_one_unit_each_and_readable_axes(client, web_db):
+    for view in cluster_views(_store(web_db)):
+        page = client.get(f"/web/clusters/{view['cluster_id']}")
+        charts = re.findall(r'<svg class="chart".*?</svg>', page.text, re.S)
+        units = {f.unit for f in figures(view) if f.value is not None and not f.counterpart}
+        assert len(charts) == len(units), view["cluster_id"]
+        for svg in charts:
+            ticks = re.findall(r'<text class="tick"[^>]*>([^<]*)</text>', svg)
+            assert ticks and not any("e+" in t for t in ticks)
+            percent = [t for t in ticks if t.endswith("%")]
+            shares = [f.value for f in figures(view) if f.unit == "percent" and f.value is not None]
+            if percent:  # a share runs from 0% to 100% unless a figure lies beyond
+                assert percent[0] == "0%" or min(shares) < 0
+                assert percent[-1] == "100%" or max(shares) > 1
+
+
+def test_html_document_is_shown_as_readable_text_with_its_highlights_in_place(client, web_db, text_of):
+    store = _store(web_db)
+    view = document_view(store, web_db["html_document"])
+    assert view is not None and view["format"] == "html"
+    article = article_from_text(view["text"], fmt="html")
+    readable = client.get(f"/web/documents/{web_db['html_document']}")
+    body = text_of(_body(readable))
+    assert body == article.clean
+    assert "<div" not in body and "cookie" not in body.lower() and "Accept all" not in body  # markup and banner gone
+    mentions = {m["mention_id"]: m for c in view["claims"] for m in c["mentions"]}
+    marks = dict(VALUE_MARK.findall(readable.text))
+    assert marks and set(marks) <= set(mentions)
+    for mention_id, fragment in marks.items():
+        m = mentions[mention_id]
+        span = article.to_clean(m["value_start"], m["value_end"])
+        assert span is not None and text_of(fragment) == article.clean[span[0] : span[1]]
+        assert article.to_original(*span) == (m["value_start"], m["value_end"])  # the same characters
+    original = client.get(f"/web/documents/{web_db['html_document']}", params={"view": "original"})
+    assert text_of(_body(original)) == view["text"] and "cookie" in text_of(_body(original)).lower()
+    assert {k: text_of(v) for k, v in VALUE_MARK.findall(original.text)} == {
+        k: m["value_text"] for k, m in mentions.items()
+    }
+
+
+def test_text_document_is_shown_with_its_mojibake_repaired(client, web_db, seed_paths, text_of):
     store = _store(web_db)
     doc = next(d for d in store.documents() if d.path.endswith(seed_paths[0].name))
-    page = client.get(f"/web/documents/{doc.id}")
-    assert page.status_code == 200
+    assert "β€" in doc.text  # the seed carries Greek-code-page mojibake
+    readable = text_of(_body(client.get(f"/web/documents/{doc.id}")))
+    assert "β€" not in readable and "François" in readable
+    page = client.get(f"/web/documents/{doc.id}", params={"view": "original"})
     view = document_view(store, doc.id)
     assert view is not None
     expected = {m["mention_id"]: m["value_text"] for c in view["claims"] for m in c["mentions"]}
-    found = dict(VALUE_MARK.findall(page.text))
-    assert found == expected
-    body = re.search(r'<pre class="document">(.*?)</pre>', page.text, re.S)
-    assert body is not None and text_of(body.group(1)) == doc.text  # highlighting adds tags, never changes text
+    assert {k: text_of(v) for k, v in VALUE_MARK.findall(page.text)} == expected
+    assert text_of(_body(page)) == doc.text  # highlighting adds tags, never changes text
+
+
+def test_documents_list_searches_and_filters(client, web_db, seed_paths):
+    store = _store(web_db)
+    listed = client.get("/web/documents/")
+    links = re.findall(r'class="doc-link" href="[^"]*/web/documents/([0-9a-f]{64})"', listed.text)
+    assert sorted(links) == sorted(d.id for d in store.documents())
+    by_title = client.get("/web/documents/", params={"q": "scoreboard"})
+    assert re.findall(r"/web/documents/([0-9a-f]{64})", by_title.text) == [web_db["html_document"]]
+    assert 'href="https://' not in listed.text or "original ↗" in listed.text
+    about = client.get("/web/documents/", params={"subject": "jax"}).text
+    jax_docs = {c.document_id for c in store.claims("jax")}
+    assert set(re.findall(r'class="doc-link" href="[^"]*/web/documents/([0-9a-f]{64})"', about)) == jax_docs
+    published = client.get("/web/documents/", params={"since": "2025"}).text
+    assert web_db["html_document"] in published and seed_paths[0].name not in published
 
 
 def test_unknown_ids_are_404_pages(client):
@@ -95,24 +192,30 @@ def test_unknown_ids_are_404_pages(client):
 
 
 def test_xss_in_a_stored_article_is_shown_as_text(client, web_db, xss, text_of):
-    page = client.get(f"/web/documents/{web_db['xss_document']}")
-    assert page.status_code == 200
-    for payload in (xss["script"], xss["img"]):
-        assert payload not in page.text
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
-    assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in page.text
-    title = re.search(r'<h1 class="doc-title">(.*?)</h1>', page.text, re.S)
-    assert title is not None and text_of(title.group(1)) == xss["title"]
-    body = re.search(r'<pre class="document">(.*?)</pre>', page.text, re.S)
-    assert body is not None and text_of(body.group(1)) == xss["text"]
-    assert [value for _, value in VALUE_MARK.findall(page.text)] == ["64%"]  # the claim between the payloads
-    assert "<script" not in page.text and "<img" not in page.text
+    for params in ({}, {"view": "original"}):
+        page = client.get(f"/web/documents/{web_db['xss_document']}", params=params)
+        assert page.status_code == 200
+        for payload in (xss["script"], xss["img"]):
+            assert payload not in page.text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+        assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in page.text
+        title = re.search(r'<h1 class="doc-title">(.*?)</h1>', page.text, re.S)
+        assert title is not None and text_of(title.group(1)) == xss["title"]
+        assert text_of(_body(page)) == xss["text"]
+        assert [text_of(v) for _, v in VALUE_MARK.findall(page.text)] == ["64%"]  # the claim between the payloads
+        assert "<script" not in page.text and "<img" not in page.text
+    listed = client.get("/web/documents/", params={"q": "framework notes"})
+    assert "&lt;script&gt;" in listed.text and "<script" not in listed.text
+    as_csv = client.get("/web/documents/", params={"q": "framework notes", "download": "csv"})
+    assert xss["script"] in as_csv.text and as_csv.headers["x-content-type-options"] == "nosniff"
 
 
 def test_query_strings_are_not_reflected_unescaped(client, xss):
-    page = client.get("/", params={"subject": xss["script"], "metric": xss["img"]})
-    assert page.status_code == 200
-    assert "<script" not in page.text and "<img" not in page.text
+    for path in ("/", "/web/clusters/", "/web/documents/"):
+        for params in ({"subject": xss["script"], "metric": xss["img"]}, {"q": xss["script"], "since": xss["img"]}):
+            page = client.get(path, params=params)
+            assert page.status_code == 200
+            assert "<script" not in page.text and "<img" not in page.text
 
 
 def test_paste_form_extracts_and_shows_the_claims(client, text_of):
@@ -190,19 +293,23 @@ def test_the_form_needs_the_api_key_when_one_is_set(web_db, extractor, client):
 
 
 def test_pages_forbid_scripts_by_policy(client, web_db):
-    for path in ("/", f"/web/clusters/{web_db['share_cluster']}", f"/web/documents/{web_db['xss_document']}"):
-        policy = client.get(path).headers["content-security-policy"]
+    pages = ("/", "/web/clusters/", "/web/documents/", "/web/paste", f"/web/clusters/{web_db['share_cluster']}")
+    for path in (*pages, f"/web/documents/{web_db['xss_document']}"):
+        page = client.get(path)
+        policy = page.headers["content-security-policy"]
         assert "default-src 'none'" in policy and "script-src" not in policy  # no script source is allowed
+        assert "<script" not in page.text
 
 
-def test_every_cluster_page_shows_each_of_its_claims(client, web_db):
+def test_every_cluster_page_shows_each_of_its_figures(client, web_db):
     views = cluster_views(_store(web_db))
     assert len(views) > 10
     for view in views:
         page = client.get(f"/web/clusters/{view['cluster_id']}")
         assert page.status_code == 200, view["cluster_id"]
-        assert page.text.count('<article class="claim') == len(view["claims"])
-        # Claims of another framework shown for a comparison say so.
-        shown_for = sum(1 for c in view["claims"] if c.get("counterpart"))
-        assert page.text.count('class="muted counterpart"') == shown_for
-        assert f'<span class="badge">{view["verdict"].replace("_", " ")}</span>' in page.text
+        figs = figures(view)
+        assert page.text.count('<tr class="figure') == len(figs)
+        assert page.text.count('<div class="source"') == len(view["claims"])  # every claim is a source once
+        others = {f.subject for f in figs if f.counterpart}
+        assert page.text.count('<details class="others">') == len(others)
+        assert f">{view['verdict'].replace('_', ' ')}</span>" in page.text

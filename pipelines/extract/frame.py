@@ -1,0 +1,163 @@
+"""The claim frame's slots that rules settle from the tagged spans: subject names and versions, the value's
+unit dimension, and the period with its basis.
+
+Subjects are an open list: the catalogue gives aliases (and a framework's parent), but a tagged subject
+that names a library the catalogue does not know is still a subject, identified by a slug of its name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.catalogue import Catalogue
+
+# A version after a framework name: "TensorFlow 2.0", "Keras 3", "PyTorch v2.1", "TF 2.x", "JAX 0.4.30".
+_VERSION = re.compile(r"(?i)^(?P<name>.*?[A-Za-z)\]])[\s-]*v?(?P<version>\d+(?:\.(?:\d+|x))*(?:\.x)?)$")
+_PRONOUNS = frozenset(
+    "it its it's they them their this that these those which who both each either neither one ones "
+    "the a an framework frameworks library libraries tool tools toolkit platform project package".split()
+)
+# Names that look like a library's but are data types, units, hardware, models or data sets: never subjects.
+_NOT_LIBRARIES = re.compile(
+    r"(?i)^(?:fp|bf|int|uint|nf|tf)\d+|^(?:fp|bf|int)$|^[gtpm]?flops?$|^(?:qps|rps|fps|tps|ms|gb|mb|tb|kb|s)$|"
+    r"^(?:gpu|cpu|tpu|npu|ram|vram|ssd|nvme|cuda|rocm|a100|h100|h200|v100|t4|l4|mi\d+x?|b200|gb200)s?$|"
+    r"^(?:bert|gpt|llama|mistral|mixtral|qwen|resnet|vgg|mobilenet|t5|opt|bloom|vit|yolo|gemma|phi|deepseek)\b|"
+    r"^(?:imagenet|cifar|mnist|squad|glue|coco|higgs|wikitext|mmlu)\b"
+)
+_DETERMINERS = re.compile(r"(?i)^(?:the|a|an|its|their|our|new|latest|older|current)\s+")
+_POSSESSIVE = re.compile(r"(?:'s|’s|')$")
+
+
+def split_version(text: str) -> tuple[str, str | None]:
+    """A subject's words and the version they name, if any: "TensorFlow 2.0" -> ("TensorFlow", "2.0")."""
+    text = _POSSESSIVE.sub("", text.strip())
+    m = _VERSION.match(text)
+    if m is None:
+        return text, None
+    return m.group("name").strip(), m.group("version")
+
+
+def slug(name: str) -> str:
+    """The id of a subject the catalogue does not know: its name in lowercase, other characters as ``_``."""
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def subject_of(text: str, catalogue: Catalogue) -> tuple[str, str | None] | None:
+    """(subject id, version) named by a tagged subject phrase, or None when it names nothing.
+
+    A catalogue alias wins; else the phrase is taken as a library's name when it looks like one (a
+    capital letter, a digit or a dot inside a word, not a pronoun or a generic noun).
+    """
+    name, version = split_version(text)
+    known = catalogue.framework_of(name) or catalogue.framework_of(text)
+    if known:
+        return known, version
+    name = _DETERMINERS.sub("", name).strip(" ,.;:()[]\"'")
+    words = name.split()
+    if not words or len(words) > 4 or len(name) > 40:
+        return None
+    if all(w.lower() in _PRONOUNS for w in words) or _NOT_LIBRARIES.match(name.replace(" ", "")):
+        return None
+    if not any(ch.isupper() or ch.isdigit() for ch in name) and not re.search(r"\w[.\-]\w", name):
+        return None  # an ordinary lowercase word ("framework", "models") is no name
+    ident = slug(name)
+    return (ident, version) if ident else None
+
+
+# The dimension a quantity's own unit implies before the metric is known.
+_UNIT_DIMENSION = {
+    "percent": "share",
+    "count": "count",
+    "ratio": "ratio",
+    "year": "date",
+    "rank": "rank",
+    "usd": "money",
+}
+
+
+def claim_dimension(quantity_dimension: str | None, unit: str, metric_dimension: str, form: str) -> str | None:
+    """The unit dimension of a claim's value.
+
+    The quantity's own dimension (a percentage, a duration, a rate…) decides, except where the metric
+    reads it otherwise through one of the explicit conversions (``quantities.value_as``): a percentage of
+    a growth metric is a relative change; a multiple of a growth metric ("grew 2.3x") is a change and a
+    change of a speed metric ("43% more throughput") a ratio; a bare count of a per-period metric a rate.
+    A comparison of two subjects keeps its ratio whatever the property compared ("3x as many stars").
+    """
+    own = quantity_dimension or _UNIT_DIMENSION.get(unit)
+    if form == "versus" and own in ("ratio", "change"):
+        return own
+    if own is None:
+        return None if metric_dimension == "any" else metric_dimension
+    conversions = {("share", "change"), ("ratio", "change"), ("change", "ratio"), ("count", "rate")}
+    if (own, metric_dimension) in conversions:
+        return metric_dimension
+    return own
+
+
+# A version right after a subject's name: "2.0", "v0.6.0", "2.x", or a small whole number not followed by
+# a unit or a multiplier ("Keras 3 shipped", never "PyTorch 70% share" or "TensorFlow 180k stars").
+_VERSION_AFTER = re.compile(
+    r"[ \t]?[-]?v?(?P<version>\d+\.(?:\d+|x)(?:\.(?:\d+|x))*|\d{1,2}(?![\d,.]))"
+    r"(?!\s*(?:%|percent|per\b|x\b|×|times|[kKmMbB]\b|k\+|million|billion|thousand))(?![\w%+])"
+)
+
+
+def version_after(text: str, end: int) -> str | None:
+    """The version written right after a subject's name ending at ``end`` in ``text``, if any."""
+    m = _VERSION_AFTER.match(text, end)
+    return m.group("version") if m else None
+
+
+# Metrics that differ only in the stage they measure: training, inference (serving), compiling, or none said.
+STAGE_FAMILIES: dict[str, dict[str, str]] = {
+    "ratio": {
+        "training": "training_speed_ratio",
+        "inference": "inference_speed_ratio",
+        "none": "execution_speed_ratio",
+    },
+    "duration": {
+        "training": "runtime_seconds",
+        "inference": "inference_latency_seconds",
+        "compile": "compile_time_seconds",
+        "none": "runtime_seconds",
+    },
+    "rate": {"training": "training_throughput", "inference": "inference_throughput"},
+}
+_STAGE_CUES = (
+    ("compile", re.compile(r"(?i)\b(?:compil\w*|warm[- ]?up|start[- ]?up|cold start|build time|tracing)\b")),
+    (
+        "inference",
+        re.compile(
+            r"(?i)\b(?:inference|infer\w*|serv(?:e|es|ed|ing)|latenc\w*|decod\w*|generat\w*|prefill|ttft|tpot|itl|"
+            r"predict\w*|requests?|qps|rps|queries|first token|output tokens?|chat|deploy\w*)\b"
+        ),
+    ),
+    (
+        "training",
+        re.compile(
+            r"(?i)\b(?:train\w*|fine[- ]?tun\w*|pre[- ]?train\w*|epochs?|backward|back-?prop\w*|optimi[sz]er|"
+            r"gradient\w*|convergence|samples?/s\w*)\b"
+        ),
+    ),
+)
+
+
+def stage_of(texts: list[str]) -> str | None:
+    """The stage the nearest text with a cue names (texts nearest first): compile, inference or training;
+    None when none of them says."""
+    for text in texts:
+        found = [(m.start(), stage) for stage, cue in _STAGE_CUES for m in [cue.search(text)] if m]
+        if found:
+            return min(found)[1]
+    return None
+
+
+def staged_metric(metric: str, dimension: str | None, texts: list[str]) -> str:
+    """A speed, time or throughput metric re-read by the stage its words name (the catalogue separates
+    training from inference and both from an unspecified run); any other metric unchanged."""
+    family = STAGE_FAMILIES.get(dimension or "")
+    if family is None or metric not in family.values():
+        return metric
+    stage = stage_of(texts) or "none"
+    return family.get(stage, metric)

@@ -121,3 +121,12 @@ def test_html_marked_sections_of_any_name_are_skipped():
     page = "<html><body><p>JAX holds 9% of papers.</p><![foo[ hidden ]]><![if !IE]><p>Keras 12%.</p><![endif]></body>"
     article = article_from_text(page, fmt="html")
     assert "9%" in article.clean and "hidden" not in article.clean and "12%" in article.clean
+
+
+def test_headings_stay_on_their_text_when_a_long_run_before_them_becomes_one_space():
+    page = (
+        "<html><body><article><p>" + "x" * (LONG_CHUNK_CHARS + 500) + "</p><h2>GitHub stars</h2>"
+        "<p>PyTorch has about 80k stars on GitHub, according to the repository page.</p></article></body></html>"
+    )
+    article = article_from_text(page, fmt="html")
+    assert [article.clean[start:end] for start, end, _ in article.headings] == ["GitHub stars"]

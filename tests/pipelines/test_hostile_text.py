@@ -130,3 +130,31 @@ def test_headings_stay_on_their_text_when_a_long_run_before_them_becomes_one_spa
     )
     article = article_from_text(page, fmt="html")
     assert [article.clean[start:end] for start, end, _ in article.headings] == ["GitHub stars"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("x" * 5000, []),
+        ("# " + "#" * 5000 + "x", [("#" * 5000 + "x", 1, "markdown")]),
+        ("<h1>" * 2000, []),
+        ("Title\n" + "=" * 3000 + "x", [("Title", 7, "line")]),
+    ],
+    ids=["setext line without a rule", "atx line of hashes", "unclosed html headings", "setext rule run"],
+)
+def test_heading_patterns_on_texts_that_defeat_backtracking(text, expected):
+    """Texts on which the patterns written for the common case took time quadratic in their length."""
+    from pipelines.headings import find_headings
+
+    assert [(h.text, h.level, h.source) for h in find_headings(text)] == expected
+
+
+def test_heading_patterns_read_headings_as_before():
+    from pipelines.headings import find_headings
+
+    found = find_headings("## C# is #1 ##\nbody text\n\nTitle #\n\nSetext\n======\n<h2 class=x>Stars <b>now</b></h2>\n")
+    assert [(h.text, h.level, h.source) for h in found] == [
+        ("C# is #1", 2, "markdown"),
+        ("Setext", 1, "setext"),
+        ("Stars now", 2, "html"),
+    ]

@@ -46,6 +46,12 @@ class UnsupportedFormat(InputError):
     code = "unsupported_format"
 
 
+class NotARegularFile(InputError):
+    """A FIFO, a device or a socket where an article file was expected: never read (it could block)."""
+
+    code = "not_a_regular_file"
+
+
 class ModelNotFound(ClaimgraphError):
     code = "model_not_found"
 

@@ -15,9 +15,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-_ATX = re.compile(r"(?m)^[^\S\n]{0,3}(?P<hashes>#{1,6})[^\S\n]+(?P<text>[^\n]*?)[^\S\n]*#*[^\S\n]*$")
-_SETEXT = re.compile(r"(?m)^(?P<text>[^\n]*\S[^\n]*)\n[^\S\n]{0,3}(?P<rule>=+|-{2,})[^\S\n]*$")
-_HTML_H = re.compile(r"(?is)<h(?P<level>[1-6])\b[^>]*>(?P<text>.*?)</h(?P=level)\s*>")
+# Each written so that matching is linear in the text: the ATX text is greedy (its closing #s are stripped
+# after), the setext line's first part cannot overlap its \S, and an HTML heading's text is bounded.
+_ATX = re.compile(r"(?m)^[^\S\n]{0,3}(?P<hashes>#{1,6})[^\S\n]+(?P<text>[^\n]*)$")
+_SETEXT = re.compile(r"(?m)^(?P<text>[^\S\n]*\S[^\n]*)\n[^\S\n]{0,3}(?P<rule>=+|-{2,})[^\S\n]*$")
+_HTML_H = re.compile(r"(?is)<h(?P<level>[1-6])\b[^>]*>(?P<text>.{0,500}?)</h(?P=level)\s*>")
 _FENCE = re.compile(r"(?m)^[^\S\n]*(```|~~~)[^\n]*\n.*?(?:^[^\S\n]*\1[^\S\n]*$|\Z)", re.S)
 _FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[^\S\n]*\n.*?\n(?:---|\+\+\+)[^\S\n]*(?:\n|\Z)", re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -101,9 +103,12 @@ def find_headings(text: str, page_headings: Iterable[tuple[int, int, int]] = ())
         Heading(start=s, end=e, level=level, text=text[s:e].strip(), source="page") for s, e, level in page_headings
     ]
     for m in _ATX.finditer(text):
-        if not _inside(blocked, m.start()) and m["text"].strip():
-            s, e = m.span("text")
-            found.append(Heading(start=s, end=e, level=len(m["hashes"]), text=m["text"].strip(), source="markdown"))
+        words = m["text"].rstrip().rstrip("#").rstrip()  # "## Results ##" -> "Results"
+        if not _inside(blocked, m.start()) and words.strip():
+            s = m.start("text")
+            found.append(
+                Heading(start=s, end=s + len(words), level=len(m["hashes"]), text=words.strip(), source="markdown")
+            )
     for m in _SETEXT.finditer(text):
         line = m["text"]
         if _inside(blocked, m.start()) or "|" in line or _LIST_OR_QUOTE.match(line) or len(line.strip()) > 120:

@@ -7,10 +7,13 @@ span found in the clean view maps back exactly (``Article.to_original``).
 
 from __future__ import annotations
 
+import codecs
 import html
+import os
 import re
+import stat
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from html.parser import HTMLParser
@@ -21,7 +24,15 @@ import charset_normalizer
 import ftfy
 
 from pipelines.context import parse_published
-from pipelines.errors import BinaryInput, EmptyInput, EncodingProblem, InputTooLarge, UnsupportedFormat
+from pipelines.errors import (
+    BinaryInput,
+    EmptyInput,
+    EncodingProblem,
+    InputError,
+    InputTooLarge,
+    NotARegularFile,
+    UnsupportedFormat,
+)
 from pipelines.metadata import document_metadata
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -115,28 +126,79 @@ class Article:
 # --- decoding ---------------------------------------------------------------------------------
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
+# Byte order marks, longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+)
+# Codecs a page may name that are no character set: they turn escapes into any character at all (NUL, lone
+# surrogates) or decode something else than text.
+_NOT_CHARSETS = frozenset({"unicode-escape", "raw-unicode-escape", "punycode", "idna", "utf-7", "undefined"})
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _charset(declared: bytes) -> str | None:
+    """The codec a ``<meta charset>`` names, when it is a character set Python knows."""
+    try:
+        info = codecs.lookup(declared.decode("ascii"))
+    except (LookupError, UnicodeError):
+        return None
+    # Binary transforms (zlib, base64, rot13…) are codecs too, but no text encoding.
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
+        return None
+    return info.name
+
+
+def _checked(text: str, name: str) -> str:
+    """Decoded text as every later stage may take it: no NUL (a database refuses it), no lone surrogate
+    (it cannot be written as UTF-8) and few control characters (otherwise it is binary data)."""
+    if "\x00" in text or len(_CONTROL.findall(text)) > len(text) * 0.01:
+        raise BinaryInput(f"{name}: looks like a binary file, not text")
+    bad = _SURROGATE.search(text)
+    if bad:
+        raise EncodingProblem(
+            f"{name}: the text holds a lone surrogate at character {bad.start()}", position=bad.start()
+        )
+    return text
 
 
 def decode_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
-    """Decode an article's bytes, refusing empty, huge, binary and undecodable input with a clear error."""
+    """Decode an article's bytes, refusing empty, huge, binary and undecodable input with a clear error.
+
+    Every failure is an ``InputError`` naming ``name``; whatever it returns holds no NUL and no lone
+    surrogate.
+    """
     if len(data) > max_bytes:
         raise InputTooLarge(f"{name}: {len(data):,} bytes is over the limit of {max_bytes:,}", size=len(data))
     if not data.strip():
         raise EmptyInput(f"{name}: the file is empty")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _checked(data.decode(codec), name)
+            except UnicodeDecodeError as exc:
+                raise EncodingProblem(
+                    f"{name}: not valid {codec.upper().removesuffix('-SIG')} although it starts with its byte order "
+                    f"mark ({exc.reason} at byte {exc.start})",
+                    position=exc.start,
+                ) from None
     sample = data[:65536]
     if b"\x00" in sample or sum(b < 9 or 13 < b < 32 for b in sample) > len(sample) * 0.01:
         raise BinaryInput(f"{name}: looks like a binary file, not text")
     try:
-        return data.decode("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8")
+        return _checked(data.decode("utf-8"), name)
     except UnicodeDecodeError as exc:
         utf8_error = exc
     declared = _META_CHARSET.search(data[:4096])
-    if declared:
+    charset = _charset(declared.group(1)) if declared else None
+    if charset:
         try:
-            return data.decode(declared.group(1).decode("ascii"))
-        except (LookupError, UnicodeDecodeError):
+            return _checked(data.decode(charset), name)
+        except (UnicodeError, LookupError):
             pass
     best = charset_normalizer.from_bytes(data).best()
     # A single-byte code page decodes any bytes; accept a guess only when it reads as language.
@@ -145,7 +207,7 @@ def decode_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
             f"{name}: not valid UTF-8 (byte {utf8_error.start}) and no reliable encoding detected",
             position=utf8_error.start,
         )
-    return str(best)
+    return _checked(str(best), name)
 
 
 # --- mojibake ---------------------------------------------------------------------------------
@@ -263,6 +325,20 @@ _HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head"}
 
 
+_COMMENT_CLOSE = re.compile(r"--\s*>")
+_SECTION_CLOSE = re.compile(r"]\s*]\s*>")
+_MS_SECTION_CLOSE = re.compile(r"]\s*>")
+_SECTION_NAME = re.compile(r"([a-zA-Z][-_.a-zA-Z0-9]*)")
+
+
+def _last_start(pattern: re.Pattern[str], text: str) -> int:
+    """Where the last match of ``pattern`` in ``text`` starts (-1 when none): one pass over the text."""
+    last = -1
+    for m in pattern.finditer(text):
+        last = m.start()
+    return last
+
+
 class _TextWithOffsets(HTMLParser):
     """Collects the visible text of an HTML page as blocks, each with the source span of every char."""
 
@@ -275,14 +351,69 @@ class _TextWithOffsets(HTMLParser):
         self.title_parts: list[str] = []
         self._in_title = False
         self.heading_level: dict[int, int] = {}
+        self._block_has_text = False
+        # Where the constructs that need an end ('>', '-->', ']]>', ']>') last end: one that opens after
+        # that never closes (see _unclosed).
+        self._last_gt = source.rfind(">")
+        self._last_comment_close = _last_start(_COMMENT_CLOSE, source)
+        self._last_section_close = _last_start(_SECTION_CLOSE, source)
+        self._last_ms_section_close = _last_start(_MS_SECTION_CLOSE, source)
 
     def _offset(self) -> int:
         line, col = self.getpos()
         return self._line_starts[line - 1] + col
 
     def _break(self) -> None:
-        if self.blocks[-1].text().strip():
+        if self._block_has_text:
             self.blocks.append(OffsetMap())
+            self._block_has_text = False
+
+    def _append(self, text: str) -> None:
+        """Note that ``text`` was added to the current block (a flag, so a break costs no join of it)."""
+        if not self._block_has_text and text.strip():
+            self._block_has_text = True
+
+    # Python's parser (before CPython 3.11.13, 3.12.11 and 3.13.4) looks for the end of a construct that
+    # never closes again at each later '<': time quadratic in the input ("<a" x 130,000 took 67 s). A
+    # construct that opens after the last end it could have runs to the end of the input and is dropped
+    # there, as HTML5 reads a tag or comment cut off by the end of the input; each check costs O(1).
+
+    def _unclosed(self, i: int, last_end: int) -> bool:
+        return len(self.source) - len(self.rawdata) + i > last_end
+
+    def parse_starttag(self, i: int) -> int:
+        return len(self.rawdata) if self._unclosed(i, self._last_gt) else super().parse_starttag(i)
+
+    def parse_endtag(self, i: int) -> int:
+        return len(self.rawdata) if self._unclosed(i, self._last_gt) else super().parse_endtag(i)
+
+    def parse_pi(self, i: int) -> int:
+        return len(self.rawdata) if self._unclosed(i, self._last_gt) else super().parse_pi(i)
+
+    def parse_bogus_comment(self, i: int, report: bool = True) -> int:
+        return len(self.rawdata) if self._unclosed(i, self._last_gt) else super().parse_bogus_comment(i, report)
+
+    def parse_html_declaration(self, i: int) -> int:
+        if self.rawdata.startswith(("<!--", "<!["), i) or not self._unclosed(i, self._last_gt):
+            return super().parse_html_declaration(i)
+        return len(self.rawdata)
+
+    def parse_comment(self, i: int, report: bool = True) -> int:
+        return (
+            len(self.rawdata) if self._unclosed(i + 4, self._last_comment_close) else super().parse_comment(i, report)
+        )
+
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
+        """``<![CDATA[…]]>``, ``<![if …]>``: skipped whole (the base class raises on a name it does not know)."""
+        name = _SECTION_NAME.match(self.rawdata, i + 3)
+        ms = name is not None and name.group(1).lower() in ("if", "else", "endif")
+        close, last_end = (
+            (_MS_SECTION_CLOSE, self._last_ms_section_close) if ms else (_SECTION_CLOSE, self._last_section_close)
+        )
+        if self._unclosed(i + 3, last_end):
+            return len(self.rawdata)
+        found = close.search(self.rawdata, i + 3)
+        return found.end() if found else len(self.rawdata)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP_TAGS and tag != "head":
@@ -304,12 +435,14 @@ class _TextWithOffsets(HTMLParser):
         elif tag in ("td", "th"):
             # A table row stays one line, its cells apart: "PyTorch | 70% | 92%".
             self.blocks[-1].replace(" | ", self._offset(), self._offset())
+            self._append(" | ")
 
     def handle_data(self, data: str) -> None:
         if self._skip:
             return
         if self._in_title:
             self.title_parts.append(data)
+        self._append(data)
         start = self._offset()
         # Runs of white space (source newlines, indentation) collapse to one space mapped to the run.
         pos = 0
@@ -325,7 +458,9 @@ class _TextWithOffsets(HTMLParser):
         start = self._offset()
         raw_end = self.source.find(";", start)
         end = raw_end + 1 if raw_end != -1 and raw_end - start < 12 else start + len(text)
-        self.blocks[-1].replace(html.unescape(self.source[start:end]).replace("\xa0", " "), start, end)
+        text = html.unescape(self.source[start:end]).replace("\xa0", " ")
+        self.blocks[-1].replace(text, start, end)
+        self._append(text)
 
     def handle_entityref(self, name: str) -> None:
         self._entity(f"&{name};")
@@ -378,6 +513,52 @@ def _clean_html(original: str) -> tuple[OffsetMap, dict[str, str | None], tuple[
     return out.compose(inner), meta, headings
 
 
+# --- bounds -------------------------------------------------------------------------------------
+
+LONG_CHUNK_CHARS = 1000
+"""A longer run of text without white space (a data URI, minified code, one character repeated) holds no
+claim: the clean view reads it as one space, mapped to the whole run. Every later stage then does work
+linear in the text whatever it holds (tokenizing a run of ``<`` or ``%`` costs time quadratic in its
+length; a run of digits is a number with a million digits)."""
+# Anchored at a run's start, so each run is scanned once.
+_LONG_CHUNK = re.compile(rf"(?<!\S)\S{{{LONG_CHUNK_CHARS + 1},}}")
+
+
+def _without_long_chunks(omap: OffsetMap) -> tuple[OffsetMap, list[tuple[int, int]]]:
+    """``omap`` with every run over LONG_CHUNK_CHARS non-space characters replaced by one space, and the
+    spans of those runs in ``omap``'s text (``_moved`` maps a position of that text to the new one)."""
+    text = omap.text()
+    chunks = [m.span() for m in _LONG_CHUNK.finditer(text)]
+    if not chunks:
+        return omap, chunks
+    out = OffsetMap()
+    pos = 0
+    for start, end in chunks:
+        out._parts.append(text[pos:start])
+        out.starts.extend(omap.starts[pos:start])
+        out.ends.extend(omap.ends[pos:start])
+        out.replace(" ", omap.starts[start], omap.ends[end - 1])
+        pos = end
+    out._parts.append(text[pos:])
+    out.starts.extend(omap.starts[pos:])
+    out.ends.extend(omap.ends[pos:])
+    return out, chunks
+
+
+def _moved(pos: int, chunks: list[tuple[int, int]]) -> int:
+    """Where position ``pos`` of a clean view stands once each run of ``chunks`` is one space."""
+    if not chunks:
+        return pos
+    i = bisect_right([start for start, _ in chunks], pos) - 1
+    if i < 0:
+        return pos
+    removed = sum(end - start - 1 for start, end in chunks[:i])
+    start, end = chunks[i]
+    if pos < end:  # inside the run: at its space (a position past its start, after it)
+        return start - removed + (pos > start)
+    return pos - removed - (end - start - 1)
+
+
 # --- entry points -------------------------------------------------------------------------------
 
 
@@ -416,6 +597,8 @@ def article_from_text(
         omap = _clean_plain(text)
     else:
         raise UnsupportedFormat(f"{name}: unsupported format {fmt!r}")
+    omap, chunks = _without_long_chunks(omap)
+    headings = tuple((_moved(start, chunks), _moved(end, chunks), level) for start, end, level in headings)
     clean = omap.text()
     url = url or meta.get("url")
     found = document_metadata(text, fmt=fmt, clean=clean, url=url, name=name, fallback_published=meta.get("published"))
@@ -446,22 +629,49 @@ def read_article(
 
 def read_source(path: Path, *, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
     """The decoded text of an article file and its format, checked as ``read_article`` checks them, before
-    the clean view is built (``article_from_text(text, name=..., fmt=...)`` builds it)."""
+    the clean view is built (``article_from_text(text, name=..., fmt=...)`` builds it).
+
+    Raises:
+        InputError: the file is of another kind, not a regular file (a FIFO or a device, which could block
+            or never end), unreadable, too large, empty, binary or undecodable; the message names it.
+    """
     name = name or str(path)
     suffix = path.suffix.lower()
     if suffix not in ARTICLE_SUFFIXES:
         raise UnsupportedFormat(f"{name}: not an article file (expected one of {sorted(ARTICLE_SUFFIXES)})")
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise EmptyInput(f"{name}: cannot read ({exc.strerror})") from exc
-    if size > max_bytes:
-        raise InputTooLarge(f"{name}: {size:,} bytes is over the limit of {max_bytes:,}", size=size)
-    text = decode_bytes(path.read_bytes(), name, max_bytes=max_bytes)
+    text = decode_bytes(_read_regular_file(path, name, max_bytes), name, max_bytes=max_bytes)
     if not text.strip():
         raise EmptyInput(f"{name}: the article has no text")
     fmt = "html" if suffix in HTML_SUFFIXES else ("markdown" if suffix in (".md", ".markdown") else "text")
     return text, fmt
+
+
+def _read_regular_file(path: Path, name: str, max_bytes: int) -> bytes:
+    """The bytes of a regular file, at most ``max_bytes`` of them (more is InputTooLarge).
+
+    Opened without blocking and checked on the open descriptor, so a FIFO (whose open would wait for a
+    writer) or a device (which may never end) is refused, even one put in the file's place meanwhile.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror})") from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a FIFO" if stat.S_ISFIFO(info.st_mode) else "a device or socket"
+            raise NotARegularFile(f"{name}: {kind}, not a regular file")
+        if info.st_size > max_bytes:
+            raise InputTooLarge(f"{name}: {info.st_size:,} bytes is over the limit of {max_bytes:,}", size=info.st_size)
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror})") from exc
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:  # grew while being read
+        raise InputTooLarge(f"{name}: over the limit of {max_bytes:,} bytes", size=len(data))
+    return data
 
 
 # A folder's own documentation is not an article (a file named on the command line always is).
@@ -473,11 +683,13 @@ def expand_paths(paths: list[Path]) -> list[Path]:
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
+            # Not only regular files: a FIFO or device named like an article is listed, to be refused by
+            # ``read_source`` and reported, rather than skipped without a word.
             out.extend(
                 sorted(
                     f
                     for f in p.rglob("*")
-                    if f.is_file() and f.suffix.lower() in ARTICLE_SUFFIXES and f.stem.lower() not in NOT_ARTICLES
+                    if f.suffix.lower() in ARTICLE_SUFFIXES and f.stem.lower() not in NOT_ARTICLES and not f.is_dir()
                 )
             )
         else:

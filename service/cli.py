@@ -42,7 +42,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
-EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_STORE = 0, 1, 2, 3
 
 
 def _version() -> str:
@@ -62,9 +62,13 @@ class ClaimgraphGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         from pipelines.errors import ClaimgraphError
+        from service.store import StoreError
 
         try:
             return super().invoke(ctx)
+        except StoreError as exc:  # the database itself failed: nothing more can be stored
+            error(exc.code, exc.message)
+            ctx.exit(EXIT_STORE)
         except ClaimgraphError as exc:
             error(exc.code, exc.message)
             ctx.exit(EXIT_FAILURES)
@@ -268,7 +272,8 @@ def ingest(
 ) -> None:
     """Store new or changed articles under PATH... (by content hash) and their claims.
 
-    Exit codes: 0 every file read (new or unchanged), 1 some files failed (the rest are stored).
+    Exit codes: 0 every file read (new or unchanged), 1 some files failed (the rest are stored), 3 the
+    database failed (gone, damaged, full, read-only): one line says why, and nothing is reported stored.
     With --watch each file is logged as it is stored, and a summary follows each check.
     """
     from service.core import IngestRun, ingest_paths
@@ -470,7 +475,22 @@ def serve(host: str | None, port: int | None) -> None:
     from service.settings import get_settings
 
     settings = get_settings()
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level="info")
+    api = create_app(settings)
+    config = uvicorn.Config(
+        api,
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+        # On SIGTERM requests waiting for the model are answered 503 at once; the others get this long.
+        timeout_graceful_shutdown=max(1, settings.shutdown_timeout_s),
+    )
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: object) -> None:
+            api.state.extraction.shut_down_soon()
+            super().handle_exit(sig, frame)  # type: ignore[arg-type]
+
+    Server(config).run()
 
 
 @app.group(cls=ClaimgraphGroup)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import logging
 import math
 import statistics
 import time
@@ -17,17 +18,18 @@ from pipelines.cluster import assign
 from pipelines.cluster_relations import relate_cluster
 from pipelines.compare import Comparison, Figure, check_absolute, check_comparisons, check_ratio
 from pipelines.consolidate import claim_id, group_mentions
-from pipelines.errors import InputError
+from pipelines.errors import ClaimgraphError, InputError
 from pipelines.extract.pipeline import Extractor, iter_mentions
 from pipelines.graph import build_graph, to_graphml, to_json, to_jsonld
 from pipelines.ingest import Article, expand_paths, read_article
 from pipelines.quantities import parse_quantity
 from pipelines.relate import ClaimValue, Relation
 from pipelines.types import Mention, content_id
-from service.store.repository import Store, document_id
+from service.store.repository import NotStorable, Store, document_id
 from service.store.tables import ClaimRow, DocumentRow, MentionRow, ReferenceRow
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -43,17 +45,23 @@ class ExtractionRun:
 def read_each(
     paths: Sequence[Path], run: ExtractionRun | IngestRun, read: Callable[[Path], T]
 ) -> Iterator[tuple[Path, T]]:
-    """``read(path)`` of every file under ``paths``, counted in ``run``; a missing or unreadable file is
-    recorded in ``run.failures`` and skipped."""
+    """``read(path)`` of every file under ``paths``, counted in ``run``; a file that is missing or cannot be
+    read (whatever the reason) is recorded in ``run.failures`` and skipped: one bad file never stops the rest."""
     for path in expand_paths(list(paths)):
         run.files += 1
         if not path.exists():
             run.failures.append((str(path), "not_found", f"{path}: no such file or folder"))
             continue
         try:
-            yield path, read(path)
+            item = read(path)
         except InputError as exc:
             run.failures.append((str(path), exc.code, exc.message))
+            continue
+        except Exception as exc:  # a reader's bug must cost this file only
+            log.exception("reading %s failed", path)
+            run.failures.append((str(path), "unreadable", f"{path}: cannot be read ({type(exc).__name__}: {exc})"))
+            continue
+        yield path, item
 
 
 def read_articles(paths: Sequence[Path], run: ExtractionRun, published: str | None = None) -> Iterator[Article]:
@@ -81,6 +89,8 @@ class IngestRun:
     unchanged: int = 0
     claims: int = 0
     failures: list[tuple[str, str, str]] = field(default_factory=list)
+    stored_ids: list[str] = field(default_factory=list, repr=False)
+    """Documents this run stored (what ``Store.verify`` reads back)."""
 
     def summary(self) -> dict[str, object]:
         return {
@@ -98,6 +108,7 @@ class IngestRun:
         elif outcome.stored:
             self.new += 1
             self.claims += outcome.claims
+            self.stored_ids.append(outcome.document_id)
         else:
             self.unchanged += 1
 
@@ -112,33 +123,76 @@ class ArticleOutcome:
     claims: int = 0
     failure: tuple[str, str, str] | None = None
     """(file, error code, message) when the article could not be stored."""
+    attempts: int = 1
+    """Transactions it took: more than one when a race with another writer was lost and tried again."""
 
 
 # A racing writer can commit a cluster this article also opens; the article is then tried again.
 STORE_ATTEMPTS = 5
 
 
+def store_article(store: Store, extractor: Extractor, article: Article, mentions: Sequence[Mention]) -> ArticleOutcome:
+    """Place an article's claims in clusters and store it with them in one transaction: the one store step
+    of every writer (``claimgraph ingest``, ``POST /extract?persist=true``, the Ray actors).
+
+    Safe with other writers on the same database: an article another writer stored first is reported as
+    not stored (``stored=False``), and one whose transaction failed only because another writer committed
+    a cluster it opens too is placed again and stored against that cluster. An article the database
+    refuses, or that keeps losing races, comes back with ``failure`` set.
+
+    Raises:
+        StoreError: the database failed as a whole; nothing more can be stored.
+    """
+    doc_id, name = document_id(article), article.name
+    for attempt in range(1, STORE_ATTEMPTS + 1):
+        try:
+            stored = store.add_document(article, mentions, cluster_claims(store, extractor, article, mentions))
+        except NotStorable as exc:
+            return ArticleOutcome(name, doc_id, False, failure=(name, exc.code, exc.message), attempts=attempt)
+        if stored:
+            claims = len({claim_id(doc_id, m) for m in mentions})
+            return ArticleOutcome(name, doc_id, True, claims, attempts=attempt)
+        if store.has_document(doc_id):
+            return ArticleOutcome(name, doc_id, False, attempts=attempt)
+    message = f"{name}: not stored after {STORE_ATTEMPTS} attempts (integrity conflicts)"
+    return ArticleOutcome(name, doc_id, False, failure=(name, "store_conflict", message), attempts=STORE_ATTEMPTS)
+
+
+class ExtractionFailed(ClaimgraphError):
+    """The extractor failed on an article (a bug, reported for that article only)."""
+
+    code = "extraction_failed"
+
+
+def extract_each(extractor: Extractor, articles: Sequence[Article]) -> list[list[Mention] | ClaimgraphError]:
+    """``extractor.run`` over a batch; when it fails, each article alone, so one article's failure is its own."""
+    try:
+        return list(extractor.run(articles))
+    except Exception as exc:
+        if len(articles) == 1:
+            log.exception("extracting %s failed", articles[0].name)
+            error = exc if isinstance(exc, ClaimgraphError) else ExtractionFailed(f"{articles[0].name}: {exc!r}")
+            return [error]
+    return [out for article in articles for out in extract_each(extractor, [article])]
+
+
 def process_batch(articles: Sequence[Article], store: Store, extractor: Extractor) -> list[ArticleOutcome]:
     """Extract, cluster and store a batch of articles, each in its own transaction: the core batch function.
 
     Engine-independent: the in-process loop (``ingest_paths``) and the Ray actors (``service.distributed``)
-    both call it. Safe with other writers on the same database: an article another writer stored first is
-    reported as not stored (``stored=False``), and one whose store failed only because another writer
-    committed a cluster it opens too is stored again against that cluster.
+    both call it; every article goes through ``store_article``. An article that cannot be extracted or
+    stored is an outcome with ``failure`` set; the others are stored.
+
+    Raises:
+        StoreError: the database failed as a whole.
     """
     outcomes = []
-    for article, mentions in zip(articles, extractor.run(articles), strict=True):
-        doc_id, name = document_id(article), article.name
-        for _ in range(STORE_ATTEMPTS):
-            if store.add_document(article, mentions, cluster_claims(store, extractor, article, mentions)):
-                outcomes.append(ArticleOutcome(name, doc_id, True, len({claim_id(doc_id, m) for m in mentions})))
-                break
-            if store.has_document(doc_id):
-                outcomes.append(ArticleOutcome(name, doc_id, False))
-                break
-        else:
-            message = f"{name}: not stored after {STORE_ATTEMPTS} attempts (integrity conflicts)"
-            outcomes.append(ArticleOutcome(name, doc_id, False, failure=(name, "store_conflict", message)))
+    for article, mentions in zip(articles, extract_each(extractor, articles), strict=True):
+        if isinstance(mentions, ClaimgraphError):
+            failure = (article.name, mentions.code, mentions.message)
+            outcomes.append(ArticleOutcome(article.name, document_id(article), False, failure=failure))
+            continue
+        outcomes.append(store_article(store, extractor, article, mentions))
     return outcomes
 
 
@@ -157,13 +211,20 @@ def ingest_paths(
     Each article is committed on its own, so an interrupted run loses at most the batch in flight and a
     second run finishes the work; a document already stored is never extracted again. ``progress`` hears
     how many articles were just finished, ``on_article`` what became of each (files that cannot be read
-    are in ``run.failures``).
+    are in ``run.failures``). After every batch the documents it stored are read back through a new
+    connection, and at the end (SQLite) the whole file is checked, so that nothing is counted as stored
+    that is not.
+
+    Raises:
+        StoreError: the database failed (gone, damaged, full, read-only): what was stored is not reported.
     """
     extract_run = ExtractionRun()
     pending: list[Article] = []
 
     def flush() -> None:
-        for outcome in process_batch(pending, store, extractor):
+        outcomes = process_batch(pending, store, extractor)
+        store.verify([o.document_id for o in outcomes if o.stored])
+        for outcome in outcomes:
             run.count(outcome)
             if on_article:
                 on_article(outcome)
@@ -184,6 +245,9 @@ def ingest_paths(
             flush()
     if pending:
         flush()
+    if run.stored_ids:
+        store.quick_check()
+        store.verify(run.stored_ids)
     run.files = extract_run.files
     run.failures = extract_run.failures + run.failures
     return run

@@ -25,7 +25,7 @@ from pipelines.errors import ClaimgraphError, InputError
 from pipelines.extract.pipeline import Extractor
 from pipelines.ingest import Article, article_from_text, read_source
 from service.core import ArticleOutcome, IngestRun, process_batch, read_each
-from service.store.repository import Store
+from service.store.repository import Store, StoreError
 
 # Set for every Ray worker: no model hub access, and tokenizers must not start their own thread pools.
 WORKER_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
@@ -97,7 +97,13 @@ class ExtractActor:
             except InputError as exc:
                 outcomes.append(ArticleOutcome(str(name), doc_id, False, failure=(str(name), exc.code, exc.message)))
         if articles:
-            outcomes += process_batch(articles, self.store, self.extractor)
+            try:
+                outcomes += process_batch(articles, self.store, self.extractor)
+            except StoreError as exc:  # the driver stops at this and reports it (see _run_pool)
+                outcomes += [
+                    ArticleOutcome(a.name, text_id(a.original), False, failure=(a.name, exc.code, exc.message))
+                    for a in articles
+                ]
         return {
             "name": [o.name for o in outcomes],
             "document_id": [o.document_id for o in outcomes],
@@ -171,10 +177,21 @@ def ingest_ray(
         else:
             ray.init(address=address, logging_level=logging.ERROR, runtime_env=env)
     try:
-        return _run_pool(ray, items, url, extractor, run, workers, batch_size, progress)
+        _run_pool(ray, items, url, extractor, run, workers, batch_size, progress)
     finally:
         if started_here:
             ray.shutdown()
+    # What the actors report stored is read back here, as the in-process loop does after each batch.
+    failed = next((f for f in run.failures if f[1] == StoreError.code), None)
+    if failed is not None:
+        raise StoreError(failed[2])
+    reported = Store(url)
+    try:
+        reported.verify(run.stored_ids)
+        reported.quick_check()
+    finally:
+        reported.engine.dispose()
+    return run
 
 
 def _run_pool(

@@ -39,6 +39,13 @@ class Settings(BaseSettings):
     """Most concurrent extraction requests run through the model together."""
     batch_wait_ms: float = 5.0
     """How long an idle worker waits for more requests to join a batch."""
+    request_deadline_s: float = 60.0
+    """Longest an extraction request waits for its result: past it, 503 ``deadline_exceeded`` (its work is
+    dropped; a model process still running it when every request of its batch is answered is restarted)."""
+    max_candidates: int = 1000
+    """Most numbers one posted article may hold (each is a candidate claim for the model); more get 413."""
+    shutdown_timeout_s: int = 5
+    """On SIGTERM, how long open requests may still finish before the server stops anyway."""
     extraction_process: bool = True
     """Run the model in its own process (one copy), so its Python work never holds the server's GIL."""
     read_cache_mb: int = 64

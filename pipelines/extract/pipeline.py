@@ -108,12 +108,14 @@ def load_nlp(max_length: int = 10_000_000) -> Any:
     import spacy
 
     import pipelines.extract.factories  # noqa: F401  (registers the components)
+    from pipelines.extract.bounded import bound
 
     nlp = spacy.load(SPACY_MODEL, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"])
     nlp.enable_pipe("senter")
     nlp.add_pipe("claimgraph_breaks", after="senter")
+    nlp.add_pipe("claimgraph_sentence_limit", after="claimgraph_breaks")
     nlp.max_length = max_length
-    return nlp
+    return bound(nlp)  # tokenization linear in the text, whatever the text (pipelines.extract.bounded)
 
 
 CONTEXT_JOIN = " | "

@@ -17,6 +17,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
@@ -29,8 +30,9 @@ from pipelines.extract.pipeline import Extractor
 from service.api import errors
 from service.api.batcher import ExtractionQueue
 from service.api.cache import ReadCache
-from service.api.middleware import BodyLimit, RequestMetrics
+from service.api.middleware import BodyLimit, NoSniff, RequestMetrics
 from service.api.routes import OPS_ROUTERS, ROUTERS
+from service.api.schemas import ExtractIn
 from service.api.views import ClusterViews
 from service.settings import Settings, get_settings
 from service.store.repository import Store
@@ -74,6 +76,8 @@ def create_app(settings: Settings | None = None, *, extractor: Extractor | None 
         batch_wait_ms=settings.batch_wait_ms,
         registry=registry,
         process=process,
+        deadline_s=settings.request_deadline_s,
+        max_candidates=settings.max_candidates,
     )
 
     @asynccontextmanager
@@ -102,6 +106,8 @@ def create_app(settings: Settings | None = None, *, extractor: Extractor | None 
     app.state.metrics_registry = registry
 
     errors.install(app)
+    # POST /extract reads its body itself (JSON or raw text), so the schema of its JSON body is added here.
+    app.openapi = lambda: _openapi_with_bodies(app)  # type: ignore[method-assign]
     app.add_middleware(
         ReadCache,
         store=store,
@@ -111,6 +117,7 @@ def create_app(settings: Settings | None = None, *, extractor: Extractor | None 
     )
     app.add_middleware(RequestMetrics, registry=registry)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(NoSniff)  # outermost: every answer, errors and 413s included
 
     for router in ROUTERS + OPS_ROUTERS:
         app.include_router(router)
@@ -131,3 +138,16 @@ def create_app(settings: Settings | None = None, *, extractor: Extractor | None 
 
     app.include_router(web_router)
     return app
+
+
+def _openapi_with_bodies(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI schema, with the models of bodies that routes read themselves in its components: every
+    ``$ref`` resolves, so clients and schema-driven tests (Schemathesis) see and send every body."""
+    if app.openapi_schema is None:
+        schema = FastAPI.openapi(app)  # builds and keeps it in app.openapi_schema
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        extract_in = ExtractIn.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(extract_in.pop("$defs", {}))
+        components["ExtractIn"] = extract_in
+        app.openapi_schema = schema
+    return app.openapi_schema

@@ -51,11 +51,12 @@ def require_api_key(
     if settings.api_key is None:
         return
     expected = settings.api_key.get_secret_value().encode()
-    authorization = request.headers.get("authorization")
-    presented = [api_key] if api_key is not None else []
-    if authorization is not None:
-        # HTTPBearer yields None for a header that is not "Bearer <token>": that is a wrong credential too.
-        presented.append(bearer.credentials if bearer else "")
+    # Every header sent counts, not only the first of a name (the security schemes above read one each).
+    presented = request.headers.getlist("x-api-key")
+    for authorization in request.headers.getlist("authorization"):
+        # A header that is not "Bearer <token>" is a wrong credential too.
+        scheme, _, token = authorization.strip().partition(" ")
+        presented.append(token.strip() if scheme.lower() == "bearer" else "")
     # compare_digest: the time taken says nothing about how much of the key matched.
     if not presented or not all(secrets.compare_digest(p.encode(), expected) for p in presented):
         raise HTTPException(

@@ -27,6 +27,7 @@ from pipelines.errors import (
     ModelNotFound,
     UnsupportedFormat,
 )
+from service.store.repository import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,30 @@ class NotReady(ClaimgraphError):
     code = "not_ready"
 
 
+class DeadlineExceeded(ClaimgraphError):
+    """No result within the request deadline (the work is dropped); the client may retry."""
+
+    code = "deadline_exceeded"
+
+
+class ClientGone(ClaimgraphError):
+    """The client closed the connection before its result was ready (the work is dropped)."""
+
+    code = "client_closed_request"
+
+
+class StoreConflict(ClaimgraphError):
+    """An article kept losing races with other writers for the rows it writes; the client may retry."""
+
+    code = "store_conflict"
+
+
+class TooManyCandidates(InputError):
+    """An article with more numbers than one request may ask the model about (413)."""
+
+    code = "too_many_candidates"
+
+
 class NotFound(ClaimgraphError):
     """No resource with that id."""
 
@@ -63,9 +88,14 @@ class UnsupportedMediaType(ClaimgraphError):
 STATUS_BY_ERROR: tuple[tuple[type[ClaimgraphError], int], ...] = (
     (QueueFull, 429),
     (NotReady, 503),
+    (DeadlineExceeded, 503),
+    (StoreConflict, 503),
+    (StoreError, 503),
+    (ClientGone, 499),
     (NotFound, 404),
     (UnsupportedMediaType, 415),
     (InputTooLarge, 413),
+    (TooManyCandidates, 413),
     (UnsupportedFormat, 415),
     (EmptyInput, 422),
     (BinaryInput, 422),
@@ -109,8 +139,10 @@ async def claimgraph_error(_request: Request, exc: Exception) -> JSONResponse:
     headers = None
     if isinstance(exc, QueueFull):
         headers = {"Retry-After": str(exc.retry_after)}
-    elif isinstance(exc, NotReady):
+    elif isinstance(exc, NotReady | StoreConflict | StoreError):
         headers = {"Retry-After": "5"}
+    elif isinstance(exc, DeadlineExceeded):
+        headers = {"Retry-After": str(exc.detail.get("retry_after", 5))}
     return error_response(status_of(exc), exc.code, exc.message, exc.detail or None, headers)
 
 

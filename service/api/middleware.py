@@ -1,4 +1,4 @@
-"""Two pure ASGI middlewares: the request body size limit (413) and Prometheus request metrics.
+"""Pure ASGI middlewares: the request body size limit (413), Prometheus request metrics, ``nosniff``.
 
 Pure ASGI rather than ``BaseHTTPMiddleware``: no extra task per request, and the body limit can act on
 the stream itself, so a client without a ``Content-Length`` cannot send more than the limit either.
@@ -96,3 +96,26 @@ class RequestMetrics:
             route = getattr(scope.get("route"), "path", None) or "unmatched"
             self.requests.labels(scope["method"], route, str(status)).inc()
             self.latency.labels(scope["method"], route).observe(time.perf_counter() - started)
+
+
+class NoSniff:
+    """``X-Content-Type-Options: nosniff`` on every answer: a browser takes JSON, GraphML or an error for
+    what its content type says, never for a page to run."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_header(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                if not any(name.lower() == b"x-content-type-options" for name, _ in headers):
+                    headers.append((b"x-content-type-options", b"nosniff"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_header)

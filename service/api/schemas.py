@@ -21,6 +21,10 @@ CONTROL_CHARS = "".join(map(chr, [*range(0x00, 0x09), *range(0x0E, 0x20)]))
 """Control characters no article text holds (tab, line breaks, form feed excepted): a sign of binary data."""
 TEXT_PATTERN = r"^[^\x00-\x08\x0e-\x1f]*[^\s\x00-\x08\x0e-\x1f][^\x00-\x08\x0e-\x1f]*$"
 """Article text: something besides white space, and no control characters."""
+LINE_PATTERN = r"^[^\x00-\x08\x0e-\x1f]*$"
+"""Metadata (title, publisher): no control characters (tab and line breaks excepted)."""
+URL_PATTERN = r"^https?://[^\s\x00-\x1f\x7f/?#\[\]@]+([/?#][^\s\x00-\x1f\x7f]*)?$"
+"""An http(s) URL with a host name (or address) and no user part; IPv6 literals are not accepted."""
 
 # Null is accepted as "not given" but not advertised (the schema's oneOf says which one to give); a
 # nullable string rather than a union, so errors are located at the field itself ("text", not "text.str").
@@ -39,10 +43,12 @@ class ExtractIn(BaseModel):
 
     text: ArticleText = Field(None, description="Plain text or Markdown of the article.")
     html: ArticleText = Field(None, description="The article's HTML page; the main text is found in it.")
-    title: str | None = Field(None, max_length=1000)
-    url: str | None = Field(None, max_length=2048, pattern=r"^https?://\S+$")
-    published: str | None = Field(None, pattern=DATE_PATTERN, description="Publication date, e.g. 2025-03-01.")
-    publisher: str | None = Field(None, max_length=1000)
+    title: str | None = Field(None, max_length=1000, pattern=LINE_PATTERN)
+    url: str | None = Field(None, max_length=2048, pattern=URL_PATTERN)
+    published: str | None = Field(
+        None, max_length=32, pattern=DATE_PATTERN, description="Publication date, e.g. 2025-03-01."
+    )
+    publisher: str | None = Field(None, max_length=1000, pattern=LINE_PATTERN)
 
     @model_validator(mode="after")
     def one_body(self) -> ExtractIn:
@@ -329,7 +335,10 @@ class ReadyOut(BaseModel):
     status: Literal["ready", "not_ready"]
     models_loaded: bool
     store_reachable: bool
+    worker_stuck: bool = Field(description="The model has run one batch longer than a request may wait.")
     queue_depth: int
+    running: int = Field(description="Requests in the batch the model is running now.")
+    worker_restarts: int = Field(description="Times the model process was stopped and started again.")
 
 
 class ErrorBody(BaseModel):

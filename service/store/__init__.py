@@ -1,5 +1,5 @@
 """Persistence: SQLAlchemy 2 tables, one repository class, Alembic migrations."""
 
-from service.store.repository import Store
+from service.store.repository import NotStorable, Store, StoreError
 
-__all__ = ["Store"]
+__all__ = ["NotStorable", "Store", "StoreError"]

@@ -2,25 +2,74 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import sqlite3
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
+from urllib.parse import quote
 
 from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, defer, sessionmaker
 
 from pipelines.cluster import ClusterRef, OtherIndex
 from pipelines.consolidate import group_mentions
+from pipelines.errors import ClaimgraphError, InputError
 from pipelines.ingest import Article
 from pipelines.types import Mention, content_id
 from service.store.tables import ClaimRow, ClusterRow, DocumentRow, MentionRow, ReferenceRow
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+READ_BACK_CHUNK = 500
+"""Ids per query when reading back what was committed."""
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class StoreError(ClaimgraphError):
+    """The database failed as a whole (gone, corrupt, full, read-only, unreachable): nothing more can be
+    stored, and what was reported stored must not be trusted without reading it back."""
+
+    code = "store_failed"
+
+
+class NotStorable(InputError):
+    """The database refused one article's data (the others can still be stored)."""
+
+    code = "not_storable"
+
+
+def _one_line(exc: BaseException) -> str:
+    """A database error in one line: the driver's own message, without SQL, parameters or traceback."""
+    orig = getattr(exc, "orig", None) or exc
+    first = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    return first[:300]
+
+
+def database_errors(method: Callable[P, R]) -> Callable[P, R]:
+    """Turn a database failure inside a ``Store`` method into ``StoreError`` with a one-line message."""
+
+    @functools.wraps(method)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"the database failed: {_one_line(exc)}", error=type(exc).__name__) from exc
+        except sqlite3.Error as exc:  # a raw connection (verify, quick_check)
+            raise StoreError(f"the database failed: {_one_line(exc)}", error=type(exc).__name__) from exc
+
+    return guarded
+
+
+def _findable(*values: str | None) -> bool:
+    """Whether a key or filter can match a row: text holding NUL never can (PostgreSQL refuses it outright)."""
+    return all(v is None or "\x00" not in v for v in values)
 
 
 def document_id(article: Article) -> str:
@@ -59,7 +108,19 @@ class Store:
         self._other_index = OtherIndex()
         self._other_rows: dict[str, int] = {}
         self._other_lock = threading.Lock()
+        self._file_identity: tuple[int, int] | None = None
 
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite database file (None for PostgreSQL or an in-memory database)."""
+        if self.engine.dialect.name != "sqlite":
+            return None
+        database = self.engine.url.database
+        if not database or database == ":memory:" or database.startswith("file:"):
+            return None
+        return Path(database)
+
+    @database_errors
     def migrate(self) -> None:
         from alembic import command
         from alembic.config import Config
@@ -72,24 +133,41 @@ class Store:
                 connection.execute(text("SELECT pg_advisory_xact_lock(74210)"))
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+        path = self.sqlite_path
+        if path is not None:
+            st = path.stat()
+            self._file_identity = (st.st_dev, st.st_ino)
 
     def session(self) -> Session:
         return self._sessions()
 
     # --- writing ---------------------------------------------------------------------------------
 
+    @database_errors
     def has_document(self, doc_id: str) -> bool:
+        if not _findable(doc_id):
+            return False
         with self.session() as s:
             return s.get(DocumentRow, doc_id) is not None
 
+    @database_errors
     def add_document(
         self, article: Article, mentions: Sequence[Mention], clusters: Mapping[str, ClusterRef] | None = None
     ) -> bool:
-        """Store an article with its claims in one transaction; False when it was already stored.
+        """Store an article with its claims in one transaction; False when it was already stored, or when
+        another writer committed a row it writes too (a cluster it opens): ``has_document`` tells which.
 
-        Two processes racing on the same article both try; the primary key lets exactly one win.
+        Two processes racing on the same article both try; the primary key lets exactly one win. Use
+        ``service.core.store_article``, which tries again after a lost race, rather than this directly.
+
+        Raises:
+            NotStorable: the database refuses this article's data (text holding NUL, a value too long).
+            StoreError: the database failed as a whole.
         """
         doc_id = document_id(article)
+        fields = (article.name, article.title, article.url, article.published, article.publisher, article.original)
+        if not _findable(*fields):
+            raise NotStorable(f"{article.name!r}: text or metadata holding NUL characters cannot be stored")
         with self.session() as s:
             if s.get(DocumentRow, doc_id) is not None:
                 return False
@@ -138,6 +216,9 @@ class Store:
             except IntegrityError:
                 s.rollback()
                 return False
+            except DataError as exc:
+                s.rollback()
+                raise NotStorable(f"{article.name!r}: the database refused it ({_one_line(exc)})") from exc
         self._index_opened(opened)
         return True
 
@@ -194,8 +275,79 @@ class Store:
             ]
         return claims + rows
 
+    # --- checking what was written ----------------------------------------------------------------
+
+    @database_errors
+    def verify(self, doc_ids: Sequence[str]) -> None:
+        """Read back through a new connection that every one of ``doc_ids`` is stored.
+
+        On SQLite the file must also still be the one this store opened: a connection already open keeps
+        writing into a file deleted (or replaced) under it, and those writes are lost when it closes.
+
+        Raises:
+            StoreError: the file is gone or replaced, the database cannot be read, or a document is missing.
+        """
+        wanted = list(dict.fromkeys(doc_ids))
+        path = self.sqlite_path
+        if path is not None:
+            try:
+                st = path.stat()
+            except FileNotFoundError:
+                raise StoreError(f"the database file {path} is gone (deleted while in use)") from None
+            if self._file_identity is not None and (st.st_dev, st.st_ino) != self._file_identity:
+                raise StoreError(f"the database file {path} was replaced while in use")
+            found = self._sqlite_read_back(path, wanted)
+        else:
+            found = set()
+            with self.engine.connect() as connection:
+                for start in range(0, len(wanted), READ_BACK_CHUNK):
+                    chunk = wanted[start : start + READ_BACK_CHUNK]
+                    rows = connection.execute(select(DocumentRow.id).where(DocumentRow.id.in_(chunk)))
+                    found.update(r[0] for r in rows)
+        missing = [d for d in wanted if d not in found]
+        if missing:
+            raise StoreError(
+                f"{len(missing)} of {len(wanted)} documents just committed are not in the database when read back",
+                missing=missing[:20],
+            )
+
+    @staticmethod
+    def _sqlite_read_back(path: Path, wanted: list[str]) -> set[str]:
+        # mode=rw: a deleted file is an error, never silently created again (empty).
+        connection = sqlite3.connect(f"file:{quote(str(path))}?mode=rw", uri=True, timeout=30)
+        try:
+            found: set[str] = set()
+            for start in range(0, len(wanted), READ_BACK_CHUNK):
+                chunk = wanted[start : start + READ_BACK_CHUNK]
+                marks = ",".join("?" * len(chunk))
+                found.update(r[0] for r in connection.execute(f"SELECT id FROM documents WHERE id IN ({marks})", chunk))
+            return found
+        finally:
+            connection.close()
+
+    @database_errors
+    def quick_check(self) -> None:
+        """SQLite's ``PRAGMA quick_check`` over the whole file, through a new connection (no-op on PostgreSQL).
+
+        Raises:
+            StoreError: the file is gone or damaged.
+        """
+        path = self.sqlite_path
+        if path is None:
+            return
+        if not path.exists():
+            raise StoreError(f"the database file {path} is gone (deleted while in use)")
+        connection = sqlite3.connect(f"file:{quote(str(path))}?mode=rw", uri=True, timeout=30)
+        try:
+            rows = [r[0] for r in connection.execute("PRAGMA quick_check")]
+        finally:
+            connection.close()
+        if rows != ["ok"]:
+            raise StoreError(f"the database file {path} is damaged: {rows[0]}", problems=rows[:20])
+
     # --- reading ---------------------------------------------------------------------------------
 
+    @database_errors
     def counts(self) -> dict[str, int]:
         with self.session() as s:
             return {
@@ -204,6 +356,7 @@ class Store:
                 "mentions": s.scalar(select(func.count()).select_from(MentionRow)) or 0,
             }
 
+    @database_errors
     def other_index(self, subjects: Iterable[str]) -> OtherIndex:
         """The ``other`` clusters of ``subjects`` as a nearest-cluster index (``pipelines.cluster.assign``).
 
@@ -244,6 +397,7 @@ class Store:
                     self._other_rows[subject] = len(ids)
         return self._other_index
 
+    @database_errors
     def other_clusters(self) -> list[ClusterRef]:
         """Clusters of ``other`` metrics, with the embedding of their key (for incremental assignment)."""
         with self.session() as s:
@@ -252,10 +406,13 @@ class Store:
                 ClusterRef(r.id, r.subject, r.metric, r.key, tuple(r.embedding) if r.embedding else None) for r in rows
             ]
 
+    @database_errors
     def cluster_members(
         self, subject: str | None = None, metric: str | None = None
     ) -> list[tuple[ClusterRow, list[tuple[ClaimRow, DocumentRow, list[MentionRow]]]]]:
         """Every cluster (filtered) with its claims, each with its document and mentions."""
+        if not _findable(subject, metric):
+            return []
         with self.session() as s:
             query = select(ClusterRow).order_by(ClusterRow.subject, ClusterRow.metric, ClusterRow.id)
             if subject:
@@ -283,6 +440,7 @@ class Store:
             out = [(cluster, by_cluster.get(cluster.id, [])) for cluster in clusters]
             return out
 
+    @database_errors
     def add_references(self, rows: Sequence[ReferenceRow]) -> int:
         """Store reference values in one transaction (all or nothing); returns how many were new."""
         with self.session() as s:
@@ -291,15 +449,20 @@ class Store:
             s.commit()
             return len(new)
 
+    @database_errors
     def references(self) -> list[ReferenceRow]:
         with self.session() as s:
             return list(s.scalars(select(ReferenceRow).order_by(ReferenceRow.subject, ReferenceRow.metric)))
 
+    @database_errors
     def documents(self) -> list[DocumentRow]:
         with self.session() as s:
             return list(s.scalars(select(DocumentRow).order_by(DocumentRow.path)))
 
+    @database_errors
     def claims(self, subject: str | None = None, metric: str | None = None) -> list[ClaimRow]:
+        if not _findable(subject, metric):
+            return []
         query = select(ClaimRow).order_by(ClaimRow.subject, ClaimRow.metric, ClaimRow.id)
         if subject:
             query = query.where(ClaimRow.subject == subject)
@@ -308,7 +471,10 @@ class Store:
         with self.session() as s:
             return list(s.scalars(query))
 
+    @database_errors
     def claim(self, claim_id: str) -> tuple[ClaimRow, DocumentRow, list[MentionRow]] | None:
+        if not _findable(claim_id):
+            return None
         with self.session() as s:
             row = s.get(ClaimRow, claim_id)
             if row is None:
@@ -320,8 +486,11 @@ class Store:
             )
             return row, doc, mentions
 
+    @database_errors
     def comparatives(self, metric: str | None = None) -> list[tuple[ClaimRow, DocumentRow, list[MentionRow]]]:
         """Comparative claims (no number of their own), with document and mentions; few next to figures."""
+        if not _findable(metric):
+            return []
         with self.session() as s:
             query = select(ClaimRow).where(ClaimRow.kind == "comparative").order_by(ClaimRow.id)
             if metric:
@@ -337,10 +506,14 @@ class Store:
                 mentions.setdefault(m.claim_id, []).append(m)
             return [(c, docs[c.document_id], mentions.get(c.id, [])) for c in claims]
 
+    @database_errors
     def cluster(self, cluster_id: str) -> ClusterRow | None:
+        if not _findable(cluster_id):
+            return None
         with self.session() as s:
             return s.get(ClusterRow, cluster_id)
 
+    @database_errors
     def cluster_facets(self) -> list[tuple[str, str]]:
         """Distinct (subject, metric) pairs of the stored clusters: the choices of a filter form."""
         with self.session() as s:
@@ -349,8 +522,11 @@ class Store:
             )
             return [(subject, metric) for subject, metric in s.execute(query)]
 
+    @database_errors
     def document(self, doc_id: str) -> tuple[DocumentRow, list[tuple[ClaimRow, list[MentionRow]]]] | None:
         """A document with its claims, each with its mentions in text order (None when unknown)."""
+        if not _findable(doc_id):
+            return None
         with self.session() as s:
             doc = s.get(DocumentRow, doc_id)
             if doc is None:
@@ -377,10 +553,13 @@ class Store:
         except Exception:
             return False
 
+    @database_errors
     def claims_page(
         self, subject: str | None = None, metric: str | None = None, limit: int = 50, offset: int = 0
     ) -> tuple[list[ClaimRow], int]:
         """One page of claims (same order and filters as ``claims``) and how many match in all."""
+        if not _findable(subject, metric):
+            return [], 0
         where = []
         if subject:
             where.append(ClaimRow.subject == subject)
@@ -391,6 +570,7 @@ class Store:
             page = select(ClaimRow).where(*where).order_by(ClaimRow.subject, ClaimRow.metric, ClaimRow.id)
             return list(s.scalars(page.limit(limit).offset(offset))), total
 
+    @database_errors
     def document_summaries(self, limit: int = 50, offset: int = 0) -> tuple[list[tuple[DocumentRow, int]], int]:
         """One page of documents (by path) with their number of claims, without loading their text."""
         claims = select(ClaimRow.document_id, func.count().label("n")).group_by(ClaimRow.document_id).subquery()
@@ -406,6 +586,7 @@ class Store:
             total = s.scalar(select(func.count()).select_from(DocumentRow)) or 0
             return [(doc, int(n)) for doc, n in s.execute(query)], total
 
+    @database_errors
     def version(self) -> tuple[int, str, int]:
         """What changes whenever the stored claims or references do (documents are only ever added):
         a cheap key for caching views of the whole store."""

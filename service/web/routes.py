@@ -15,12 +15,14 @@ import csv
 import io
 import json
 import math
+import re
 import secrets
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -28,8 +30,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pipelines.catalogue import Catalogue, default_catalogue
 from pipelines.errors import ClaimgraphError, InputError, InputTooLarge
 from pipelines.extract.pipeline import mention_record
-from pipelines.ingest import article_from_text
+from pipelines.ingest import Article, article_from_text
 from service import core
+from service.api.errors import TooManyCandidates
+from service.api.routes.extract import client_gone
+from service.api.schemas import CONTROL_CHARS
 from service.display import compact, format_value
 from service.filters import fold
 from service.store.repository import Store
@@ -67,6 +72,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
 }
 TITLE_LIMIT = 500
+_CONTROL = re.compile(f"[{re.escape(CONTROL_CHARS)}]")
 HOME_CLUSTERS = 25
 PAGE_SIZE = 50
 SOURCES_SHOWN = 4
@@ -532,13 +538,17 @@ async def paste_submit(
             raise InputError(f"the title is {len(title):,} characters, over the limit of {TITLE_LIMIT}")
         if not _key_ok(request, api_key):
             return _page(request, "paste.html", {**form, "error": "This service needs its API key to extract."}, 401)
-        article = article_from_text(text, name=title or "pasted article", title=title or None)
+        if _CONTROL.search(title) or _CONTROL.search(text):
+            raise InputError("the title or the text holds control characters: not the text of an article")
+        extraction.admit()
+        # Building the clean view (HTML is recognised) is CPU work: off the event loop, as for POST /extract.
+        article = await run_in_threadpool(_pasted_article, extraction, text, title)
         if store:
-            stored = await extraction.persist(article)
+            stored = await extraction.persist(article, client_gone(request))
             records = stored["claims"]
         else:
-            records = [mention_record(m) for m in await extraction.extract(article)]
-    except InputTooLarge as exc:
+            records = [mention_record(m) for m in await extraction.extract(article, client_gone(request))]
+    except (InputTooLarge, TooManyCandidates) as exc:
         return _page(request, "paste.html", {**form, "error": exc.message}, status_code=413)
     except InputError as exc:
         return _page(request, "paste.html", {**form, "error": exc.message}, status_code=422)
@@ -566,6 +576,12 @@ async def paste_submit(
     ]
     result = {"rows": rows, "blocks": blocks(article.original, sentences, values), "stored": stored}
     return _page(request, "paste.html", {**form, "error": None, "result": result})
+
+
+def _pasted_article(extraction: Any, text: str, title: str) -> Article:
+    article = article_from_text(text, name=title or "pasted article", title=title or None)
+    extraction.check(article)
+    return article
 
 
 @router.get("/web/static/{name}", name="web_static")

@@ -134,3 +134,50 @@ def test_html_table_rows_stay_one_line_with_cells_apart():
     assert "PyTorch | 70% |" in a.clean and "JAX | 9% |" in a.clean
     i = a.clean.find("9%")
     assert a.original_span_text(i, i + 2)[2] == "9%"
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        ("PyTorch 70%".encode("utf-16") + b"x", EncodingProblem),  # an odd byte count
+        (b"\xff\xfeP\x00\x00\xd8y\x00", EncodingProblem),  # a lone surrogate
+        (b"\xff\xfe\x00\x00\x00\x00\x11\x00", EncodingProblem),  # beyond U+10FFFF
+        ("PyTorch\x00 70%".encode("utf-16"), BinaryInput),  # NUL, once decoded
+        (b"PyTorch holds 70%. " * 4000 + b"\x00", BinaryInput),  # NUL past the first 64 KiB
+    ],
+)
+def test_undecodable_or_nul_text_is_an_input_error(data, error):
+    with pytest.raises(error) as info:
+        decode_bytes(data, "bad.txt")
+    assert "bad.txt" in str(info.value)
+
+
+def test_utf32_and_utf16_with_a_byte_order_mark_are_read():
+    text = "PyTorch was used in 70% of papers in 2024."
+    for codec in ("utf-32", "utf-16", "utf-8-sig"):
+        assert decode_bytes(text.encode(codec), "f.txt") == text
+
+
+@pytest.mark.parametrize("charset", ["unicode_escape", "raw_unicode_escape", "idna", "undefined", "punycode", "zlib"])
+def test_a_declared_charset_that_is_no_character_set_is_not_used(charset):
+    page = f'<meta charset="{charset}"><p>caf\xe9 \\x00 \\ud800 70%</p>'.encode("latin-1")
+    try:
+        text = decode_bytes(page, "p.html")
+    except (EncodingProblem, BinaryInput):
+        return
+    assert "\x00" not in text and "\\x00" in text  # the escape stays as written
+
+
+def test_fifos_and_devices_are_listed_and_refused(tmp_path: Path):
+    import os
+
+    from pipelines.errors import NotARegularFile
+
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "zero.md").symlink_to("/dev/zero")
+    (tmp_path / "a.txt").write_text("PyTorch holds 70% of papers.")
+    assert [p.name for p in expand_paths([tmp_path])] == ["a.txt", "pipe.txt", "zero.md"]
+    for name in ("pipe.txt", "zero.md"):
+        with pytest.raises(NotARegularFile) as info:
+            read_article(tmp_path / name)  # refused at once: opening a FIFO would wait for a writer
+        assert name in str(info.value)

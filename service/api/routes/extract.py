@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -19,9 +20,19 @@ from pipelines.errors import EmptyInput
 from pipelines.extract.pipeline import mention_record
 from pipelines.ingest import Article, article_from_text, decode_bytes
 from service import core
+from service.api.batcher import ExtractionQueue
 from service.api.deps import ExtractionDep, StoreDep, require_api_key
 from service.api.errors import UnsupportedMediaType
-from service.api.schemas import CONTROL_CHARS, DATE_PATTERN, TEXT_PATTERN, ErrorOut, ExtractIn, ExtractOut
+from service.api.schemas import (
+    CONTROL_CHARS,
+    DATE_PATTERN,
+    LINE_PATTERN,
+    TEXT_PATTERN,
+    URL_PATTERN,
+    ErrorOut,
+    ExtractIn,
+    ExtractOut,
+)
 from service.store.repository import Store, document_id
 
 router = APIRouter(tags=["extraction"])
@@ -33,11 +44,11 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorOut, "description": why}
     for status, why in (
         (401, "API key missing or wrong (when one is configured)."),
-        (413, "Body over the size limit."),
+        (413, "Body over the size limit, or an article with more numbers than one request may hold."),
         (415, "Body in a content type other than JSON, text/plain, text/markdown or text/html."),
         (422, "Invalid input; the message names the field."),
         (429, "Extraction queue full; retry after the Retry-After header's seconds."),
-        (503, "Models not loaded yet."),
+        (503, "Models not loaded yet, no result within the request deadline, or the store failed; retry."),
     )
 }
 
@@ -65,7 +76,9 @@ def _name(text: str, url: str | None) -> str:
 def _from_json(body: bytes) -> Article:
     try:
         data = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except RecursionError:
+        raise _invalid(None, "the body is not valid JSON (nested too deeply)", "json_invalid") from None
+    except ValueError as exc:  # not JSON, not UTF-8/16/32, or an integer of more than 4,300 digits
         raise _invalid(None, f"the body is not valid JSON ({exc})", "json_invalid") from None
     if isinstance(data, dict):
         # Say which field is missing (the model's own check can only blame the whole body).
@@ -112,6 +125,20 @@ def _from_raw(body: bytes, fmt: str, meta: dict[str, str | None]) -> Article:
         raise _invalid(None, "the article has no text") from None
 
 
+def _checked(extraction: ExtractionQueue, build: Callable[..., Article], *args: Any) -> Article:
+    """``build(*args)``, refused when it holds more numbers than one request may ask the model about."""
+    article = build(*args)
+    extraction.check(article)
+    return article
+
+
+async def client_gone(request: Request) -> None:
+    """Completes when the client closes its connection (after the body has been read): queued work for it
+    is then dropped."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+
+
 def related_claims(store: Store, claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """How each new claim relates to the stored claims of its cluster (claims of the same document left out)."""
     mine = {c["claim_id"] for c in claims}
@@ -155,10 +182,14 @@ async def extract(
     extraction: ExtractionDep,
     store: StoreDep,
     persist: Annotated[bool, Query(description="Store the article and its claims (idempotent).")] = False,
-    title: Annotated[str | None, Query(max_length=1000, description="Title, for a raw body.")] = None,
-    url: Annotated[str | None, Query(max_length=2048, pattern=r"^https?://\S+$", description="URL, raw body.")] = None,
-    published: Annotated[str | None, Query(pattern=DATE_PATTERN, description="Date, for a raw body.")] = None,
-    publisher: Annotated[str | None, Query(max_length=1000, description="Publisher, for a raw body.")] = None,
+    title: Annotated[str | None, Query(max_length=1000, pattern=LINE_PATTERN, description="Title, raw body.")] = None,
+    url: Annotated[str | None, Query(max_length=2048, pattern=URL_PATTERN, description="URL, raw body.")] = None,
+    published: Annotated[
+        str | None, Query(max_length=32, pattern=DATE_PATTERN, description="Date, for a raw body.")
+    ] = None,
+    publisher: Annotated[
+        str | None, Query(max_length=1000, pattern=LINE_PATTERN, description="Publisher, raw body.")
+    ] = None,
 ) -> dict[str, Any]:
     """The claims of one article with provenance: the same fields as ``claimgraph extract``'s JSON lines.
 
@@ -171,10 +202,10 @@ async def extract(
     body = await request.body()
     # Cleaning HTML and finding sentences is CPU work: off the event loop, like the model.
     if media == "application/json" or media.endswith("+json"):
-        article = await run_in_threadpool(_from_json, body)
+        article = await run_in_threadpool(_checked, extraction, _from_json, body)
     elif media in RAW_FORMATS:
         meta = {"title": title, "url": url, "published": published, "publisher": publisher}
-        article = await run_in_threadpool(_from_raw, body, RAW_FORMATS[media], meta)
+        article = await run_in_threadpool(_checked, extraction, _from_raw, body, RAW_FORMATS[media], meta)
     else:
         raise UnsupportedMediaType(
             f"cannot read a {media or 'body without a content type'}; send application/json, " + ", ".join(RAW_FORMATS),
@@ -188,8 +219,8 @@ async def extract(
         "persisted": persist,
     }
     if not persist:
-        mentions = await extraction.extract(article)
+        mentions = await extraction.extract(article, client_gone(request))
         return out | {"claims": [mention_record(m) for m in mentions]}
-    stored = await extraction.persist(article)
+    stored = await extraction.persist(article, client_gone(request))
     related = await run_in_threadpool(related_claims, store, stored["claims"])
     return out | {"claims": stored["claims"], "created": stored["created"], "related": related}

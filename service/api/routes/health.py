@@ -21,17 +21,24 @@ async def healthz() -> dict:
 
 @router.get("/readyz", response_model=ReadyOut, responses={503: {"model": ErrorOut}})
 def readyz(store: StoreDep, extraction: ExtractionDep) -> JSONResponse:
-    """Readiness: 200 when the models are loaded and the store answers, else 503 (error ``not_ready``)."""
+    """Readiness: 200 when the models are loaded and taking work and the store answers, else 503 (error
+    ``not_ready``). ``worker_stuck`` is true while the model has run one batch longer than a request may
+    wait, or is being started again after that."""
     reachable = store.ping()
+    stuck = extraction.stuck
     body = {
-        "status": "ready" if extraction.ready and reachable else "not_ready",
+        "status": "ready" if extraction.ready and reachable and not stuck else "not_ready",
         "models_loaded": extraction.ready,
         "store_reachable": reachable,
+        "worker_stuck": stuck,
         "queue_depth": extraction.depth,
+        "running": extraction.running,
+        "worker_restarts": extraction.restarts,
     }
     if body["status"] == "ready":
         return JSONResponse(body)
-    return error_response(503, "not_ready", "the models are not loaded or the store does not answer", body)
+    why = "the model is stuck on a batch" if stuck else "the models are not loaded or the store does not answer"
+    return error_response(503, "not_ready", why, body)
 
 
 @router.get(

@@ -230,6 +230,7 @@ def print_catalogue(chosen: dict[str, list[dict]], fmt: str) -> None:
             click.echo(f"{'' if i == 0 else chr(10)}{name.capitalize()} ({len(rows)})")
         emit(rows, "table", SUBJECT_COLUMNS if name == "subjects" else METRIC_COLUMNS)
 
+
 CURVE_COLUMNS = (
     Column("threshold", lambda r: f"{r['threshold']:.2f}", 9),
     Column("precision", lambda r: f"{r['precision']:.3f}", 9),

@@ -84,6 +84,16 @@ class MentionOut(BaseModel):
     kind: ClaimKind | None = None
     object: str | None = None
     direction: Direction | None = None
+    version: str | None = Field(None, description="Version of the subject the claim is about (TensorFlow 2.0).")
+    version2: str | None = Field(None, description="Version of the second subject, if any.")
+    form: Literal["single", "versus", "either", "sum", "migration"] = Field(
+        "single", description="How the subjects combine: one; the first relative to the second; A or B; A + B; A to B."
+    )
+    dimension: str | None = Field(None, description="Unit dimension of the value (share, count, rate, duration…).")
+    per: str | None = Field(None, description="For a rate: the period it counts per.")
+    time_basis: Literal["sentence", "context", "document", "none"] = Field(
+        "none", description="Where the period comes from: its sentence, a heading/title/earlier text, the page date."
+    )
     spans: dict[str, list[list[int]]] = Field(default_factory=dict)
     claim_id: str | None = Field(None, description="The stored claim this mention belongs to (persist only).")
 

@@ -4,15 +4,16 @@ All in one run, so that the ratios compare like with like on a noisy machine:
 
 1. the fp32 FLOP ceiling: float32 matrix products (torch, 8 x 1024 x 1024 @ 1024 x 1024), timed in every
    round between the backends, best round kept;
-2. the tagger's forward passes over the same real inputs (the candidates of the five seeds, read from
-   ../shared/corpus, repeated), in length-sorted padded batches of 64 as ``ClaimTagger.predict`` forms
-   them, each backend timed in alternating rounds, best round kept; tokens/s counts real tokens, not padding;
+2. the tagger's forward passes over the same real inputs (the windows of the five seeds: one per sentence
+   holding candidates, all its candidates marked; read from the seed folder, repeated), in length-sorted
+   padded batches of 32 as ``ClaimTagger.predict`` forms them, each backend timed in alternating rounds,
+   best round kept; tokens/s counts real tokens, not padding;
 3. the FLOPs of one token through MiniLM-L6 computed from its config (layers, hidden, intermediate, the
    batches' mean padded length for attention) -> achieved GFLOP/s and its fraction of the ceiling;
 4. end-to-end extraction words/s (ingest, segmentation, candidates, tagger, resolution) with each
    ``Extractor`` backend on the seeds repeated to --words words.
 
-Printed: JSON with every figure and the int8 / fp32 throughput ratios (issue target >= 1.4).
+Printed: JSON with every figure and the int8 / fp32 throughput ratios.
 Threads: PyTorch and ONNX Runtime both get one intra-op thread per core (``os.cpu_count()``).
 """
 
@@ -83,7 +84,7 @@ def best_of(rounds: int, runs: dict[str, Callable[[], Any]]) -> dict[str, float]
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--candidates", type=int, default=512, help="tagger inputs (seed candidates repeated)")
+    parser.add_argument("--candidates", type=int, default=512, help="tagger windows (seed sentences repeated)")
     parser.add_argument("--words", type=int, default=20_000, help="words for the end-to-end extraction")
     parser.add_argument("--rounds", type=int, default=3, help="alternating timed rounds of each backend")
     parser.add_argument("--onnx-dir", type=Path, default=None, help="ONNX export folder (default: the cache)")
@@ -92,9 +93,9 @@ def main() -> None:
     import torch
     from transformers import AutoConfig
 
-    from pipelines.extract.pipeline import DEFAULT_MODEL_DIR, Extractor, candidates
+    from pipelines.extract.pipeline import DEFAULT_MODEL_DIR, Extractor, candidates, group_windows
     from pipelines.extract.tagger import TAGS, base_model_path
-    from pipelines.inference import OrtTagger
+    from pipelines.inference import TAGGER_INPUTS, OrtTagger
     from pipelines.ingest import article_from_text
     from pipelines.onnx_export import TAGGER_FP32, TAGGER_INT8, ensure_export
 
@@ -110,18 +111,19 @@ def main() -> None:
     seeds, _ = seed_texts(1)
     articles = [article_from_text(t) for t in seeds]
     docs = torch_extractor.nlp.pipe([a.clean for a in articles])
+    # One window per sentence holding candidates, every candidate of it read from that one encoding.
     inputs = [
-        c.tagger_input(a.clean)
+        window
         for a, d in zip(articles, docs, strict=True)
-        for c in candidates(d, a.clean, torch_extractor.catalogue)
+        for window, _ in group_windows(a.clean, candidates(d, a.clean, torch_extractor.catalogue))
     ]
     distinct = len(inputs)
     inputs = (inputs * (args.candidates // distinct + 1))[: args.candidates]
-    encoded = sorted(tagger.encode_many(inputs), key=lambda e: len(e.input_ids))
+    encoded = sorted((w for ws in tagger.encode_many(inputs) for w in ws), key=lambda e: len(e.input_ids))
     batches = []
-    for b in range(0, len(encoded), 64):
-        tensors = tagger.collate(encoded[b : b + 64])
-        batches.append({k: tensors[k] for k in ("input_ids", "attention_mask", "token_type_ids", "marker")})
+    for b in range(0, len(encoded), 32):
+        tensors = tagger.collate(encoded[b : b + 32])
+        batches.append({k: tensors[k] for k in TAGGER_INPUTS})
     real_tokens = sum(len(e.input_ids) for e in encoded)
     padded_tokens = sum(int(b["input_ids"].numel()) for b in batches)
     mean_len = padded_tokens / len(encoded)

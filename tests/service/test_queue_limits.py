@@ -240,4 +240,8 @@ def test_sigterm_stops_a_busy_server_and_its_model_process(tmp_path, long_text):
             server.wait()
     # Answered at once, not cut off or left to the batch: the request waiting for the model gets a 503.
     assert outcome.get("status") == 503, outcome
-    assert not any(_alive(pid) for pid in models), "the model process outlived the server"
+    # The model process is told to stop with the server; on a loaded machine its exit can lag a moment.
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in models) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in models), "the model process outlived the server by more than 10 s"

@@ -13,6 +13,7 @@ has torch and transformers but not this pipeline (a GPU machine).
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import random
@@ -51,6 +52,9 @@ class TrainConfig:
     metric_weight: float = 1.0
     form_weight: float = 0.5
     threads: int = 2
+    table_context: bool = True
+    """Table cells read their caption, row header and column title as context (False: the text before
+    them, as the first window tagger was trained)."""
 
 
 def record_article(record: dict[str, Any]) -> Article:
@@ -87,7 +91,9 @@ def gold_claims(record: dict[str, Any], labels: Sequence[str] = ("claim",)) -> l
     return out
 
 
-def build_examples(records: Sequence[dict[str, Any]], nlp: Any) -> tuple[list[WindowInput], dict[str, int]]:
+def build_examples(
+    records: Sequence[dict[str, Any]], nlp: Any, table_context: bool = True
+) -> tuple[list[WindowInput], dict[str, int]]:
     """Tagger windows with gold labels for every candidate of every record."""
     from pipelines.catalogue import default_catalogue
     from pipelines.extract.pipeline import NOT_MEASURES, candidates, group_windows
@@ -104,6 +110,8 @@ def build_examples(records: Sequence[dict[str, Any]], nlp: Any) -> tuple[list[Wi
             for c in candidates(nlp(article.clean), article.clean, default_catalogue())
             if c.quantity.kind not in NOT_MEASURES
         ]
+        if not table_context:
+            cands = [dataclasses.replace(c, ctx_pieces=()) for c in cands]
         for window, members in group_windows(article.clean, cands):
             for span, cand in zip(window.candidates, members, strict=True):
                 o_start, o_end = article.to_original(cand.quantity.start, cand.quantity.end)
@@ -253,9 +261,11 @@ def _seeded(config: TrainConfig) -> None:
     torch.manual_seed(config.seed)
 
 
-def examples_by_record(records: Sequence[dict[str, Any]], nlp: Any) -> dict[str, tuple[list[WindowInput], dict]]:
+def examples_by_record(
+    records: Sequence[dict[str, Any]], nlp: Any, table_context: bool = True
+) -> dict[str, tuple[list[WindowInput], dict]]:
     """The labelled windows of each record (by id), built once for every set that holds the record."""
-    return {r["id"]: build_examples([r], nlp) for r in records}
+    return {r["id"]: build_examples([r], nlp, table_context) for r in records}
 
 
 def encoded_set(
@@ -294,7 +304,7 @@ def prepare(
 
     _seeded(config)
     if examples is None:
-        examples = examples_by_record(records, nlp or load_nlp())
+        examples = examples_by_record(records, nlp or load_nlp(), config.table_context)
     tagger = ClaimTagger.create(
         list(default_catalogue().metrics),
         lora_rank=config.lora_rank,

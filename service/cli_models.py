@@ -76,9 +76,22 @@ def _training_log(bar) -> Callable[[str], None]:
     type=click.Path(file_okay=False, path_type=Path),
     help="Only write the encoded training sets to this folder, to train on another machine.",
 )
+@click.option(
+    "--table-context/--no-table-context",
+    default=True,
+    show_default=True,
+    help="Table cells read their headers as context (--no-table-context: as the shipped tagger was trained).",
+)
 @quiet_option
 def train(
-    out: Path | None, epochs: int, seed: int, score: bool, cv: Path | None, export_set: Path | None, quiet: bool
+    out: Path | None,
+    epochs: int,
+    seed: int,
+    score: bool,
+    cv: Path | None,
+    export_set: Path | None,
+    table_context: bool,
+    quiet: bool,
 ) -> None:
     """Train the claim tagger on the team's train split and the real-text annotations (deterministic)."""
     from pipelines.annotations import build, load_split
@@ -88,12 +101,12 @@ def train(
     from pipelines.train import train as run_training
 
     build()
-    config = TrainConfig(epochs=epochs, seed=seed)
+    config = TrainConfig(epochs=epochs, seed=seed, table_context=table_context)
     sets = training_records(load_split("train"), load_split("real"))
     names = ["all"] + ([n for n in sets if n != "all"] if cv or export_set else [])
     with progress("reading the training texts", quiet=quiet) as bar:
         # Windows are built once per document and shared by the sets that hold it.
-        per_record = examples_by_record(sets["all"], load_nlp())
+        per_record = examples_by_record(sets["all"], load_nlp(), table_context)
         if export_set is not None:
             bar.update(description="encoding the training sets")
             encoded = {name: encoded_set(sets[name], per_record, config) for name in names}

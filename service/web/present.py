@@ -97,11 +97,18 @@ class Figure:
 
     @property
     def written(self) -> list[str]:
-        """Every way the figure was written, most frequent first."""
+        """Every way the figure was written (each mention of each claim), most frequent first."""
         counts: dict[str, int] = {}
         for c in self.claims:
-            counts[c["value_text"]] = counts.get(c["value_text"], 0) + 1
+            for text in [m["value_text"] for m in c.get("mentions") or []] or [c["value_text"]]:
+                counts[text] = counts.get(text, 0) + 1
         return sorted(counts, key=lambda w: (-counts[w], w))
+
+    def written_first(self, shown: Iterable[str]) -> list[str]:
+        """The ways the figure was written, those highlighted in the excerpts shown first (in their order),
+        then the others, most frequent first."""
+        ordered = list(dict.fromkeys(w for w in shown if w))
+        return ordered + [w for w in self.written if w not in ordered]
 
     @property
     def periods(self) -> list[tuple[str, int]]:

@@ -268,10 +268,18 @@ def _sources(store: Store, figure: present.Figure) -> list[dict]:
                 "anchor": f"m-{first.id}" if first is not None else "",
                 "url": url,
                 "excerpt": excerpt,
+                "written": doc.text[first.value_start : first.value_end] if first is not None else "",
                 "mentions": len(mentions),
             }
         )
     return out
+
+
+def _figure_row(store: Store, figure: present.Figure) -> dict:
+    """A figure with its sources, and its written forms led by those its shown excerpts highlight."""
+    sources = _sources(store, figure)
+    written = figure.written_first(s["written"] for s in sources[:SOURCES_SHOWN])
+    return {"figure": figure, "sources": sources, "written": written}
 
 
 def _others(store: Store, figs: Sequence[present.Figure]) -> list[tuple[str, list[dict]]]:
@@ -279,7 +287,7 @@ def _others(store: Store, figs: Sequence[present.Figure]) -> list[tuple[str, lis
     by_subject: dict[str, list[dict]] = {}
     for f in figs:
         if f.counterpart:
-            by_subject.setdefault(f.subject, []).append({"figure": f, "sources": _sources(store, f)})
+            by_subject.setdefault(f.subject, []).append(_figure_row(store, f))
     return sorted(by_subject.items())
 
 
@@ -325,7 +333,7 @@ def cluster_page(request: Request, cluster_id: str, download: str | None = None)
         {
             "view": view,
             "reason": present.readable_reason(view["reason"]),
-            "figures": [{"figure": f, "sources": _sources(store, f)} for f in figs if not f.counterpart],
+            "figures": [_figure_row(store, f) for f in figs if not f.counterpart],
             "others": _others(store, figs),
             "charts": timelines(figs),
             "pairs": pairs[:PAIRS_SHOWN],

@@ -38,6 +38,8 @@ MAX_MEMBER_VECTORS = 64
 DUPLICATE_SIMILARITY = 0.98
 """A member phrase this close to one already kept adds no constraint and is not kept again."""
 FORM_WORDS = {"versus": "vs", "either": "or", "sum": "+", "migration": "to"}
+RELATIVE_DIMENSIONS = frozenset({"ratio", "change"})
+"""Dimensions a value of one subject relative to another can have ("1.3x faster than TensorFlow")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +129,16 @@ def dimension_of(catalogue: Catalogue, frame: ClaimFrame) -> str | None:
     if metric is None or metric.dimension == "any":
         return None
     return metric.dimension
+
+
+def framed(catalogue: Catalogue, frame: ClaimFrame) -> ClaimFrame:
+    """The frame as clustering reads it: a comparison ("versus") is a ratio of one subject to another, so a
+    figure of another dimension compared with nothing ("over 75% of papers use PyTorch, replacing
+    TensorFlow") is its first subject's own figure."""
+    dimension = dimension_of(catalogue, frame)
+    if frame.form == "versus" and dimension is not None and dimension not in RELATIVE_DIMENSIONS:
+        return replace(frame, form="single", subjects=(frame.subject,), version2=None)
+    return frame
 
 
 def _is_plain(catalogue: Catalogue, frame: ClaimFrame) -> bool:
@@ -378,7 +390,7 @@ def assign(
     these claims are kept aside until the caller stores them, so a failed write leaves no phantom behind.
     """
     index = existing_other if isinstance(existing_other, OtherIndex) else OtherIndex(existing_other)
-    frames = [ClaimFrame.of(c) for c in claims]
+    frames = [framed(catalogue, ClaimFrame.of(c)) for c in claims]
     out: list[ClusterRef | None] = [None] * len(frames)
     others: list[int] = []
     for i, frame in enumerate(frames):

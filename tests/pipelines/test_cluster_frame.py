@@ -96,6 +96,16 @@ def test_a_comparison_is_not_its_first_subject(catalogue):
     assert place(catalogue, None, [v1])[0].id != place(catalogue, None, [v2])[0].id
 
 
+def test_a_versus_figure_that_is_no_ratio_is_its_first_subjects_own(catalogue):
+    """ "over 75% of papers use PyTorch, replacing TensorFlow": a share is no ratio of two subjects."""
+    share = ClaimFrame("pytorch", "research_paper_share", None, form="versus", subjects=("pytorch", "tensorflow"))
+    own = ClaimFrame("pytorch", "research_paper_share", None, dimension="share")
+    either = ClaimFrame("pytorch", "research_paper_share", None, form="either", subjects=("pytorch", "tensorflow"))
+    a, b, c = place(catalogue, None, [share, own, either])
+    assert a.id == b.id == content_id("pytorch", "research_paper_share", prefix="k_")
+    assert c.id != a.id and c.subject_key == "pytorch|either|tensorflow"
+
+
 def test_two_dimensions_of_one_metric_never_share_a_cluster(catalogue):
     count = ClaimFrame("pytorch", "github_stars", "stars", dimension="count")
     bare = ClaimFrame("pytorch", "github_stars", "stars")  # older claims: the catalogue's dimension

@@ -6,6 +6,9 @@ subject, no version, the metric's catalogue dimension, the time basis its ``time
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import TypeVar
+
 from pipelines.catalogue import Catalogue, default_catalogue
 from pipelines.claims import Claim, Comparator, Kind, TimeBasis, Unit
 from pipelines.context import Period, parse_published, period_of_time
@@ -16,7 +19,11 @@ from service.store.tables import ClaimRow, DocumentRow
 _BASIS_OF_TIME_FROM = {"text": TimeBasis.SENTENCE, "published": TimeBasis.DOCUMENT}
 
 
-def _enum(kind: type, value: object, default: object) -> object:
+E = TypeVar("E", bound=StrEnum)
+
+
+def _enum(kind: type[E], value: str, default: E) -> E:
+    """``value`` as a member of ``kind``; ``default`` for what older or foreign rows hold instead."""
     try:
         return kind(value)
     except ValueError:
@@ -48,7 +55,6 @@ def time_basis(row: ClaimRow) -> TimeBasis:
     basis = _enum(TimeBasis, row.time_basis or "none", TimeBasis.NONE)
     if basis is TimeBasis.NONE and row.time:
         return _BASIS_OF_TIME_FROM.get(row.time_from, TimeBasis.SENTENCE)
-    assert isinstance(basis, TimeBasis)
     return basis
 
 
@@ -66,7 +72,6 @@ def to_claim(row: ClaimRow, document: DocumentRow, catalogue: Catalogue | None =
     """
     catalogue = catalogue or default_catalogue()
     kind = _enum(Kind, row.kind or "numeric", Kind.NUMERIC)
-    assert isinstance(kind, Kind)
     dimension = claim_dimension(row, catalogue)
     published = published_period(document)
     basis = time_basis(row)
@@ -85,8 +90,8 @@ def to_claim(row: ClaimRow, document: DocumentRow, catalogue: Catalogue | None =
         value_text=row.value_text,
         value=row.value,
         value_high=row.value_high,
-        unit=_enum(Unit, row.unit, Unit.OTHER),  # type: ignore[arg-type]
-        comparator=_enum(Comparator, row.comparator, Comparator.EQ),  # type: ignore[arg-type]
+        unit=_enum(Unit, row.unit, Unit.OTHER),
+        comparator=_enum(Comparator, row.comparator, Comparator.EQ),
         form=row.form or "single",
         version=row.version,
         version2=row.version2,

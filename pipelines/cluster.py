@@ -182,10 +182,15 @@ _POSSESSIVE = r"(?:['’]s?\b)?"
 def metric_text(catalogue: Catalogue, frame: ClaimFrame) -> str:
     """The metric phrase without the framework names in it ("PyTorch's monthly downloads" -> "monthly
     downloads"): what ``other`` clusters are matched on, so the name never dominates the comparison."""
-    phrase = frame.phrase or ""
+    names = (frame.subject, *frame.subjects)
+    return _metric_text(catalogue, frame.phrase or "", names, (frame.version, frame.version2)) or frame.metric
+
+
+@lru_cache(maxsize=65536)
+def _metric_text(catalogue: Catalogue, phrase: str, subjects: tuple[str, ...], versions: tuple[str | None, ...]) -> str:
     text = phrase
     names: list[str] = []
-    for sid in (frame.subject, *frame.subjects):
+    for sid in subjects:
         fw = catalogue.frameworks.get(sid)
         if fw is not None:
             names += [fw.name, *fw.aliases]
@@ -194,11 +199,11 @@ def metric_text(catalogue: Catalogue, frame: ClaimFrame) -> str:
     for hit in reversed(catalogue.find_frameworks(text)):
         tail = re.match(_POSSESSIVE, text[hit.end :])
         text = text[: hit.start] + " " + text[hit.end + (tail.end() if tail else 0) :]
-    for version in (frame.version, frame.version2):
+    for version in versions:
         if version:
             text = re.sub(rf"(?<![\w.]){re.escape(version)}(?![\w.])", " ", text)
     text = " ".join(text.split()).strip(" -—–:;,.()")
-    return text or phrase or frame.metric
+    return text or phrase
 
 
 class _Group:
@@ -251,8 +256,8 @@ class _Group:
             starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
             self._order = (order, starts)
         order, starts = self._order
-        sims = self.matrix[order] @ vectors.T
-        return np.minimum.reduceat(sims, starts, axis=0)
+        sims = self.matrix[: self.rows] @ vectors.T  # (rows, claims); reordering that is cheap, the matrix is not
+        return np.minimum.reduceat(sims[order], starts, axis=0)
 
 
 def _last_best(sims: np.ndarray) -> tuple[int, float]:
@@ -344,6 +349,7 @@ class OtherIndex:
 @lru_cache(maxsize=4096)
 def _catalogue_cluster(catalogue: Catalogue, frame: ClaimFrame) -> ClusterRef:
     """The cluster of a catalogue metric: a pure function of the frame (the phrase aside), so made once."""
+    frame = replace(frame, phrase=None)
     dimension = dimension_of(catalogue, frame)
     if _is_plain(catalogue, frame):
         cid = content_id(frame.subject, frame.metric, prefix="k_")
@@ -359,7 +365,8 @@ def _catalogue_cluster(catalogue: Catalogue, frame: ClaimFrame) -> ClusterRef:
 
 def catalogue_cluster(catalogue: Catalogue, frame: ClaimFrame) -> ClusterRef:
     """The cluster a catalogue-metric claim belongs to."""
-    return _catalogue_cluster(catalogue, replace(frame, phrase=None))
+    # The phrase is part of the cache key here (cheaper than a copy without it per claim); ids ignore it.
+    return _catalogue_cluster(catalogue, frame)
 
 
 def _keep(kept: np.ndarray | None, vector: np.ndarray) -> bool:

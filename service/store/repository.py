@@ -466,7 +466,8 @@ class Store:
 
     @database_errors
     def other_clusters(self) -> list[ClusterRef]:
-        """Clusters of ``other`` metrics, with the embedding of their key (for incremental assignment)."""
+        """Clusters of ``other`` metrics with the vector of the phrase that opened each (the phrases that joined
+        later are in ``cluster_vectors``; ``other_index`` holds both, as ``assign`` needs them)."""
         with self.session() as s:
             rows = s.scalars(select(ClusterRow).where(ClusterRow.metric == "other"))
             return [

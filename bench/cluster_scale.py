@@ -51,11 +51,11 @@ if str(REPO) not in sys.path:
 import numpy as np  # noqa: E402
 
 from pipelines.catalogue import Catalogue, default_catalogue  # noqa: E402
-from pipelines.cluster import ClusterRef, OtherIndex, assign, claim_key  # noqa: E402
+from pipelines.cluster import ClaimFrame, ClusterRef, OtherIndex, assign, metric_text  # noqa: E402
 from pipelines.cluster_relations import ALL_PAIRS_UP_TO, relate_cluster  # noqa: E402
 from pipelines.relate import ClaimValue  # noqa: E402
 
-VERSION = 1
+VERSION = 2
 """Bump when the generator changes: cached embeddings, assignments and stores are keyed by it."""
 CACHE = Path(os.environ.get("CLAIMGRAPH_BENCH_CACHE", "/tmp/claimgraph_bench"))
 SEED = 20261121
@@ -239,8 +239,13 @@ class PoolEmbedder:
         return self._vectors[[self._rows[t] for t in texts]]
 
 
+def embedded_text(catalogue: Catalogue, claim: tuple[str, str, str | None]) -> str:
+    """What ``assign`` embeds for an ``other`` claim: its metric phrase without framework names."""
+    return metric_text(catalogue, ClaimFrame.of(claim))
+
+
 def pool_keys(catalogue: Catalogue, subjects: Sequence[str] = OTHER_SUBJECTS) -> list[str]:
-    return [claim_key(catalogue, s, "other", p) for s in subjects for p in PHRASES]
+    return sorted({embedded_text(catalogue, (s, "other", p)) for s in subjects for p in PHRASES})
 
 
 def pool_embedder(
@@ -294,7 +299,7 @@ def assign_all(data: Synthetic, catalogue: Catalogue, embedder: PoolEmbedder) ->
             if n is None:
                 n = numbers[ref.id] = len(refs)
                 refs.append(ref)
-                index.add(ref)  # committed: later articles can join it
+            index.add(ref)  # committed: later articles can join it (and must be close to its new member)
             cluster_of[i] = n
     return cluster_of, refs
 
@@ -643,7 +648,7 @@ def embedding_cost(catalogue: Catalogue, articles: int = 20) -> float:
     times = []
     for a in range(articles):
         rows = np.flatnonzero((data.article == a) & (data.metric == len(data.metrics) - 1))
-        keys = [claim_key(catalogue, *data.claim(int(i))) for i in rows]
+        keys = [embedded_text(catalogue, data.claim(int(i))) for i in rows]
         if keys:
             t0 = time.perf_counter()
             embedder.embed(keys)

@@ -106,10 +106,15 @@ class Claim:
     """How ``subjects`` combine (``pipelines.types.SUBJECT_FORMS``)."""
     version: str | None = None
     """The version of the subject ("TensorFlow 2.0" -> "2.0"); a version is its own subject."""
+    version2: str | None = None
+    """The version of the second subject, if any ("1.4x faster than 1.13")."""
     metric_phrase: str | None = None
     dimension: str | None = None
     """The value's unit dimension (``pipelines.catalogue.DIMENSIONS``): two dimensions never meet."""
     per: str | None = None
+    """For a rate: the period it is counted per (day, week, month, year, second…)."""
+    date: str | None = None
+    """The full date when the value is one ("released on 9 November 2015" -> "2015-11-09")."""
     time: str | None = None
     """The period as written or normalised ("2024", "2015-11", "2023-06-20")."""
     time_basis: TimeBasis = TimeBasis.NONE

@@ -172,6 +172,28 @@ def parse_period(text: str) -> Period | None:
     return None
 
 
+def period_of_time(text: str | None, basis: str | None = None, published: Period | None = None) -> Period | None:
+    """A stored claim time read back as a period: ``2024``, ``2015-11``, ``2023-06-20``, ``2024-Q3``,
+    ``Q3 2024``, ``2019-2021``, ``2019/2021``, or a relative phrase ("last year") against ``published``.
+
+    Args:
+        text: The ``time`` as stored (a label, or words of older rows).
+        basis: Where it came from (``sentence``, ``context``, ``document``); kept on the period.
+        published: The document's date, for relative words.
+
+    Returns:
+        The period anchored with ``basis``, or None when ``text`` names none.
+    """
+    if not text or not text.strip():
+        return None
+    period = parse_period(text)
+    if period is None and published is not None:
+        period = resolve_relative(text, published)
+    if period is None:
+        return None
+    return period.anchored(basis, text.strip()) if basis else period
+
+
 def parse_published(value: str, *, name: str = "published") -> Period:
     """A document date given by a user or read from metadata, validated.
 

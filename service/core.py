@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from pipelines.catalogue import Catalogue, default_catalogue
-from pipelines.cluster import assign
+from pipelines.cluster import ClaimFrame, assign
 from pipelines.cluster_relations import relate_cluster
 from pipelines.compare import Comparison, Figure, check_absolute, check_comparisons, check_ratio
 from pipelines.consolidate import claim_id, group_mentions
@@ -258,10 +258,10 @@ def cluster_claims(store: Store, extractor: Extractor, article: Article, mention
     groups = group_mentions(document_id(article), mentions)
     if not groups:
         return {}
-    firsts = [(g[0].subject or "", g[0].metric, g[0].metric_phrase) for g in groups.values()]
+    frames = [ClaimFrame.from_mention(g[0]) for g in groups.values()]
     # The store's index of `other` clusters, for these subjects only: no scan over every cluster stored.
-    others = store.other_index({subject for subject, metric, _ in firsts if metric == "other"})
-    refs = assign(extractor.catalogue, extractor.embedder, firsts, others)
+    others = store.other_index({f.subject for f in frames if f.metric == "other"})
+    refs = assign(extractor.catalogue, extractor.embedder, frames, others)
     return dict(zip(groups, refs, strict=True))
 
 

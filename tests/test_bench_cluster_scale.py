@@ -10,7 +10,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipelines.cluster import claim_key
 from service.store import Store
 
 BENCH = Path(__file__).resolve().parents[1] / "bench" / "cluster_scale.py"
@@ -37,7 +36,12 @@ def test_bench_core_functions_at_tiny_size(cs, tmp_path, monkeypatch):
     adds = 2
     fresh = cs.generate(30 * (adds + 1), seed=cs.SEED + 7, catalogue=catalogue)
     keys = sorted(
-        {claim_key(catalogue, *d.claim(i)) for d in (data, fresh) for i in range(len(d)) if d.claim(i)[1] == "other"}
+        {
+            cs.embedded_text(catalogue, d.claim(i))
+            for d in (data, fresh)
+            for i in range(len(d))
+            if d.claim(i)[1] == "other"
+        }
     )
     embedder = cs.pool_embedder(catalogue, keys, log=lambda _m: None)  # the real MiniLM, these keys only
     assert embedder.embed(keys[:1]).shape == (1, 384)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 from urllib.parse import quote
 
-from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy import create_engine, event, func, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, defer, sessionmaker
@@ -22,7 +22,7 @@ from pipelines.consolidate import group_mentions
 from pipelines.errors import ClaimgraphError, InputError
 from pipelines.ingest import Article
 from pipelines.types import Mention, content_id
-from service.store.tables import ClaimRow, ClusterRow, DocumentRow, MentionRow, ReferenceRow
+from service.store.tables import ClaimRow, ClusterRow, ClusterVectorRow, DocumentRow, MentionRow, ReferenceRow
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 READ_BACK_CHUNK = 500
@@ -106,7 +106,7 @@ class Store:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         # The `other` clusters as a nearest-neighbour index, loaded per subject on first use (other_index).
         self._other_index = OtherIndex()
-        self._other_rows: dict[str, int] = {}
+        self._other_rows: dict[str, tuple[int, int]] = {}  # subject -> (clusters, member vectors) loaded
         self._other_lock = threading.Lock()
         self._file_identity: tuple[int, int] | None = None
 
@@ -205,8 +205,21 @@ class Store:
                                 metric=ref.metric,
                                 key=ref.key,
                                 embedding=list(ref.embedding) if ref.embedding else None,
+                                dimension=ref.dimension,
+                                subject_key=ref.subject_key,
                             )
                         )
+                # Clusters stored before their dimension was kept learn it from the first claim placed in them.
+                for ref in sorted(distinct.values(), key=lambda r: r.id):  # one lock order for every writer
+                    if ref.id in stored and ref.dimension is not None:
+                        s.execute(
+                            update(ClusterRow)
+                            .where(ClusterRow.id == ref.id, ClusterRow.dimension.is_(None))
+                            .values(dimension=ref.dimension)
+                        )
+                s.flush()  # cluster rows before the member vectors that point at them
+                members = self._new_members(s, clusters.values())
+                s.add_all(members)
                 rows = self._rows(doc_id, mentions)
                 for row in rows:
                     if isinstance(row, ClaimRow) and row.id in clusters:
@@ -219,16 +232,36 @@ class Store:
             except DataError as exc:
                 s.rollback()
                 raise NotStorable(f"{article.name!r}: the database refused it ({_one_line(exc)})") from exc
-        self._index_opened(opened)
+        self._index_opened(opened, members)
         return True
 
-    def _index_opened(self, opened: Sequence[ClusterRef]) -> None:
-        """Clusters this store just committed join the in-memory index (subjects already loaded only)."""
+    @staticmethod
+    def _new_members(s: Session, refs: Iterable[ClusterRef]) -> list[ClusterVectorRow]:
+        """The member vectors ``assign`` asked to keep that no writer has stored yet."""
+        wanted = {ref.member_id: ref for ref in refs if ref.member is not None and ref.member_id is not None}
+        if not wanted:
+            return []
+        have = set(s.scalars(select(ClusterVectorRow.id).where(ClusterVectorRow.id.in_(list(wanted)))))
+        return [
+            ClusterVectorRow(id=mid, cluster_id=ref.id, subject=ref.subject, embedding=list(ref.member or ()))
+            for mid, ref in wanted.items()
+            if mid not in have
+        ]
+
+    def _index_opened(self, opened: Sequence[ClusterRef], members: Sequence[ClusterVectorRow] = ()) -> None:
+        """Clusters and member vectors this store just committed join the in-memory index (subjects
+        already loaded only)."""
         with self._other_lock:
             for ref in opened:
                 if ref.metric == "other" and ref.subject in self._other_rows:
-                    self._other_rows[ref.subject] += 1
+                    clusters, vectors = self._other_rows[ref.subject]
+                    self._other_rows[ref.subject] = (clusters + 1, vectors)
                     self._other_index.add(ref)
+            for row in members:
+                if row.subject in self._other_rows:
+                    clusters, vectors = self._other_rows[row.subject]
+                    self._other_rows[row.subject] = (clusters, vectors + 1)
+                    self._other_index.add_member(row.cluster_id, row.embedding, row.id)
 
     @staticmethod
     def _rows(doc_id: str, mentions: Sequence[Mention]) -> list[ClaimRow | MentionRow]:
@@ -255,6 +288,13 @@ class Store:
                     source=first.source,
                     confidence=max(m.confidence for m in group),
                     kind=first.kind,
+                    form=first.form,
+                    version=first.version,
+                    version2=first.version2,
+                    dimension=first.dimension,
+                    per=first.per,
+                    time_basis=first.time_basis,
+                    date=first.date,
                 )
             )
             rows += [
@@ -375,8 +415,16 @@ class Store:
                     .group_by(ClusterRow.subject)
                 ).all()
             )
+            vector_counts = dict(
+                s.execute(
+                    select(ClusterVectorRow.subject, func.count())
+                    .where(ClusterVectorRow.subject.in_(wanted))
+                    .group_by(ClusterVectorRow.subject)
+                ).all()
+            )
             for subject in wanted:
-                if counts.get(subject, 0) == self._other_rows.get(subject, 0) and subject in self._other_rows:
+                now = (counts.get(subject, 0), vector_counts.get(subject, 0))
+                if subject in self._other_rows and now == self._other_rows[subject]:
                     continue
                 ids = s.scalars(
                     select(ClusterRow.id).where(ClusterRow.metric == "other", ClusterRow.subject == subject)
@@ -385,25 +433,54 @@ class Store:
                 rows: list[Any] = []
                 for start in range(0, len(missing), 500):
                     rows += s.execute(
-                        select(ClusterRow.id, ClusterRow.key, ClusterRow.embedding).where(
-                            ClusterRow.id.in_(missing[start : start + 500])
-                        )
+                        select(
+                            ClusterRow.id,
+                            ClusterRow.key,
+                            ClusterRow.embedding,
+                            ClusterRow.dimension,
+                            ClusterRow.subject_key,
+                        ).where(ClusterRow.id.in_(missing[start : start + 500]))
                     ).all()
                 order = {cid: n for n, cid in enumerate(ids)}  # keep the table's order, as other_clusters does
+                member_ids = s.scalars(
+                    select(ClusterVectorRow.id).where(ClusterVectorRow.subject == subject).order_by(ClusterVectorRow.id)
+                ).all()
+                new_members = [i for i in member_ids if not self._other_index.has_member(i)]
+                members: list[Any] = []
+                for start in range(0, len(new_members), 500):
+                    members += s.execute(
+                        select(ClusterVectorRow.id, ClusterVectorRow.cluster_id, ClusterVectorRow.embedding).where(
+                            ClusterVectorRow.id.in_(new_members[start : start + 500])
+                        )
+                    ).all()
                 with self._other_lock:
-                    for cid, key, embedding in sorted(rows, key=lambda r: order[r[0]]):
+                    for cid, key, embedding, dimension, skey in sorted(rows, key=lambda r: order[r[0]]):
                         vector = tuple(embedding) if embedding else None
-                        self._other_index.add(ClusterRef(cid, subject, "other", key, vector))
-                    self._other_rows[subject] = len(ids)
+                        self._other_index.add(
+                            ClusterRef(cid, subject, "other", key, vector, dimension=dimension, subject_key=skey)
+                        )
+                    for mid, cid, embedding in sorted(members):
+                        self._other_index.add_member(cid, embedding, mid)
+                    self._other_rows[subject] = now
         return self._other_index
 
     @database_errors
     def other_clusters(self) -> list[ClusterRef]:
-        """Clusters of ``other`` metrics, with the embedding of their key (for incremental assignment)."""
+        """Clusters of ``other`` metrics with the vector of the phrase that opened each (the phrases that joined
+        later are in ``cluster_vectors``; ``other_index`` holds both, as ``assign`` needs them)."""
         with self.session() as s:
             rows = s.scalars(select(ClusterRow).where(ClusterRow.metric == "other"))
             return [
-                ClusterRef(r.id, r.subject, r.metric, r.key, tuple(r.embedding) if r.embedding else None) for r in rows
+                ClusterRef(
+                    r.id,
+                    r.subject,
+                    r.metric,
+                    r.key,
+                    tuple(r.embedding) if r.embedding else None,
+                    dimension=r.dimension,
+                    subject_key=r.subject_key,
+                )
+                for r in rows
             ]
 
     @database_errors

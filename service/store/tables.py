@@ -51,6 +51,15 @@ class ClaimRow(Base):
     cluster_id: Mapped[str | None] = mapped_column(String(40), index=True)
     kind: Mapped[str] = mapped_column(String(16), default="numeric", server_default="numeric")
     """``numeric`` (a figure) or ``comparative`` ("has surpassed": subjects[0] vs subjects[1], no value)."""
+    form: Mapped[str | None] = mapped_column(String(16), default="single", server_default="single")
+    """How ``subjects`` combine (``pipelines.types.SUBJECT_FORMS``)."""
+    version: Mapped[str | None] = mapped_column(String(32))
+    version2: Mapped[str | None] = mapped_column(String(32))
+    dimension: Mapped[str | None] = mapped_column(String(16))
+    """The value's unit dimension; NULL on rows stored before it was kept (the metric's catalogue dimension)."""
+    per: Mapped[str | None] = mapped_column(String(16))
+    time_basis: Mapped[str | None] = mapped_column(String(16), default="none", server_default="none")
+    date: Mapped[str | None] = mapped_column(String(32))
 
     __table_args__ = (
         Index("ix_claims_subject_metric", "subject", "metric"),
@@ -68,8 +77,24 @@ class ClusterRow(Base):
     metric: Mapped[str] = mapped_column(String(64))
     key: Mapped[str] = mapped_column(Text)
     embedding: Mapped[list[float] | None] = mapped_column(JSON)
+    """For ``other``: the vector of the metric phrase (framework names left out) that opened the cluster."""
+    dimension: Mapped[str | None] = mapped_column(String(16))
+    """The unit dimension of its claims (NULL on clusters stored before it was kept)."""
+    subject_key: Mapped[str | None] = mapped_column(String(200))
+    """The subject with its version and form ("tensorflow@2.0", "pytorch|versus|tensorflow"); NULL: ``subject``."""
 
     __table_args__ = (Index("ix_clusters_subject_metric", "subject", "metric"),)
+
+
+class ClusterVectorRow(Base):
+    """The phrase vector of a claim that joined an ``other`` cluster (the opener's is ``ClusterRow.embedding``)."""
+
+    __tablename__ = "cluster_vectors"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    cluster_id: Mapped[str] = mapped_column(ForeignKey("clusters.id", ondelete="CASCADE"), index=True)
+    subject: Mapped[str] = mapped_column(String(64), index=True)
+    embedding: Mapped[list[float]] = mapped_column(JSON)
 
 
 class MentionRow(Base):

@@ -31,7 +31,7 @@ from pipelines.claims import Claim, Relation, RelationKind, Verdict
 from pipelines.relations.established import source_key
 from pipelines.relations.numeric_pair import TOLERANCE, below, figure_interval
 from pipelines.relations.periods import claim_period, period_key, stated
-from pipelines.relations.scopes import normalise_scope
+from pipelines.relations.scopes import Scope, ScopeRelation, normalise_scope, relate_scope_records
 
 ALL_PAIRS_UP_TO = 50
 """Clusters up to this many claims get every pair; larger ones a summary with representative pairs."""
@@ -172,16 +172,29 @@ def _disjoint(x: list[_Extremes], y: list[_Extremes]) -> tuple[int, int] | None:
     return (best[1], best[2]) if best else None
 
 
-def _group_candidates(groups: dict[tuple, dict[object, _Extremes]]) -> list[tuple[list[_Extremes], list[_Extremes]]]:
-    """Within each group, sets of claims whose scopes are the same or missing: (S, S), (none, all), (all, none)."""
+MAX_SCOPES_PAIRED = 32
+"""Within one group, distinct scopes up to this many are also paired when their relation is unknown."""
+
+
+def _group_candidates(
+    groups: dict[tuple, dict[object, _Extremes]], scopes: dict[object, Scope]
+) -> list[tuple[list[_Extremes], list[_Extremes]]]:
+    """Within each group, sets of claims whose scopes are the same or cannot be told apart: (S, S),
+    (none, all), (all, none), and (S, T) for two stated scopes whose relation is unknown."""
     out: list[tuple[list[_Extremes], list[_Extremes]]] = []
     for key in sorted(groups, key=repr):
         by_scope = groups[key]
         every = list(by_scope.values())
-        for scope in sorted((s for s in by_scope if s is not None), key=repr):
+        stated_scopes = sorted((s for s in by_scope if s is not None), key=repr)
+        for scope in stated_scopes:
             out.append(([by_scope[scope]], [by_scope[scope]]))
         if None in by_scope:
             out += [([by_scope[None]], every), (every, [by_scope[None]])]
+        if 1 < len(stated_scopes) <= MAX_SCOPES_PAIRED:
+            for n, s in enumerate(stated_scopes):
+                for t in stated_scopes[n + 1 :]:
+                    if relate_scope_records(scopes[s], scopes[t]) is ScopeRelation.UNKNOWN:
+                        out += [([by_scope[s]], [by_scope[t]]), ([by_scope[t]], [by_scope[s]])]
     return out
 
 
@@ -191,6 +204,7 @@ def _summarise(claims: list[Claim], relate: PairRelater, representatives: int, t
     by_document: dict[tuple, dict[object, _Extremes]] = {}
     by_stated: dict[tuple, dict[object, _Extremes]] = {}
     by_source: dict[tuple, dict[object, _Extremes]] = {}
+    scopes: dict[object, Scope] = {}
     for i, c in enumerate(claims):
         lo, hi = intervals[i]
         if math.isnan(lo):
@@ -198,6 +212,8 @@ def _summarise(claims: list[Claim], relate: PairRelater, representatives: int, t
         period = claim_period(c)
         scope = normalise_scope(c.scope)
         skey = scope.key if scope else None
+        if scope is not None:
+            scopes.setdefault(skey, scope)
         pkey = period_key(period)
         by_document.setdefault((c.document_id, pkey), {}).setdefault(skey, _Extremes()).push(lo, hi, i)
         if stated(period) and skey is not None:
@@ -209,7 +225,11 @@ def _summarise(claims: list[Claim], relate: PairRelater, representatives: int, t
     conflicts: list[Relation] = []
     seen: set[tuple[int, int]] = set()
     conflicting_groups = 0
-    for x, y in _group_candidates(by_document) + _group_candidates(by_stated) + _group_candidates(by_source):
+    for x, y in (
+        _group_candidates(by_document, scopes)
+        + _group_candidates(by_stated, scopes)
+        + _group_candidates(by_source, scopes)
+    ):
         found = _disjoint(x, y)
         if found is None:
             continue

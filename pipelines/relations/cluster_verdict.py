@@ -215,12 +215,13 @@ def _summarise(claims: list[Claim], relate: PairRelater, representatives: int, t
         if scope is not None:
             scopes.setdefault(skey, scope)
         pkey = period_key(period)
-        by_document.setdefault((c.document_id, pkey), {}).setdefault(skey, _Extremes()).push(lo, hi, i)
+        unit = (str(c.unit), c.dimension)  # figures of different units or dimensions are never related
+        by_document.setdefault((unit, c.document_id, pkey), {}).setdefault(skey, _Extremes()).push(lo, hi, i)
         if stated(period) and skey is not None:
-            by_stated.setdefault((pkey, skey), {}).setdefault(skey, _Extremes()).push(lo, hi, i)
+            by_stated.setdefault((unit, pkey, skey), {}).setdefault(skey, _Extremes()).push(lo, hi, i)
         source = source_key(c)
         if stated(period) and source is not None:
-            by_source.setdefault((source, pkey), {}).setdefault(skey, _Extremes()).push(lo, hi, i)
+            by_source.setdefault((unit, source, pkey), {}).setdefault(skey, _Extremes()).push(lo, hi, i)
 
     conflicts: list[Relation] = []
     seen: set[tuple[int, int]] = set()
@@ -243,19 +244,24 @@ def _summarise(claims: list[Claim], relate: PairRelater, representatives: int, t
             if len(conflicts) < representatives:
                 conflicts.append(r)
 
-    # Do all agree? Pairwise overlap on a line is one common point: max lower end <= min upper end.
+    # Do all agree? Pairwise overlap on a line is one common point: max lower end <= min upper end (per unit).
     numeric = [i for i in range(k) if not math.isnan(intervals[i][0])]
-    top = max(numeric, key=lambda i: intervals[i][0], default=None)
-    bottom = min(numeric, key=lambda i: intervals[i][1], default=None)
-    all_agree = top is None or bottom is None or not below(intervals[bottom][1], intervals[top][0])
+    by_unit: dict[tuple, list[int]] = {}
+    for i in numeric:
+        by_unit.setdefault((str(claims[i].unit), claims[i].dimension), []).append(i)
+    widest: list[tuple[int, int]] = []
+    for members in by_unit.values():
+        top = max(members, key=lambda i: intervals[i][0])
+        bottom = min(members, key=lambda i: intervals[i][1])
+        if below(intervals[bottom][1], intervals[top][0]):
+            widest.append((min(top, bottom), max(top, bottom)))
+    all_agree = not widest
 
     # A deterministic sample: each claim with its neighbours in value order and a few strides away.
-    order = sorted(numeric, key=lambda i: (intervals[i][0], claims[i].id))
+    order = sorted(numeric, key=lambda i: (str(claims[i].unit), intervals[i][0], claims[i].id))
     n = len(order)
     strides = sorted({s for s in (1, 2, n // 4, n // 2) if 0 < s < n})
-    sample: list[tuple[int, int]] = []
-    if not all_agree and top is not None and bottom is not None:
-        sample.append(tuple(sorted((top, bottom))))  # the widest disagreement is always looked at
+    sample: list[tuple[int, int]] = list(widest)  # the widest disagreement of each unit is always looked at
     for s in strides:
         sample += [tuple(sorted((order[p], order[(p + s) % n]))) for p in range(n)]
     counts: Counter[RelationKind] = Counter()

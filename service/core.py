@@ -341,7 +341,12 @@ def _shown_time(claim: ClaimRow, doc: DocumentRow) -> tuple[str | None, str]:
 def _member_claim(member: Member, refs: Sequence[ReferenceRow]) -> Claim:
     claim, doc, mentions = member
     time, time_from = _shown_time(claim, doc)
-    extra = {"time": time, "time_from": time_from, "mentions": [mention_view(doc, m) for m in mentions]}
+    extra = {
+        "time": time,
+        "time_from": time_from,
+        "mentions": [mention_view(doc, m) for m in mentions],
+        "sentences": frozenset(m.sentence for m in mentions if m.sentence),
+    }
     converted = _to_claim(claim, doc, extra)
     if converted.kind is Kind.NUMERIC:
         extra["fact_check"] = fact_check(converted, refs)

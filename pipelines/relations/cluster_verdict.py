@@ -72,7 +72,7 @@ def verdict_of(
         claims: The cluster's claims.
         counts: Kinds counted over the pairs (default: over ``relations``); a summary passes its sample's.
     """
-    if distinct_figures(claims) <= 1 and not any(r.kind is RelationKind.CONFLICTS for r in relations):
+    if distinct_figures(claims) <= 1 and all(r.kind is RelationKind.AGREES for r in relations):
         return Verdict.SINGLE, "one figure: nothing to compare" if claims else "no claims"
     first: dict[RelationKind, str] = {}
     for r in relations:

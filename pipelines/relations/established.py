@@ -8,6 +8,11 @@ Missing information is never taken as "the same". The same period and scope are 
   otherwise; a period or scope it states differently is a trend or a difference of scope, found first);
 * both claims are attributed to the same source for the same stated period (one source measures one
   population), unless their scopes are stated and differ.
+
+Never when both figures are stated in one sentence: a sentence giving two values of one property speaks
+of a change ("70%, up from 62% in 2022") or of different settings ("three times faster in some tests and
+up to 77.7% faster in others"), whatever the tagger attached to each. The sentences a claim is stated in
+travel in ``Claim.extra["sentences"]`` when the caller knows them.
 """
 
 from __future__ import annotations
@@ -29,11 +34,18 @@ class Context:
     same_source: bool
     established: bool
     """Same period and same scope, established by the rule above."""
+    same_sentence: bool = False
+    """Both stated in one sentence of one document (never established the same)."""
 
 
 def source_key(claim: Claim) -> str | None:
     """The attributed source, normalised for comparison ("Papers With Code" == "papers with code")."""
     return " ".join(claim.source.lower().split()) if claim.source and claim.source.strip() else None
+
+
+def sentences(claim: Claim) -> frozenset[str]:
+    """The sentences of its document a claim is stated in, as the caller passed them (else none known)."""
+    return frozenset(claim.extra.get("sentences", ()))
 
 
 def context_of(a: Claim, b: Claim) -> Context:
@@ -54,4 +66,7 @@ def context_of(a: Claim, b: Claim) -> Context:
         established = stated_same_period and (
             scope is ScopeRelation.SAME or (same_source and scope is ScopeRelation.UNKNOWN)
         )
-    return Context(period, scope, same_document, same_source, established)
+    same_sentence = same_document and bool(sentences(a) & sentences(b))
+    if same_sentence:
+        established = False
+    return Context(period, scope, same_document, same_source, established, same_sentence)

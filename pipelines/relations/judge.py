@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
-from pipelines.claims import Claim, Cluster, Kind, Relation, RelationKind
+from pipelines.claims import Claim, Cluster, Relation, RelationKind
 from pipelines.consensus import consensus
 from pipelines.relations.cluster_verdict import ALL_PAIRS_UP_TO, relate_cluster, verdict_of
 from pipelines.relations.comparative_figures import MAX_COUNTERPARTS, relate_comparative_to_figures
@@ -74,7 +74,7 @@ def judge_cluster(
     else:
         sampled = related.summary.get("sampled_kinds", {})
         counts = Counter({RelationKind(k): v for k, v in sampled.items()}) + Counter(r.kind for r in comp_relations)
-    verdict, reason = verdict_of(relations, [*own, *(c for c in comps if c.kind is Kind.COMPARATIVE)], counts)
+    verdict, reason = verdict_of(relations, shown_claims, counts)
     return replace(
         cluster,
         claims=shown_claims,

@@ -132,6 +132,8 @@ def _where(a: Claim, b: Claim, context) -> str:  # noqa: ANN001 - Context, kept 
 
 
 def _why_open(a: Claim, b: Claim, context) -> str:  # noqa: ANN001
+    if context.same_sentence:
+        return "stated side by side in one sentence, which speaks of a change or of different settings"
     if context.period in (PeriodRelation.CONTAINS, PeriodRelation.WITHIN, PeriodRelation.OVERLAPS):
         return (
             f"{period_label(claim_period(a))} and {period_label(claim_period(b))} overlap without being the same period"

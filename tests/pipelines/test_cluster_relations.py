@@ -15,8 +15,18 @@ from pipelines.context import Period
 from pipelines.relations import relate, relate_cluster
 from pipelines.relations.cluster_verdict import verdict_of
 
-SCOPES = [None, None, None, "NeurIPS papers", "all papers", "Kaggle respondents", "ICML 2023 papers", "survey takers",
-          "GPU clusters", "clusters of papers"]
+SCOPES = [
+    None,
+    None,
+    None,
+    "NeurIPS papers",
+    "all papers",
+    "Kaggle respondents",
+    "ICML 2023 papers",
+    "survey takers",
+    "GPU clusters",
+    "clusters of papers",
+]
 PERIODS = [None, None, Period.year(2022), Period.year(2024), Period.quarter(2024, 2), Period.month(2024, 5)]
 SOURCES = [None, None, None, "Papers With Code", "Stack Overflow"]
 
@@ -135,12 +145,33 @@ def test_one_spurious_pair_does_not_decide_a_large_cluster():
     for n in range(60):
         year = 2000 + n // 3
         claims.append(
-            Claim(id=f"c{n:03d}", document_id=f"d{n}", kind=Kind.NUMERIC, subjects=("pytorch",), metric="m",
-                  value_text=f"{10 + n}%", value=(10 + n) / 100, unit=Unit.PERCENT, comparator=Comparator.EQ,
-                  time_basis=TimeBasis.SENTENCE, period=replace(Period.year(year), basis="sentence"))
+            Claim(
+                id=f"c{n:03d}",
+                document_id=f"d{n}",
+                kind=Kind.NUMERIC,
+                subjects=("pytorch",),
+                metric="m",
+                value_text=f"{10 + n}%",
+                value=(10 + n) / 100,
+                unit=Unit.PERCENT,
+                comparator=Comparator.EQ,
+                time_basis=TimeBasis.SENTENCE,
+                period=replace(Period.year(year), basis="sentence"),
+            )
         )
-    claims.append(Claim(id="odd", document_id="dx", kind=Kind.NUMERIC, subjects=("pytorch",), metric="m",
-                        value_text="99%", value=0.99, unit=Unit.PERCENT, comparator=Comparator.EQ))
+    claims.append(
+        Claim(
+            id="odd",
+            document_id="dx",
+            kind=Kind.NUMERIC,
+            subjects=("pytorch",),
+            metric="m",
+            value_text="99%",
+            value=0.99,
+            unit=Unit.PERCENT,
+            comparator=Comparator.EQ,
+        )
+    )
     for threshold in (100, 0):
         result = relate_cluster(claims, all_pairs_up_to=threshold)
         assert result.verdict == Verdict.TREND, result.reason
@@ -155,10 +186,14 @@ def test_one_spurious_pair_does_not_decide_a_large_cluster():
 def test_single_and_agreeing_clusters():
     one = relate_cluster([claim_of({"surface": "70%", "value": 0.7, "unit": "percent", "comparator": "="}, "x")])
     assert (one.verdict, one.relations) == (Verdict.SINGLE, ())
-    same = [claim_of({"surface": "70%", "value": 0.7, "unit": "percent", "comparator": "="}, f"c{n}") for n in range(60)]
+    same = [
+        claim_of({"surface": "70%", "value": 0.7, "unit": "percent", "comparator": "="}, f"c{n}") for n in range(60)
+    ]
     assert relate_cluster(same).verdict == Verdict.SINGLE
-    close = [claim_of({"surface": f"{v}%", "value": v / 100, "unit": "percent", "comparator": "~"}, f"c{n}")
-             for n, v in enumerate([70, 71, 72] * 20)]
+    close = [
+        claim_of({"surface": f"{v}%", "value": v / 100, "unit": "percent", "comparator": "~"}, f"c{n}")
+        for n, v in enumerate([70, 71, 72] * 20)
+    ]
     summary = relate_cluster(close)
     assert not summary.exhaustive and summary.verdict == Verdict.AGREES
     assert verdict_of([], []) == (Verdict.SINGLE, "no claims")

@@ -91,12 +91,22 @@ def test_a_cost_metric_flips_the_direction_of_a_speed_comparison():
     assert directed("~", "ratio", " latency") == "~"
 
 
-
 DOC = "doc-1"
 
 
-def claim(id, surface, v, comparator="=", unit=Unit.COUNT, *, subjects=("pytorch",), period=None, scope=None,
-          doc=DOC, high=None):
+def claim(
+    id,
+    surface,
+    v,
+    comparator="=",
+    unit=Unit.COUNT,
+    *,
+    subjects=("pytorch",),
+    period=None,
+    scope=None,
+    doc=DOC,
+    high=None,
+):
     p = parse_period(period) if period else None
     return Claim(
         id=id,
@@ -227,8 +237,9 @@ def test_checking_a_comparative_is_bounded():
     for n in range(3000):
         year = str(2015 + n % 10)
         figures.append(claim(f"p{n}", f"{70 + n % 7}k", (70 + n % 7) * 1000, period=year, doc=f"d{n}"))
-        figures.append(claim(f"t{n}", f"{170 + n % 9}k", (170 + n % 9) * 1000, period=year, doc=f"e{n}",
-                             subjects=("tensorflow",)))
+        figures.append(
+            claim(f"t{n}", f"{170 + n % 9}k", (170 + n % 9) * 1000, period=year, doc=f"e{n}", subjects=("tensorflow",))
+        )
     relations = relate_comparative_to_figures(comp, figures, ratio=False)
     assert 0 < len(relations) <= 2 * MAX_RELATIONS
     assert {r.kind for r in relations} == {"unresolved"}  # other articles: not established

@@ -12,8 +12,21 @@ from pipelines.relations.numeric_pair import relate_figures
 from pipelines.relations.periods import PeriodRelation, claim_period, relate_periods
 
 
-def fig(surface, value, comparator="=", unit=Unit.PERCENT, *, period=None, basis="sentence", scope=None, doc=None,
-        source=None, high=None, published=None, id=None):
+def fig(
+    surface,
+    value,
+    comparator="=",
+    unit=Unit.PERCENT,
+    *,
+    period=None,
+    basis="sentence",
+    scope=None,
+    doc=None,
+    source=None,
+    high=None,
+    published=None,
+    id=None,
+):
     p = None
     if period is not None:
         p = replace(period, basis=basis)
@@ -50,15 +63,35 @@ M = Period.month
         (fig("4%", 0.04, doc="d"), fig("5%", 0.05, doc="d"), "agrees"),  # rounding intervals touch, float error aside
         (fig("70%", 0.70), fig("about 80%", 0.80, "~"), "unresolved"),  # nothing established
         (fig("62%", 0.62, period=Y(2022)), fig("70%", 0.70, period=Y(2025)), "trend"),
-        (fig("12k", 12000, unit=Unit.COUNT, period=M(2024, 3)), fig("14k", 14000, unit=Unit.COUNT, period=M(2024, 7)), "trend"),
-        (fig("30%", 0.30, period=Y(2015), scope="Kaggle respondents"), fig("40%", 0.40, period=M(2015, 11), scope="Kaggle respondents"), "unresolved"),
+        (
+            fig("12k", 12000, unit=Unit.COUNT, period=M(2024, 3)),
+            fig("14k", 14000, unit=Unit.COUNT, period=M(2024, 7)),
+            "trend",
+        ),
+        (
+            fig("30%", 0.30, period=Y(2015), scope="Kaggle respondents"),
+            fig("40%", 0.40, period=M(2015, 11), scope="Kaggle respondents"),
+            "unresolved",
+        ),
         (fig("70%", 0.70, period=Y(2025)), fig("72%", 0.72, period=Y(2025)), "unresolved"),  # no population stated
-        (fig("70%", 0.70, period=Y(2025), scope="ICML papers"), fig("72%", 0.72, period=Y(2025), scope="papers at ICML"), "conflicts"),
+        (
+            fig("70%", 0.70, period=Y(2025), scope="ICML papers"),
+            fig("72%", 0.72, period=Y(2025), scope="papers at ICML"),
+            "conflicts",
+        ),
         (fig("70%", 0.70, scope="NeurIPS papers"), fig("45%", 0.45, scope="survey respondents"), "different_scope"),
         (fig("85%", 0.85, scope="NeurIPS papers"), fig("60%", 0.60, scope="research papers"), "different_scope"),
-        (fig("about 80%", 0.80, "~", period=Y(2024), doc="one"), fig("70%", 0.70, period=Y(2024), doc="one"), "conflicts"),
+        (
+            fig("about 80%", 0.80, "~", period=Y(2024), doc="one"),
+            fig("70%", 0.70, period=Y(2024), doc="one"),
+            "conflicts",
+        ),
         (fig("70%", 0.70, doc="one"), fig("62%", 0.62, doc="one"), "conflicts"),
-        (fig("70%", 0.70, period=Y(2024), source="Papers With Code"), fig("75%", 0.75, period=Y(2024), source="papers with code"), "conflicts"),
+        (
+            fig("70%", 0.70, period=Y(2024), source="Papers With Code"),
+            fig("75%", 0.75, period=Y(2024), source="papers with code"),
+            "conflicts",
+        ),
         (fig("70%", 0.70, source="Papers With Code"), fig("75%", 0.75, source="Papers With Code"), "unresolved"),
         (fig("2nd", 2, unit=Unit.RANK, doc="r"), fig("3rd", 3, unit=Unit.RANK, doc="r"), "conflicts"),
         (fig("before 2015", 2015, "<", Unit.YEAR, doc="y"), fig("2015", 2015, unit=Unit.YEAR, doc="y"), "conflicts"),
@@ -75,13 +108,18 @@ def test_fact_checker_order(a, b, kind):
 def test_reasons_in_plain_words():
     later = fig("70%", 0.70, period=Y(2025), source="Papers With Code")
     earlier = fig("62%", 0.62, period=Y(2022), source="Papers With Code")
-    assert relate(earlier, later).reason == "70% (2025, Papers With Code) vs 62% (2022, Papers With Code): a later figure"
+    assert (
+        relate(earlier, later).reason == "70% (2025, Papers With Code) vs 62% (2022, Papers With Code): a later figure"
+    )
     same = relate(fig("about 80%", 0.80, "~", period=Y(2024), doc="a"), fig("70%", 0.70, period=Y(2024), doc="a"))
     assert same.reason == "about 80% vs 70%, both 2024 in the same article: they cannot both be true"
     scopes = relate(fig("70%", 0.70, scope="NeurIPS papers"), fig("55%", 0.55, scope="survey respondents"))
     assert scopes.reason == "70% of NeurIPS papers vs 55% of survey respondents: different populations"
     open_ = relate(fig("75%", 0.75), fig("60%", 0.60))
-    assert open_.reason == "75% vs 60%: no period or population given for either, so it cannot be told whether they disagree"
+    assert (
+        open_.reason
+        == "75% vs 60%: no period or population given for either, so it cannot be told whether they disagree"
+    )
 
 
 def test_a_claim_without_a_period_is_dated_by_its_page():
@@ -103,9 +141,16 @@ def test_a_claim_without_a_period_is_dated_by_its_page():
         (M(2024, 7), M(2024, 3), PeriodRelation.AFTER),
         (Y(2024), Y(2024), PeriodRelation.SAME),
         (Period.half(2024, 1), Period.quarter(2024, 2), PeriodRelation.CONTAINS),
-        (Period(start=dt.date(2019, 1, 1), end=dt.date(2021, 12, 31), precision="span"), Y(2021), PeriodRelation.CONTAINS),
-        (Period(start=dt.date(2019, 1, 1), end=dt.date(2021, 12, 31), precision="span"),
-         Period(start=dt.date(2021, 1, 1), end=dt.date(2022, 12, 31), precision="span"), PeriodRelation.OVERLAPS),
+        (
+            Period(start=dt.date(2019, 1, 1), end=dt.date(2021, 12, 31), precision="span"),
+            Y(2021),
+            PeriodRelation.CONTAINS,
+        ),
+        (
+            Period(start=dt.date(2019, 1, 1), end=dt.date(2021, 12, 31), precision="span"),
+            Period(start=dt.date(2021, 1, 1), end=dt.date(2022, 12, 31), precision="span"),
+            PeriodRelation.OVERLAPS,
+        ),
         (None, Y(2024), PeriodRelation.UNKNOWN),
     ],
 )
@@ -136,3 +181,14 @@ def test_a_registered_relater_is_tried_in_order():
     finally:
         PAIR_RELATERS.remove(same_document_always_agrees)
     assert register.__doc__
+
+
+def test_two_figures_of_one_sentence_never_conflict():
+    """ "70%, up from 62% in 2022": the tagger may date both 2022; one sentence states a change, not a contradiction."""
+    sentence = "It now holds 70% of papers, up from 62% in 2022."
+    a = replace(fig("70%", 0.70, period=Y(2022), doc="d"), extra={"sentences": frozenset({sentence})})
+    b = replace(fig("62%", 0.62, period=Y(2022), doc="d"), extra={"sentences": frozenset({sentence})})
+    r = relate(a, b)
+    assert r.kind == "unresolved" and "one sentence" in r.reason
+    elsewhere = replace(b, extra={"sentences": frozenset({"Another sentence gives 62% for 2022."})})
+    assert relate(a, elsewhere).kind == "conflicts"

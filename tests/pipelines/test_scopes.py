@@ -13,8 +13,11 @@ def test_scope_pairs_accuracy():
     rows = [json.loads(line) for line in PAIRS.read_text().splitlines() if line.strip()]
     assert len(rows) >= 60
     assert set(Counter(r["relation"] for r in rows)) == {str(r) for r in ScopeRelation}
-    wrong = [(r["id"], r["a"], r["b"], r["relation"], str(relate_scopes(r["a"], r["b"]))) for r in rows
-             if relate_scopes(r["a"], r["b"]) != r["relation"]]
+    wrong = [
+        (r["id"], r["a"], r["b"], r["relation"], str(relate_scopes(r["a"], r["b"])))
+        for r in rows
+        if relate_scopes(r["a"], r["b"]) != r["relation"]
+    ]
     accuracy = 1 - len(wrong) / len(rows)
     print(f"scope-pair accuracy {accuracy:.3f} on {len(rows)} pairs; wrong: {wrong}")
     assert accuracy >= 0.85, wrong

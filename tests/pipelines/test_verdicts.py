@@ -14,7 +14,13 @@ from pipelines.relations import relate
 def test_verdict_set_accuracy():
     rows = verdict_rows()
     assert len(rows) >= 136
-    assert set(Counter(r["relation"] for r in rows)) == {"agrees", "conflicts", "trend", "different_scope", "unresolved"}
+    assert set(Counter(r["relation"] for r in rows)) == {
+        "agrees",
+        "conflicts",
+        "trend",
+        "different_scope",
+        "unresolved",
+    }
     wrong = [r["id"] for r in rows if relate(*row_claims(r)).kind != r["relation"]]
     accuracy = 1 - len(wrong) / len(rows)
     print(f"verdict accuracy {accuracy:.3f} on {len(rows)} pairs; wrong: {wrong}")

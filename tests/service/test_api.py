@@ -156,7 +156,7 @@ def test_every_endpoint_over_the_seeds(store_url, extractor, seeds):
 
         # Documents: listed without text; one with its text and claim spans.
         docs = client.get("/documents").json()
-        assert docs["total"] == 5 and all("text" not in d for d in docs["items"])
+        assert docs["total"] == 6 and all("text" not in d for d in docs["items"])  # the seeds and the note
         assert sum(d["claims"] for d in docs["items"]) == claims["total"]
         doc = client.get(f"/documents/{doc_id}").json()
         assert doc["text"] == first[0].original and doc["title"] == "Seed zero" and doc["published"] == "2025-01-15"

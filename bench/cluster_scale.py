@@ -51,8 +51,8 @@ if str(REPO) not in sys.path:
 import numpy as np  # noqa: E402
 
 from pipelines.catalogue import Catalogue, default_catalogue  # noqa: E402
-from pipelines.cluster import ClusterRef, OtherIndex, assign, claim_key  # noqa: E402
 from pipelines.claims import Claim, Comparator, Kind, TimeBasis, Unit  # noqa: E402
+from pipelines.cluster import ClusterRef, OtherIndex, assign, claim_key  # noqa: E402
 from pipelines.context import parse_period  # noqa: E402
 from pipelines.relations import relate_cluster  # noqa: E402
 from pipelines.relations.cluster_verdict import ALL_PAIRS_UP_TO  # noqa: E402

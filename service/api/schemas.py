@@ -184,7 +184,9 @@ class LatestOut(BaseModel):
 
 
 class ConsensusOut(BaseModel):
-    best_estimate: float | None = Field(description="Median over independent figures (copies of one figure count once).")
+    best_estimate: float | None = Field(
+        description="Median over independent figures (copies of one figure count once)."
+    )
     spread: float | None
     independent_sources: int
     independent_figures: int | None = None

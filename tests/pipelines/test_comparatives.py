@@ -4,8 +4,8 @@ import math
 
 import pytest
 
-from pipelines.comparatives import directed, find_comparatives
 from pipelines.claims import Claim, Comparator, Kind, TimeBasis, Unit
+from pipelines.comparatives import directed, find_comparatives
 from pipelines.context import parse_period
 from pipelines.quantities import find_quantities
 from pipelines.relations.comparative_figures import (

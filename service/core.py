@@ -341,7 +341,7 @@ def _shown_time(claim: ClaimRow, doc: DocumentRow) -> tuple[str | None, str]:
 def _member_claim(member: Member, refs: Sequence[ReferenceRow]) -> Claim:
     claim, doc, mentions = member
     time, time_from = _shown_time(claim, doc)
-    extra = {
+    extra: dict[str, object] = {
         "time": time,
         "time_from": time_from,
         "mentions": [mention_view(doc, m) for m in mentions],
@@ -349,6 +349,7 @@ def _member_claim(member: Member, refs: Sequence[ReferenceRow]) -> Claim:
     }
     converted = _to_claim(claim, doc, extra)
     if converted.kind is Kind.NUMERIC:
+        # The claim's extra is this dict: the fact-check travels with it to the serialiser.
         extra["fact_check"] = fact_check(converted, refs)
     return converted
 

@@ -263,7 +263,9 @@ def _summarise(claims: list[Claim], relate: PairRelater, representatives: int, t
     strides = sorted({s for s in (1, 2, n // 4, n // 2) if 0 < s < n})
     sample: list[tuple[int, int]] = list(widest)  # the widest disagreement of each unit is always looked at
     for s in strides:
-        sample += [tuple(sorted((order[p], order[(p + s) % n]))) for p in range(n)]
+        for p in range(n):
+            first, second = order[p], order[(p + s) % n]
+            sample.append((first, second) if first < second else (second, first))
     counts: Counter[RelationKind] = Counter()
     kept: dict[RelationKind, list[Relation]] = {}
     for a, b in dict.fromkeys(sample):
@@ -284,8 +286,8 @@ def _summarise(claims: list[Claim], relate: PairRelater, representatives: int, t
         *(r for kind in RelationKind for r in kept.get(kind, []) if kind is not RelationKind.CONFLICTS),
     )
     if not relations and k >= 2:
-        first = relate(claims[0], claims[1])
-        relations = (first,) if first is not None else ()
+        any_pair = relate(claims[0], claims[1])
+        relations = (any_pair,) if any_pair is not None else ()
     verdict, reason = verdict_of(relations, claims, counts)
     summary = {
         "pairs": k * (k - 1) // 2,

@@ -61,9 +61,9 @@ def judge_cluster(
     bounded = comps[:ALL_PAIRS_UP_TO]
     for i, first in enumerate(bounded):
         for second in bounded[i + 1 :]:
-            r = relate_comparatives(first, second)
-            if r is not None:
-                comp_relations.append(r)
+            between = relate_comparatives(first, second)
+            if between is not None:
+                comp_relations.append(between)
     relations += comp_relations
     counterparts = [
         replace(by_id[i], extra={**by_id[i].extra, "counterpart": True}) for ids in cited.values() for i in ids

@@ -320,7 +320,7 @@ def relate_all(data: Synthetic, cluster_of: np.ndarray, all_pairs_up_to: int = A
     for members in np.split(order, bounds):
         values = [data.value_of(int(i)) for i in members]
         result = relate_cluster(values, all_pairs_up_to=all_pairs_up_to)
-        verdicts[result.verdict] += 1
+        verdicts[str(result.verdict)] += 1
         summarised += not result.exhaustive
         pairs += len(result.relations)
         largest = max(largest, len(values))
@@ -441,10 +441,10 @@ def mentions_of(data: Synthetic, text: str, spans: Sequence[tuple[int, int]], ro
                 metric_phrase=phrase,
                 value=cv.value,
                 value_high=cv.value_high,
-                unit=cv.unit,
-                comparator=cv.comparator,
-                time=cv.period,
-                time_from="text" if cv.period else "none",
+                unit=str(cv.unit),
+                comparator=str(cv.comparator),
+                time=cv.time,
+                time_from="text" if cv.time else "none",
                 scope=cv.scope,
                 source=None,
                 confidence=0.9,

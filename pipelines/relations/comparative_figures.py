@@ -9,9 +9,9 @@ comparative agrees with it or not. Two kinds of metric:
   (than TensorFlow, or an unnamed baseline) orders PyTorch above TensorFlow by itself; a figure of the
   other subject counts reversed.
 
-A disagreement is a ``conflicts`` only when the comparative and the figures are established to speak of
-the same period and population (all from one article, or established pairwise by
-``pipelines.relations.established``); otherwise ``unresolved``. A comparative of a period established
+A disagreement is a ``conflicts`` only when the comparative is established to speak of the same period and
+population as each figure (``pipelines.relations.established``: one article dating them alike, or the
+same stated period and population); otherwise ``unresolved``. A comparative of a period established
 different from its figures' is a ``trend``; of another population, ``different_scope``.
 
 Bounded at any size: figures are bucketed by period and scope, each bucket reduced to its extremes
@@ -114,8 +114,7 @@ def _context_relation(comp: Claim, figures: Sequence[Claim]) -> Relation | None:
 
 
 def _established(comp: Claim, figures: Sequence[Claim]) -> bool:
-    if comp.document_id and all(f.document_id == comp.document_id for f in figures):
-        return True
+    """The comparative and every figure it is checked against speak of one period and population."""
     return all(context_of(comp, f).established for f in figures)
 
 

@@ -4,8 +4,9 @@ Missing information is never taken as "the same". The same period and scope are 
 
 * both are stated, and stated alike, in both claims (the period by the text, not only the page's date;
   the scopes normalised to the same population);
-* both claims come from one document (one article speaks of one time and population unless it says
-  otherwise; a period or scope it states differently is a trend or a difference of scope, found first);
+* both claims come from one document and are attributed alike (one article speaks of one time and
+  population unless it says otherwise; a period or scope it states differently is a trend or a difference
+  of scope, found first; a figure it quotes from a named source speaks of that source's population);
 * both claims are attributed to the same source for the same stated period (one source measures one
   population), unless their scopes are stated and differ.
 
@@ -58,9 +59,10 @@ def context_of(a: Claim, b: Claim) -> Context:
     same_source = source is not None and source == source_key(b)
     scope_open = scope in (ScopeRelation.SAME, ScopeRelation.UNKNOWN)
     if same_document:
-        # Within one article: the same period (both undated, or dated alike), scope not stated differently.
+        # Within one article: the same period (both undated, or dated alike), scope not stated differently,
+        # and the same attribution (both the article's own, or both the same source's).
         established = period in (PeriodRelation.SAME, PeriodRelation.UNKNOWN) and (pa is None) == (pb is None)
-        established = established and scope_open
+        established = established and scope_open and source == source_key(b)
     else:
         stated_same_period = period is PeriodRelation.SAME and stated(pa) and stated(pb)
         established = stated_same_period and (

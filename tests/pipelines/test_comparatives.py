@@ -178,10 +178,20 @@ def test_figures_of_different_periods_do_not_order_two_subjects():
 
 
 def test_a_year_holds_its_quarters():
-    comp = comparative("c", "has surpassed", "pytorch", "tensorflow", ">")
+    """Figures of 2025 and 2025-Q1 still order the two subjects; a conflict needs every period the same."""
+    comp = comparative("c", "has surpassed", "pytorch", "tensorflow", ">", period="2025")
     mine = [claim("p", "74k+", 74_000, ">=", period="2025")]
     theirs = [claim("t", "180k+", 180_000, ">=", period="2025-Q1", subjects=("tensorflow",))]
-    assert check_absolute(comp, mine, theirs)[0][2].kind == "conflicts"
+    assert check_absolute(comp, mine, theirs)[0][2].kind == "unresolved"
+    same = [claim("t", "180k+", 180_000, ">=", period="2025", subjects=("tensorflow",))]
+    assert check_absolute(comp, mine, same)[0][2].kind == "conflicts"
+
+
+def test_an_undated_comparative_against_dated_figures_of_its_article_is_unresolved():
+    comp = comparative("c", "has surpassed", "pytorch", "tensorflow", ">")
+    mine = [claim("p", "74k+", 74_000, ">=", period="2025-Q1")]
+    theirs = [claim("t", "180k+", 180_000, ">=", period="2025-Q1", subjects=("tensorflow",))]
+    assert check_absolute(comp, mine, theirs)[0][2].kind == "unresolved"
 
 
 def ratio(id, surface, v, comparator="=", subjects=("pytorch",), doc=DOC, period=None):

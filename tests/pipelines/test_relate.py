@@ -183,6 +183,14 @@ def test_a_registered_relater_is_tried_in_order():
     assert register.__doc__
 
 
+def test_one_article_establishes_only_its_own_or_one_sources_figures():
+    own = fig("46%", 0.46, period=Y(2023), doc="d")
+    quoted = fig("8.41%", 0.0841, period=Y(2023), doc="d", source="Stack Overflow")
+    assert relate(own, quoted).kind == "unresolved"  # the article quotes another source's population
+    also_quoted = fig("12%", 0.12, period=Y(2023), doc="d", source="stack overflow")
+    assert relate(quoted, also_quoted).kind == "conflicts"
+
+
 def test_two_figures_of_one_sentence_never_conflict():
     """ "70%, up from 62% in 2022": the tagger may date both 2022; one sentence states a change, not a contradiction."""
     sentence = "It now holds 70% of papers, up from 62% in 2022."

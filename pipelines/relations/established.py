@@ -10,6 +10,9 @@ Missing information is never taken as "the same". The same period and scope are 
 * both claims are attributed to the same source for the same stated period (one source measures one
   population), unless their scopes are stated and differ.
 
+A figure read from a table row takes its period and population from the row's column headers, which
+prose around the table does not share: one article establishes nothing for it (stated alike still does).
+
 Never when both figures are stated in one sentence: a sentence giving two values of one property speaks
 of a change ("70%, up from 62% in 2022") or of different settings ("three times faster in some tests and
 up to 77.7% faster in others"), whatever the tagger attached to each. The sentences a claim is stated in
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 from pipelines.claims import Claim
 from pipelines.relations.periods import PeriodRelation, claim_period, relate_periods, stated
 from pipelines.relations.scopes import ScopeRelation, relate_scopes
+from pipelines.tables import is_table_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +53,11 @@ def sentences(claim: Claim) -> frozenset[str]:
     return frozenset(claim.extra.get("sentences", ()))
 
 
+def from_table(claim: Claim) -> bool:
+    """Whether the claim is stated in a table row (its sentence is a row of cells)."""
+    return any(is_table_row(s) for s in sentences(claim))
+
+
 def context_of(a: Claim, b: Claim) -> Context:
     """The period and scope relation of two claims and whether they are established to be the same."""
     pa, pb = claim_period(a), claim_period(b)
@@ -58,7 +67,7 @@ def context_of(a: Claim, b: Claim) -> Context:
     source = source_key(a)
     same_source = source is not None and source == source_key(b)
     scope_open = scope in (ScopeRelation.SAME, ScopeRelation.UNKNOWN)
-    if same_document:
+    if same_document and not (from_table(a) or from_table(b)):
         # Within one article: the same period (both undated, or dated alike), scope not stated differently,
         # and the same attribution (both the article's own, or both the same source's).
         established = period in (PeriodRelation.SAME, PeriodRelation.UNKNOWN) and (pa is None) == (pb is None)

@@ -125,7 +125,7 @@ def _where(a: Claim, b: Claim, context) -> str:  # noqa: ANN001 - Context, kept 
     when = f"both {label}" if label and not label.startswith("page of") else "both as of the same page"
     if context.same_document:
         return f"{when} in the same article"
-    scope = f" of {a.scope}" if a.scope else ""
+    scope = f" for {a.scope}" if a.scope else ""
     if context.same_source:
         return f"{when}{scope}, both from {a.source}"
     return f"{when}{scope}"

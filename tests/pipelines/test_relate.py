@@ -191,6 +191,17 @@ def test_one_article_establishes_only_its_own_or_one_sources_figures():
     assert relate(quoted, also_quoted).kind == "conflicts"
 
 
+def test_a_table_cell_is_not_dated_by_its_article():
+    """A table row's figures take period and population from its column headers: the article alone does not
+    establish that prose next to the table speaks of the same."""
+    prose = replace(fig("15%", 0.15, period=Y(2023), doc="d"), extra={"sentences": frozenset({"It fell to 15%."})})
+    row = "| TensorFlow |  28% |  21% |  15% |"
+    cell = replace(fig("28%", 0.28, period=Y(2023), doc="d"), extra={"sentences": frozenset({row})})
+    assert relate(prose, cell).kind == "unresolved"
+    stated = replace(prose, scope="survey respondents"), replace(cell, scope="respondents to the survey")
+    assert relate(*stated).kind == "conflicts"  # stated alike in both still establishes it
+
+
 def test_two_figures_of_one_sentence_never_conflict():
     """ "70%, up from 62% in 2022": the tagger may date both 2022; one sentence states a change, not a contradiction."""
     sentence = "It now holds 70% of papers, up from 62% in 2022."

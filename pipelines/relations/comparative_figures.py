@@ -32,10 +32,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from pipelines.claims import Claim, Kind, Relation, RelationKind, Unit
-from pipelines.relations.comparative_pair import WORDS, direction_from
+from pipelines.relations.comparative_pair import WORDS
 from pipelines.relations.established import context_of
 from pipelines.relations.periods import DIFFERENT as DIFFERENT_PERIODS
-from pipelines.relations.periods import PeriodRelation, claim_period, period_key, relate_periods
+from pipelines.relations.periods import claim_period, period_key, relate_periods
 from pipelines.relations.scopes import DIFFERENT as DIFFERENT_SCOPES
 from pipelines.relations.scopes import normalise_scope, relate_scopes
 from pipelines.relations.wording import described
@@ -118,7 +118,7 @@ def _established(comp: Claim, figures: Sequence[Claim]) -> bool:
     return all(context_of(comp, f).established for f in figures)
 
 
-def _verdict(comp: Claim, figures: Sequence[Claim], implied: str, evidence: str) -> RelationKind:
+def _verdict(comp: Claim, figures: Sequence[Claim], implied: str) -> RelationKind:
     if _fits(str(comp.comparator), implied):
         return RelationKind.AGREES
     return RelationKind.CONFLICTS if _established(comp, figures) else RelationKind.UNRESOLVED
@@ -175,7 +175,7 @@ def check_ratio(comp: Claim, figures: Iterable[Claim]) -> list[Relation]:
         evidence = f"{fig.value_text} for {fig.subject}"
         evidence += f" vs {fig.other}" if fig.other else ""
         evidence += f" puts {comp.subject} over {comp.other or 'the baseline'} {shown}"
-        kind = _verdict(comp, [fig], implied, evidence)
+        kind = _verdict(comp, [fig], implied)
         relation = Relation(comp.id, fig.id, kind, _reason(comp, kind, evidence, f"a ratio {WORDS[implied]} than 1"))
         rank = 0 if fig.document_id == comp.document_id else (1 if kind is not RelationKind.AGREES else 2)
         found.append((rank, relation))
@@ -233,7 +233,7 @@ def _pair_relation(comp: Claim, a: Claim, b: Claim) -> Relation | None:
     if implied is None:
         return None
     evidence = f"{comp.subject} {a.value_text} vs {comp.other} {b.value_text}"
-    kind = _verdict(comp, [a, b], implied, evidence)
+    kind = _verdict(comp, [a, b], implied)
     return Relation(comp.id, a.id, kind, _reason(comp, kind, evidence, f"{comp.subject} has {WORDS[implied]}"))
 
 
@@ -286,25 +286,3 @@ def relate_comparative_to_figures(comp: Claim, figures: Sequence[Claim], *, rati
     for a, b, r in check_absolute(comp, mine, theirs):
         out += [Relation(comp.id, a.id, r.kind, r.reason), Relation(comp.id, b.id, r.kind, r.reason)]
     return out
-
-
-def counterparts(
-    comp_relations: Sequence[Relation], others: Sequence[Claim], limit: int = MAX_COUNTERPARTS
-) -> list[Claim]:
-    """The other subject's figures to show next to comparatives: those a relation cites, up to ``limit``."""
-    cited = {r.b for r in comp_relations}
-    chosen = [c for c in others if c.id in cited][:limit]
-    return chosen
-
-
-__all__ = [
-    "MAX_COUNTERPARTS",
-    "PeriodRelation",
-    "check_absolute",
-    "check_ratio",
-    "comparison_interval",
-    "counterparts",
-    "direction_from",
-    "order",
-    "relate_comparative_to_figures",
-]

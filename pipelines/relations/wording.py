@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipelines.claims import Claim
-from pipelines.relations.periods import claim_period, period_label
+from pipelines.relations.periods import claim_period, period_label, stated
 
 
 def figure(claim: Claim) -> str:
@@ -28,6 +28,8 @@ def missing(a: Claim, b: Claim) -> str:
         parts.append("no period")
     elif pa is None or pb is None:
         parts.append("a period for only one")
+    elif not (stated(pa) and stated(pb)):
+        parts.append("dated only by their pages")
     if not a.scope and not b.scope:
         parts.append("no population")
     elif not a.scope or not b.scope:

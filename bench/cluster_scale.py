@@ -4,7 +4,7 @@ Printed, per size n (each stage in its own subprocess, so that peak memory is th
 
 * cluster assignment (``pipelines.cluster.assign`` with the ``OtherIndex``, article by article as
   ingest places them): time and peak RSS;
-* relating every cluster (``pipelines.cluster_relations.relate_cluster``: all pairs up to 50 claims, a
+* relating every cluster (``pipelines.relations.relate_cluster``: all pairs up to 50 claims, a
   summary above): time and peak RSS;
 * growth exponents log(t2/t1)/log(n2/n1) between sizes (targets: time <= 1.2, memory <= 1.0);
 * on a real SQLite store (``service.store.Store``, migrated) holding 1M claims: the time to add one new
@@ -38,7 +38,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -51,9 +51,11 @@ if str(REPO) not in sys.path:
 import numpy as np  # noqa: E402
 
 from pipelines.catalogue import Catalogue, default_catalogue  # noqa: E402
+from pipelines.claims import Claim, Comparator, Kind, TimeBasis, Unit  # noqa: E402
 from pipelines.cluster import ClaimFrame, ClusterRef, OtherIndex, assign, metric_text  # noqa: E402
-from pipelines.cluster_relations import ALL_PAIRS_UP_TO, relate_cluster  # noqa: E402
-from pipelines.relate import ClaimValue  # noqa: E402
+from pipelines.context import parse_period  # noqa: E402
+from pipelines.relations import relate_cluster  # noqa: E402
+from pipelines.relations.cluster_verdict import ALL_PAIRS_UP_TO  # noqa: E402
 
 VERSION = 2
 """Bump when the generator changes: cached embeddings, assignments and stores are keyed by it."""
@@ -104,6 +106,7 @@ SCOPES = [
     "cloud customers",
 ]  # fmt: skip
 PERIODS = [str(y) for y in range(2016, 2026)] + ["2024-Q1", "2024-Q2", "2025-Q1"]
+_PERIODS_PARSED = [replace(parse_period(p), basis="sentence") for p in PERIODS]  # type: ignore[arg-type]
 COMPARATORS = ("=", "~", ">", ">=", "up_to", "range")
 COMPARATOR_P = (0.58, 0.15, 0.1, 0.07, 0.05, 0.05)
 UNITS = ("percent", "count", "ratio", "year", "rank")
@@ -154,17 +157,25 @@ class Synthetic:
         word = {"~": "about ", ">": "over ", ">=": "at least ", "up_to": "up to "}.get(comp, "")
         return word + text
 
-    def value_of(self, i: int) -> ClaimValue:
+    def value_of(self, i: int) -> Claim:
         """What relating needs, as ``service.core`` builds it from a stored claim."""
         p, s = int(self.period[i]), int(self.scope[i])
         high = float(self.value_high[i])
-        return ClaimValue(
-            surface=self.surface(i),
+        period = _PERIODS_PARSED[p] if p >= 0 else None
+        return Claim(
+            id=f"c{i:07d}",
+            document_id=f"d{int(self.article[i])}",
+            kind=Kind.NUMERIC,
+            subjects=("x",),
+            metric="m",
+            value_text=self.surface(i),
             value=float(self.value[i]),
             value_high=None if math.isnan(high) else high,
-            unit=UNITS[self.unit[i]],
-            comparator=COMPARATORS[self.comparator[i]],
-            period=PERIODS[p] if p >= 0 else None,
+            unit=Unit(UNITS[self.unit[i]]),
+            comparator=Comparator(COMPARATORS[self.comparator[i]]),
+            time=PERIODS[p] if p >= 0 else None,
+            time_basis=TimeBasis.SENTENCE if p >= 0 else TimeBasis.NONE,
+            period=period,
             scope=SCOPES[s] if s >= 0 else None,
         )
 
@@ -312,9 +323,9 @@ def relate_all(data: Synthetic, cluster_of: np.ndarray, all_pairs_up_to: int = A
     verdicts: Counter[str] = Counter()
     summarised = pairs = largest = 0
     for members in np.split(order, bounds):
-        values = {f"c{int(i):07d}": data.value_of(int(i)) for i in members}
+        values = [data.value_of(int(i)) for i in members]
         result = relate_cluster(values, all_pairs_up_to=all_pairs_up_to)
-        verdicts[result.verdict] += 1
+        verdicts[str(result.verdict)] += 1
         summarised += not result.exhaustive
         pairs += len(result.relations)
         largest = max(largest, len(values))
@@ -435,10 +446,10 @@ def mentions_of(data: Synthetic, text: str, spans: Sequence[tuple[int, int]], ro
                 metric_phrase=phrase,
                 value=cv.value,
                 value_high=cv.value_high,
-                unit=cv.unit,
-                comparator=cv.comparator,
-                time=cv.period,
-                time_from="text" if cv.period else "none",
+                unit=str(cv.unit),
+                comparator=str(cv.comparator),
+                time=cv.time,
+                time_from="text" if cv.time else "none",
                 scope=cv.scope,
                 source=None,
                 confidence=0.9,

@@ -73,6 +73,10 @@ _NUMBERISH_AFTER = re.compile(
     r"hundred|thousand|million|billion)|half\b|twice\b|double\b|ever\b|before\b|usual\b|expected\b)",
     re.IGNORECASE,
 )
+# "is not faster than", "isn't evenly split", "never overtook", "no more than": a negated cue states no order.
+_NEGATED_BEFORE = re.compile(
+    r"(?i)(?:\bnot|n[’']t|\bnever|\bno)\s+(?:(?:(?!only\b)\w+ly|quite|yet|even|much|any|always)\s+)?$"
+)
 # Hyphenated or compound uses that describe, not compare: "higher-level APIs", "lower-level control".
 _DESCRIPTIVE_AFTER = re.compile(r"-(?:level|order|end|tier|profile|quality|resolution|performance)", re.IGNORECASE)
 
@@ -96,6 +100,8 @@ def find_comparatives(text: str, quantities: Sequence[Quantity] = ()) -> list[Qu
     for m in _CUE_RE.finditer(text):
         start, end = m.span()
         if _NUMBERISH_AFTER.match(text, end) or _DESCRIPTIVE_AFTER.match(text, end):
+            continue
+        if _NEGATED_BEFORE.search(text[max(0, start - 40) : start]):
             continue
         if any(s < end and start < e for s, e in taken) or start in touching or start - 1 in touching:
             continue

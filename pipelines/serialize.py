@@ -49,7 +49,8 @@ def claim_dict(claim: Claim) -> dict[str, Any]:
         "comparator": str(claim.comparator),
         "unit": str(claim.unit),
         "per": claim.per,
-        "time": claim.time,
+        # What a listing shows as the period: the claim's own, or (set by the caller) its page's year.
+        "time": extra.get("time", claim.time),
         "time_from": extra.get("time_from", "text" if claim.time else "none"),
         "time_basis": str(claim.time_basis),
         "period": period_dict(claim.period),

@@ -65,6 +65,11 @@ def _is_row(line: str) -> bool:
     return bool(_CELL_SPLIT.search(stripped)) and not stripped.startswith("```") and len(stripped) > 1
 
 
+def is_table_row(line: str) -> bool:
+    """Whether a line of text is a row of a text table ("| PyTorch | 34% | 46% |")."""
+    return _is_row(line)
+
+
 def _cells(text: str, start: int, end: int) -> tuple[TextSpan, ...]:
     """The cells of one row line, with their offsets; outer pipes open and close no cell, but an empty
     cell between two pipes ("|  | GPUs |") is a column."""

@@ -403,14 +403,25 @@ def show(claim_id: str, fmt: str) -> None:
 @metric_option
 @format_option("table")
 def contradictions(subject: str | None, metric: str | None, fmt: str) -> None:
-    """Clusters whose claims conflict: the claims side by side with the verdict and the reason."""
+    """Clusters whose claims conflict: the claims side by side with the verdict and the reason.
+
+    Only established conflicts (the same period and population, stated or from one article or source) are
+    listed; clusters whose figures disagree without that (``unresolved``) are counted, never listed."""
     from service.core import cluster_views
 
     store = _existing_store()
     subject, metric = _filters(store, subject, metric)
-    views = [v for v in cluster_views(store, subject, metric) if v["verdict"] == "conflicts"]
+    every = cluster_views(store, subject, metric)
+    views = [v for v in every if v["verdict"] == "conflicts"]
     print_clusters(views, fmt)
-    note(f"{len(views)} cluster{'s' if len(views) != 1 else ''} in conflict")
+    unresolved = sum(v["verdict"] == "unresolved" for v in every)
+    message = f"{len(views)} cluster{'s' if len(views) != 1 else ''} in conflict"
+    if unresolved:
+        message += (
+            f"; {unresolved} more with figures that disagree but are not shown to speak of the same period and "
+            "population (unresolved: see `claimgraph clusters`)"
+        )
+    note(message)
 
 
 @app.command(short_help="Every cluster with its verdict and claims.")
@@ -418,7 +429,7 @@ def contradictions(subject: str | None, metric: str | None, fmt: str) -> None:
 @metric_option
 @format_option("table")
 def clusters(subject: str | None, metric: str | None, fmt: str) -> None:
-    """Every cluster with its verdict (agrees, conflicts, trend, different_scope) and its claims."""
+    """Every cluster with its verdict (agrees, conflicts, trend, different_scope, unresolved, single) and its claims."""
     from service.core import cluster_views
 
     store = _existing_store()

@@ -4,27 +4,27 @@ from __future__ import annotations
 
 import csv
 import logging
-import math
-import statistics
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
 from pipelines.catalogue import Catalogue, default_catalogue
+from pipelines.claims import Claim, Cluster, Comparator, Kind, Unit
 from pipelines.cluster import ClaimFrame, assign
-from pipelines.cluster_relations import relate_cluster
-from pipelines.compare import Comparison, Figure, check_absolute, check_comparisons, check_ratio
 from pipelines.consolidate import claim_id, group_mentions
 from pipelines.errors import ClaimgraphError, InputError
 from pipelines.extract.pipeline import Extractor, iter_mentions
 from pipelines.graph import build_graph, to_graphml, to_json, to_jsonld
 from pipelines.ingest import Article, expand_paths, read_article
 from pipelines.quantities import parse_quantity
-from pipelines.relate import ClaimValue, Relation
+from pipelines.relations.judge import judge_cluster
+from pipelines.relations.numeric_pair import overlap
+from pipelines.relations.periods import claim_period
+from pipelines.serialize import cluster_dict
 from pipelines.types import Mention, content_id
+from service.store.records import as_enum, to_claim
 from service.store.repository import NotStorable, Store, document_id
 from service.store.tables import ClaimRow, DocumentRow, MentionRow, ReferenceRow
 
@@ -276,121 +276,46 @@ def mention_view(doc: DocumentRow, m: MentionRow) -> dict:
     }
 
 
-VERDICT_ORDER = ("conflicts", "trend", "different_scope", "agrees")
 # Metrics whose figures are themselves comparisons between two frameworks ("3x faster").
 RATIO_METRICS = frozenset(m.id for m in default_catalogue().metrics.values() if m.unit_kind == "ratio")
+Member = tuple[ClaimRow, DocumentRow, list[MentionRow]]
 
 
-def _period(claim: ClaimRow, doc: DocumentRow) -> tuple[str | None, str]:
-    """The claim's period from its text, else the article's publication year; and which it was."""
+def _shown_time(claim: ClaimRow, doc: DocumentRow) -> tuple[str | None, str]:
+    """The period a listing shows: the claim's own, else its page's year (and which it was)."""
     if claim.time:
-        return claim.time, "text"
+        return claim.time, "published" if claim.time_from == "published" else "text"
     if doc.published and doc.published[:4].isdigit():
         return doc.published[:4], "published"
     return None, "none"
 
 
-def consensus(members: list, values: dict[str, ClaimValue]) -> dict:
-    """Best estimate (median), spread, independent evidence and the latest value of a cluster.
-
-    Claims attributed to the same source count once (a repeated figure is not new evidence), and so
-    do several claims of one document.
-    """
-    numbers = sorted(v.value for v in values.values() if not math.isnan(v.value))
-    evidence = {(claim.source or "").strip().lower() or f"doc:{doc.id}" for claim, doc, _ in members}
-    dated = [(v.period, v) for v in values.values() if v.period]
-    latest = max(dated, key=lambda p: p[0])[1] if dated else None
-    return {
-        "best_estimate": statistics.median(numbers) if numbers else None,
-        "spread": (numbers[-1] - numbers[0]) if numbers else None,
-        "independent_sources": len(evidence),
-        "documents": len({doc.id for _, doc, _ in members}),
-        "latest": {"value_text": latest.surface, "value": latest.value, "time": latest.period} if latest else None,
-    }
-
-
-def _claim_value(claim: ClaimRow, doc: DocumentRow) -> tuple[ClaimValue, str]:
-    period, period_from = _period(claim, doc)
-    value = ClaimValue(
-        surface=claim.value_text,
-        value=claim.value if claim.value is not None else math.nan,
-        value_high=claim.value_high,
-        unit=claim.unit,
-        comparator=claim.comparator,
-        period=period,
-        scope=claim.scope,
-    )
-    return value, period_from
-
-
-def _claim_out(
-    claim: ClaimRow, doc: DocumentRow, mentions: list[MentionRow], value: ClaimValue, period_from: str, refs: list
-) -> dict:
-    comparative = claim.kind == "comparative"
-    return {
-        "claim_id": claim.id,
-        "cluster_id": claim.cluster_id,
-        "kind": claim.kind,
-        "subject": claim.subject,
-        "object": claim.subjects[1] if len(claim.subjects) > 1 else None,
-        "direction": claim.comparator if comparative else None,
-        "value_text": claim.value_text,
-        "value": claim.value,
-        "value_high": claim.value_high,
-        "comparator": claim.comparator,
-        "unit": claim.unit,
-        "time": value.period,
-        "time_from": period_from,
-        "scope": claim.scope,
-        "source": claim.source,
+def _member_claim(member: Member, refs: Sequence[ReferenceRow]) -> Claim:
+    claim, doc, mentions = member
+    time, time_from = _shown_time(claim, doc)
+    extra: dict[str, object] = {
+        "time": time,
+        "time_from": time_from,
         "mentions": [mention_view(doc, m) for m in mentions],
-        "fact_check": {"verdict": "unverifiable", "reference": None} if comparative else fact_check(value, refs),
+        "sentences": frozenset(m.sentence for m in mentions if m.sentence),
     }
-
-
-Member = tuple[ClaimRow, DocumentRow, list[MentionRow]]
-
-
-def _comparison(claim: ClaimRow, value: ClaimValue) -> Comparison:
-    return Comparison(
-        id=claim.id,
-        surface=claim.value_text,
-        subject=claim.subject,
-        other=claim.subjects[1] if len(claim.subjects) > 1 else None,
-        direction=claim.comparator,
-        period=value.period,
-        scope=claim.scope,
-    )
-
-
-def _comparison_relations(
-    comps: list[Comparison], figures: dict[str, list[Figure]], ratio: bool
-) -> list[tuple[str, str, Relation]]:
-    """Each comparative against the figures of its two subjects, and against the other comparatives."""
-    out: list[tuple[str, str, Relation]] = []
-    for comp in comps:
-        mine, theirs = figures.get(comp.subject, []), figures.get(comp.other or "", [])
-        if ratio:
-            out += [(comp.id, fid, r) for fid, r in check_ratio(comp, mine + theirs)]
-        elif comp.other:
-            for (a, b), r in check_absolute(comp, mine, theirs):
-                out += [(comp.id, a, r), (comp.id, b, r)]
-    for i, first in enumerate(comps):
-        for second in comps[i + 1 :]:
-            between = check_comparisons(first, second)
-            if between is not None:
-                out.append((first.id, second.id, between))
-    return out
+    converted = to_claim(claim, doc)
+    extra = {**converted.extra, **extra}
+    converted = replace(converted, extra=extra)
+    if converted.kind is Kind.NUMERIC:
+        # The claim's extra is this dict: the fact-check travels with it to the serialiser.
+        extra["fact_check"] = fact_check(converted, refs)
+    return converted
 
 
 def cluster_views(store: Store, subject: str | None = None, metric: str | None = None) -> list[dict]:
     """Every cluster with its claims side by side, the pairwise relations and the cluster's verdict.
 
-    Figures of one cluster are related pairwise. A comparative claim ("PyTorch has surpassed TensorFlow
-    in stars") is shown in the clusters of both its subjects, with the figures of the other subject it is
-    checked against (marked ``counterpart``), so that the conflict is visible from either side.
+    Orchestration only: members are loaded from the store, converted to ``Claim``s, judged by
+    ``pipelines.relations.judge.judge_cluster`` and serialised by ``pipelines.serialize.cluster_dict``. A
+    comparative claim ("PyTorch has surpassed TensorFlow in stars") is shown in the clusters of both its
+    subjects, with the figures of the other subject it is checked against (marked ``counterpart``).
     """
-    views = []
     references: dict[tuple[str, str], list[ReferenceRow]] = {}
     for ref in store.references():
         references.setdefault((ref.subject, ref.metric), []).append(ref)
@@ -410,68 +335,33 @@ def cluster_views(store: Store, subject: str | None = None, metric: str | None =
             figures_of[(subject_id, metric_id)] = [m for _, ms in fetched for m in ms if m[0].kind != "comparative"]
         return figures_of[(subject_id, metric_id)]
 
-    for cluster, members in loaded:
-        refs = references.get((cluster.subject, cluster.metric), [])
-        shown: dict[str, Member] = {m[0].id: m for m in members}
-        counterpart: set[str] = set()
-        if cluster.metric != "other":
-            for member in comparatives.get(cluster.metric, []):
+    views = []
+    for row, members in loaded:
+        refs = references.get((row.subject, row.metric), [])
+        own = [_member_claim(m, refs) for m in members if m[0].kind != "comparative"]
+        own_ids = {c.id for c in own}
+        comps = [_member_claim(m, refs) for m in members if m[0].kind == "comparative"]
+        if row.metric != "other":
+            for member in comparatives.get(row.metric, []):
                 claim = member[0]
-                if cluster.subject in claim.subjects[:2] and claim.id not in shown:
-                    shown[claim.id] = member  # the comparative of the other subject, seen from this one
-                    counterpart.add(claim.id)
-        comps = [m for m in shown.values() if m[0].kind == "comparative"]
-        pair_subjects = {s for c, _, _ in comps for s in c.subjects[:2]} - {cluster.subject}
-        for other in sorted(pair_subjects):
-            for member in figures(other, cluster.metric):
-                if member[0].id not in shown:
-                    shown[member[0].id] = member
-                    counterpart.add(member[0].id)
-        values: dict[str, ClaimValue] = {}
-        claims_out = []
-        for claim, doc, mentions in shown.values():
-            values[claim.id], period_from = _claim_value(claim, doc)
-            out = _claim_out(claim, doc, mentions, values[claim.id], period_from, refs)
-            out["counterpart"] = claim.id in counterpart
-            claims_out.append(out)
-        own = sorted(c for c, m in shown.items() if c not in counterpart and m[0].kind != "comparative")
-        # Every pair up to ALL_PAIRS_UP_TO claims; above, the exact verdict and representative pairs.
-        related = relate_cluster({c: values[c] for c in own})
-        relations = [r.as_dict() for r in related.relations]
-        if comps:
-            by_subject: dict[str, list[Figure]] = {}
-            for claim, _, _ in shown.values():
-                if claim.kind != "comparative":
-                    baseline = claim.subjects[1] if len(claim.subjects) > 1 else None
-                    by_subject.setdefault(claim.subject, []).append(
-                        Figure(id=claim.id, subject=claim.subject, baseline=baseline, value=values[claim.id])
-                    )
-            comparisons = [_comparison(c, values[c.id]) for c, _, _ in sorted(comps, key=lambda m: m[0].id)]
-            ratio = cluster.metric in RATIO_METRICS
-            seen = set()
-            for a, b, r in _comparison_relations(comparisons, by_subject, ratio):
-                if (a, b) not in seen:
-                    seen.add((a, b))
-                    relations.append({"a": a, "b": b, "relation": r.relation, "reason": r.reason})
-        kinds = {r["relation"] for r in relations}
-        verdict = next((v for v in VERDICT_ORDER if v in kinds), "agrees")
-        reason = next((r["reason"] for r in relations if r["relation"] == verdict), "a single claim")
-        own_values = {c: v for c, v in values.items() if c not in counterpart and shown[c][0].kind != "comparative"}
-        views.append(
-            {
-                "consensus": consensus([m for c, m in shown.items() if c in own_values], own_values),
-                "cluster_id": cluster.id,
-                "subject": cluster.subject,
-                "metric": cluster.metric,
-                "key": cluster.key,
-                "verdict": verdict,
-                "reason": reason,
-                "claims": claims_out,
-                "relations": relations,
-                "relation_counts": dict(Counter(r["relation"] for r in relations)),
-                "relations_exhaustive": related.exhaustive,
-            }
+                if row.subject in claim.subjects[:2] and claim.id not in own_ids | {c.id for c in comps}:
+                    other = _member_claim(member, refs)  # the other subject's comparative, seen from this one
+                    comps.append(replace(other, extra={**other.extra, "counterpart": True}))
+        pair_subjects = {s for c in comps for s in c.subjects[:2]} - {row.subject}
+        others = [
+            _member_claim(m, references.get((other, row.metric), []))
+            for other in sorted(pair_subjects)
+            for m in figures(other, row.metric)
+            if m[0].id not in own_ids
+        ]
+        judged = judge_cluster(
+            Cluster(id=row.id, subject=row.subject, metric=row.metric, key=row.key),
+            own,
+            comps,
+            others,
+            ratio=row.metric in RATIO_METRICS,
         )
+        views.append(cluster_dict(judged))
     return views
 
 
@@ -580,19 +470,32 @@ def load_references(path: Path, store: Store, catalogue: Catalogue) -> int:
     return store.add_references(rows)
 
 
-def fact_check(value: ClaimValue, refs: Sequence[ReferenceRow]) -> dict:
+def _reference_claim(ref: ReferenceRow) -> Claim:
+    return Claim(
+        id=ref.id,
+        document_id="",
+        kind=Kind.NUMERIC,
+        subjects=(ref.subject,),
+        metric=ref.metric,
+        value_text=ref.value_text,
+        value=ref.value,
+        value_high=ref.value_high,
+        unit=as_enum(Unit, ref.unit, Unit.OTHER),
+        comparator=as_enum(Comparator, ref.comparator, Comparator.EQ),
+    )
+
+
+def fact_check(claim: Claim, refs: Sequence[ReferenceRow]) -> dict:
     """``supported`` / ``refuted`` against the references of the same subject, metric and period, citing
     the reference; ``unverifiable`` when there is none."""
-    usable = [r for r in refs if not (value.period and r.time and r.time[:4] != value.period[:4])]
-    if not usable or math.isnan(value.value):
+    period = claim_period(claim)
+    year = str(period.start.year) if period is not None else None
+    usable = [r for r in refs if not (year and r.time and r.time[:4] != year)]
+    if not usable or not claim.numeric:
         return {"verdict": "unverifiable", "reference": None}
-    lo, hi = value.interval()
+    mine = claim.interval()
     for r in usable:
-        rv = ClaimValue(
-            surface=r.value_text, value=r.value, value_high=r.value_high, unit=r.unit, comparator=r.comparator
-        )
-        rlo, rhi = rv.interval()
-        verdict = "refuted" if hi < rlo or rhi < lo else "supported"
+        verdict = "supported" if overlap(mine, _reference_claim(r).interval()) else "refuted"
         if verdict == "supported" or r is usable[-1]:
             return {
                 "verdict": verdict,

@@ -53,7 +53,7 @@ def test_bench_core_functions_at_tiny_size(cs, tmp_path, monkeypatch):
     found = cs.relate_all(data, cluster_of, all_pairs_up_to=1)
     assert set(found) == {"clusters", "summarised", "largest", "relations", "verdicts"}
     assert found["clusters"] == len(refs) and found["summarised"] > 0
-    assert set(found["verdicts"]) <= {"agrees", "conflicts", "trend", "different_scope"}
+    assert set(found["verdicts"]) <= {"agrees", "conflicts", "trend", "different_scope", "unresolved", "single"}
 
     path = tmp_path / "store.db"
     assert cs.build_store(path, data, cluster_of, refs, catalogue) > 0

@@ -157,6 +157,30 @@ def test_every_listing_speaks_the_same_formats(stored):
     assert refused.returncode == 2 and "table" in refused.stderr and "csv" in refused.stderr
 
 
+def test_contradictions_lists_established_conflicts_only(tmp_path: Path):
+    """Two articles disagreeing with nothing establishing the same period and population: unresolved, never
+    listed. One article stating two figures for one period and population: listed."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "c.txt").write_text("Notes\nPyTorch was used in 70% of research papers.\n")
+    (folder / "d.txt").write_text("Other notes\nPyTorch was used in 85% of research papers.\n")
+    env = {**os.environ, "CLAIMGRAPH_DATABASE_URL": f"sqlite:///{tmp_path / 'cg.db'}"}
+    assert _run("ingest", str(folder), env=env).returncode == 0
+    shown = json.loads(_run("clusters", "--format", "json", env=env).stdout)
+    share = [v for v in shown if v["metric"] == "research_paper_share"]
+    assert share and share[0]["verdict"] == "unresolved", share
+    listed = _run("contradictions", "--format", "json", env=env)
+    assert json.loads(listed.stdout) == [] and "unresolved" in listed.stderr
+    (folder / "e.txt").write_text(
+        "Share notes\n\nIn 2024, PyTorch was used in 70% of research papers at NeurIPS.\n\n"
+        "Our own count disagrees: PyTorch appeared in 85% of NeurIPS papers in 2024.\n"
+    )
+    assert _run("ingest", str(folder), env=env).returncode == 0
+    listed = json.loads(_run("contradictions", "--format", "json", env=env).stdout)
+    assert [v["verdict"] for v in listed] == ["conflicts"]
+    assert "in the same article" in listed[0]["reason"]
+
+
 def test_filters_take_names_and_aliases_in_any_case(stored):
     env = stored["env"]
 

@@ -12,7 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 
-Relation = Literal["agrees", "conflicts", "trend", "different_scope"]
+Relation = Literal["agrees", "conflicts", "trend", "different_scope", "unresolved"]
+Verdict = Literal["agrees", "conflicts", "trend", "different_scope", "unresolved", "single"]
 ClaimKind = Literal["numeric", "comparative"]
 Direction = Literal[">", "<", "~"]
 DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?([T ][0-9:.+\-Z]*)?$"
@@ -183,9 +184,12 @@ class LatestOut(BaseModel):
 
 
 class ConsensusOut(BaseModel):
-    best_estimate: float | None
+    best_estimate: float | None = Field(
+        description="Median over independent figures (copies of one figure count once)."
+    )
     spread: float | None
     independent_sources: int
+    independent_figures: int | None = None
     documents: int
     latest: LatestOut | None
 
@@ -197,7 +201,7 @@ class ClusterOut(BaseModel):
     subject: str
     metric: str
     key: str
-    verdict: Relation
+    verdict: Verdict
     reason: str
     consensus: ConsensusOut
     claims: list[ClusterClaimOut]

@@ -22,7 +22,7 @@ _BASIS_OF_TIME_FROM = {"text": TimeBasis.SENTENCE, "published": TimeBasis.DOCUME
 E = TypeVar("E", bound=StrEnum)
 
 
-def _enum(kind: type[E], value: str, default: E) -> E:
+def as_enum(kind: type[E], value: str, default: E) -> E:
     """``value`` as a member of ``kind``; ``default`` for what older or foreign rows hold instead."""
     try:
         return kind(value)
@@ -52,7 +52,7 @@ def claim_dimension(row: ClaimRow, catalogue: Catalogue) -> str | None:
 
 def time_basis(row: ClaimRow) -> TimeBasis:
     """Where the row's time comes from; older rows (basis ``none`` with a time) from ``time_from``."""
-    basis = _enum(TimeBasis, row.time_basis or "none", TimeBasis.NONE)
+    basis = as_enum(TimeBasis, row.time_basis or "none", TimeBasis.NONE)
     if basis is TimeBasis.NONE and row.time:
         return _BASIS_OF_TIME_FROM.get(row.time_from, TimeBasis.SENTENCE)
     return basis
@@ -71,7 +71,7 @@ def to_claim(row: ClaimRow, document: DocumentRow, catalogue: Catalogue | None =
         catalogue: Where a row without a dimension finds its metric's (the shipped one by default).
     """
     catalogue = catalogue or default_catalogue()
-    kind = _enum(Kind, row.kind or "numeric", Kind.NUMERIC)
+    kind = as_enum(Kind, row.kind or "numeric", Kind.NUMERIC)
     dimension = claim_dimension(row, catalogue)
     published = published_period(document)
     basis = time_basis(row)
@@ -90,8 +90,8 @@ def to_claim(row: ClaimRow, document: DocumentRow, catalogue: Catalogue | None =
         value_text=row.value_text,
         value=row.value,
         value_high=row.value_high,
-        unit=_enum(Unit, row.unit, Unit.OTHER),
-        comparator=_enum(Comparator, row.comparator, Comparator.EQ),
+        unit=as_enum(Unit, row.unit, Unit.OTHER),
+        comparator=as_enum(Comparator, row.comparator, Comparator.EQ),
         form=row.form or "single",
         version=row.version,
         version2=row.version2,

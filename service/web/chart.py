@@ -3,7 +3,7 @@
 No chart library and no script. Each chart has one unit (a cluster that mixes percentages and counts gets
 two charts, never one axis for both): a column per period (undated last), a dot per distinct figure and
 period (larger when more claims state it), a whisker over the interval the figure stands for ("~80%" and
-"over 75%" are ranges, see ``pipelines.relate``), and the figure next to its dot where there is room.
+"over 75%" are ranges, see ``pipelines.claims.Claim.interval``), and the figure next to its dot where there is room.
 Axes read as people expect: a share runs from 0% to 100%, counts read 50k and 1.2M.
 """
 
@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipelines.relate import ClaimValue
+from pipelines.claims import Claim, Comparator, Kind, Unit
 from service.display import compact, format_value
 from service.web.present import UNDATED, Figure, period_of
 
@@ -96,13 +96,18 @@ def y_range(unit: str, numbers: Sequence[float]) -> tuple[float, float, float]:
 
 def _interval(figure: Figure) -> tuple[float, float]:
     c = figure.claims[0]
-    value = ClaimValue(
-        surface=c["value_text"],
+    units, comparators = {str(u) for u in Unit}, {str(x) for x in Comparator}
+    value = Claim(
+        id=c.get("claim_id") or "",
+        document_id=c.get("document_id") or "",
+        kind=Kind.NUMERIC,
+        subjects=(),
+        metric="",
+        value_text=c["value_text"],
         value=c["value"],
         value_high=c.get("value_high"),
-        unit=c["unit"],
-        comparator=c["comparator"],
-        period=c.get("time"),
+        unit=Unit(c["unit"]) if c["unit"] in units else Unit.OTHER,
+        comparator=Comparator(c["comparator"]) if c["comparator"] in comparators else Comparator.EQ,
     )
     return value.interval()
 

@@ -4,10 +4,18 @@ import math
 
 import pytest
 
+from pipelines.claims import Claim, Comparator, Kind, TimeBasis, Unit
 from pipelines.comparatives import directed, find_comparatives
-from pipelines.compare import Comparison, Figure, check_absolute, check_comparisons, check_ratio, comparison_interval
+from pipelines.context import parse_period
 from pipelines.quantities import find_quantities
-from pipelines.relate import ClaimValue
+from pipelines.relations.comparative_figures import (
+    MAX_RELATIONS,
+    check_absolute,
+    check_ratio,
+    comparison_interval,
+    relate_comparative_to_figures,
+)
+from pipelines.relations.comparative_pair import relate_comparatives
 
 
 def cues(text: str) -> list[tuple[str, str]]:
@@ -46,6 +54,26 @@ def test_no_cue_where_the_words_belong_to_a_number_or_describe(text):
     assert cues(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PyTorch is not faster than TensorFlow on this benchmark.",
+        "JAX has not surpassed Keras in downloads.",
+        "MXNet isn't comparable to ONNX here.",
+        "Caffe never overtook Theano.",
+        "The result is no better than TensorFlow's.",
+        "Keras is not significantly slower than PyTorch.",
+    ],
+)
+def test_a_negated_cue_is_not_a_cue(text):
+    assert cues(text) == []
+
+
+def test_negation_must_stand_right_before_the_cue():
+    assert cues("JAX is not only faster than Keras.") == [("faster", ">")]  # "not only" affirms
+    assert cues("Nobody doubts that JAX is faster than Keras.") == [("faster", ">")]
+
+
 def test_cue_offsets_index_the_text():
     text = "Since 2021 JAX has since surpassed MXNet, and it trails PyTorch."
     for c in find_comparatives(text):
@@ -63,89 +91,166 @@ def test_a_cost_metric_flips_the_direction_of_a_speed_comparison():
     assert directed("~", "ratio", " latency") == "~"
 
 
-def value(surface, v, comparator="=", unit="count", period=None, scope=None, high=None):
-    return ClaimValue(
-        surface=surface, value=v, value_high=high, unit=unit, comparator=comparator, period=period, scope=scope
+DOC = "doc-1"
+
+
+def claim(
+    id,
+    surface,
+    v,
+    comparator="=",
+    unit=Unit.COUNT,
+    *,
+    subjects=("pytorch",),
+    period=None,
+    scope=None,
+    doc=DOC,
+    high=None,
+):
+    p = parse_period(period) if period else None
+    return Claim(
+        id=id,
+        document_id=doc,
+        kind=Kind.NUMERIC,
+        subjects=subjects,
+        metric="github_stars",
+        value_text=surface,
+        value=v,
+        value_high=high,
+        unit=unit,
+        comparator=Comparator(comparator),
+        time=period,
+        time_basis=TimeBasis.SENTENCE if p else TimeBasis.NONE,
+        period=p.anchored("sentence") if p else None,
+        scope=scope,
+    )
+
+
+def comparative(id, surface, subject, other, direction, *, period=None, doc=DOC):
+    p = parse_period(period) if period else None
+    return Claim(
+        id=id,
+        document_id=doc,
+        kind=Kind.COMPARATIVE,
+        subjects=(subject, other),
+        metric="github_stars",
+        value_text=surface,
+        value=None,
+        unit=Unit.OTHER,
+        comparator=Comparator(direction),
+        time=period,
+        time_basis=TimeBasis.SENTENCE if p else TimeBasis.NONE,
+        period=p.anchored("sentence") if p else None,
     )
 
 
 def test_an_abbreviated_count_with_a_plus_is_read_as_displayed():
-    lo, hi = comparison_interval(value("74k+", 74_000, ">="))
-    assert (lo, hi) == (74_000, 75_000)
-    lo, hi = comparison_interval(value("1.2M+", 1_200_000, ">="))
+    assert comparison_interval(claim("a", "74k+", 74_000, ">=")) == (74_000, 75_000)
+    lo, hi = comparison_interval(claim("b", "1.2M+", 1_200_000, ">="))
     assert lo == 1_200_000 and hi == pytest.approx(1_300_000)
-    assert math.isinf(comparison_interval(value("at least 74,000", 74_000, ">="))[1])
+    assert math.isinf(comparison_interval(claim("c", "at least 74,000", 74_000, ">="))[1])
 
 
-def test_surpassed_in_stars_conflicts_with_fewer_stars():
-    comp = Comparison(id="c", surface="has surpassed", subject="pytorch", other="tensorflow", direction=">")
-    mine = [Figure(id="p", subject="pytorch", baseline=None, value=value("74k+", 74_000, ">="))]
-    theirs = [Figure(id="t", subject="tensorflow", baseline=None, value=value("180k+", 180_000, ">="))]
-    [((a, b), relation)] = check_absolute(comp, mine, theirs)
-    assert (a, b) == ("p", "t") and relation.relation == "conflicts"
+def test_surpassed_in_stars_conflicts_with_fewer_stars_in_the_same_article():
+    comp = comparative("c", "has surpassed", "pytorch", "tensorflow", ">")
+    mine = [claim("p", "74k+", 74_000, ">=")]
+    theirs = [claim("t", "180k+", 180_000, ">=", subjects=("tensorflow",))]
+    [(a, b, relation)] = check_absolute(comp, mine, theirs)
+    assert (a.id, b.id) == ("p", "t") and relation.kind == "conflicts"
     assert "74k+" in relation.reason and "180k+" in relation.reason
-    trailing = Comparison(id="c", surface="trails", subject="pytorch", other="tensorflow", direction="<")
-    assert check_absolute(trailing, mine, theirs)[0][1].relation == "agrees"
+    trailing = comparative("c", "trails", "pytorch", "tensorflow", "<")
+    assert check_absolute(trailing, mine, theirs)[0][2].kind == "agrees"
+
+
+def test_figures_of_another_article_leave_the_comparative_unresolved():
+    comp = comparative("c", "has surpassed", "pytorch", "tensorflow", ">", doc="elsewhere")
+    mine = [claim("p", "74k+", 74_000, ">=")]
+    theirs = [claim("t", "180k+", 180_000, ">=", subjects=("tensorflow",))]
+    [(_, _, relation)] = check_absolute(comp, mine, theirs)
+    assert relation.kind == "unresolved" and "cannot be told" in relation.reason
 
 
 def test_figures_of_different_periods_do_not_order_two_subjects():
-    comp = Comparison(id="c", surface="has surpassed", subject="pytorch", other="tensorflow", direction=">")
-    mine = [Figure(id="p", subject="pytorch", baseline=None, value=value("74k", 74_000, period="2021"))]
-    theirs = [Figure(id="t", subject="tensorflow", baseline=None, value=value("180k", 180_000, period="2025"))]
+    comp = comparative("c", "has surpassed", "pytorch", "tensorflow", ">")
+    mine = [claim("p", "74k", 74_000, period="2021")]
+    theirs = [claim("t", "180k", 180_000, period="2025", subjects=("tensorflow",))]
     assert check_absolute(comp, mine, theirs) == []
 
 
 def test_a_year_holds_its_quarters():
-    comp = Comparison(id="c", surface="has surpassed", subject="pytorch", other="tensorflow", direction=">")
-    mine = [Figure(id="p", subject="pytorch", baseline=None, value=value("74k+", 74_000, ">=", period="2025"))]
-    theirs = [
-        Figure(id="t", subject="tensorflow", baseline=None, value=value("180k+", 180_000, ">=", period="2025-Q1"))
-    ]
-    assert check_absolute(comp, mine, theirs)[0][1].relation == "conflicts"
+    """Figures of 2025 and 2025-Q1 still order the two subjects; a conflict needs every period the same."""
+    comp = comparative("c", "has surpassed", "pytorch", "tensorflow", ">", period="2025")
+    mine = [claim("p", "74k+", 74_000, ">=", period="2025")]
+    theirs = [claim("t", "180k+", 180_000, ">=", period="2025-Q1", subjects=("tensorflow",))]
+    assert check_absolute(comp, mine, theirs)[0][2].kind == "unresolved"
+    same = [claim("t", "180k+", 180_000, ">=", period="2025", subjects=("tensorflow",))]
+    assert check_absolute(comp, mine, same)[0][2].kind == "conflicts"
+
+
+def test_an_undated_comparative_against_dated_figures_of_its_article_is_unresolved():
+    comp = comparative("c", "has surpassed", "pytorch", "tensorflow", ">")
+    mine = [claim("p", "74k+", 74_000, ">=", period="2025-Q1")]
+    theirs = [claim("t", "180k+", 180_000, ">=", period="2025-Q1", subjects=("tensorflow",))]
+    assert check_absolute(comp, mine, theirs)[0][2].kind == "unresolved"
+
+
+def ratio(id, surface, v, comparator="=", subjects=("pytorch",), doc=DOC, period=None):
+    return claim(id, surface, v, comparator, Unit.RATIO, subjects=subjects, doc=doc, period=period)
 
 
 def test_lower_latency_for_one_conflicts_with_the_other_being_three_times_faster():
-    comp = Comparison(id="c", surface="lower", subject="tensorflow", other="pytorch", direction=">")
+    comp = comparative("c", "lower", "tensorflow", "pytorch", ">")
     figures = [
-        Figure(id="x3", subject="pytorch", baseline=None, value=value("about three times faster", 3.0, "~", "ratio")),
-        Figure(
-            id="up",
-            subject="pytorch",
-            baseline="tensorflow",
-            value=value("up to 77.7% faster", 1.777, "up_to", "ratio"),
-        ),
-        Figure(id="jax", subject="pytorch", baseline="jax", value=value("2x faster", 2.0, unit="ratio")),
+        ratio("x3", "about three times faster", 3.0, "~"),
+        ratio("up", "up to 77.7% faster", 1.777, "up_to", subjects=("pytorch", "tensorflow")),
+        ratio("jax", "2x faster", 2.0, subjects=("pytorch", "jax")),
     ]
-    found = dict(check_ratio(comp, figures))
-    assert found["x3"].relation == "conflicts" and found["up"].relation == "conflicts"
+    found = {r.b: r for r in check_ratio(comp, figures)}
+    assert found["x3"].kind == "conflicts" and found["up"].kind == "conflicts"
     assert "jax" not in found  # a ratio against a third framework says nothing about this pair
 
 
 def test_about_equal_conflicts_with_a_quarter_faster():
-    comp = Comparison(id="c", surface="within a few percent", subject="pytorch", other="tensorflow", direction="~")
-    fig = Figure(id="f", subject="pytorch", baseline="tensorflow", value=value("25.5% faster", 1.255, unit="ratio"))
-    [(_, relation)] = check_ratio(comp, [fig])
-    assert relation.relation == "conflicts"
-    close = Figure(id="g", subject="pytorch", baseline="tensorflow", value=value("3% faster", 1.03, unit="ratio"))
-    assert check_ratio(comp, [close])[0][1].relation == "agrees"
+    comp = comparative("c", "within a few percent", "pytorch", "tensorflow", "~")
+    [relation] = check_ratio(comp, [ratio("f", "25.5% faster", 1.255, subjects=("pytorch", "tensorflow"))])
+    assert relation.kind == "conflicts"
+    close = ratio("g", "3% faster", 1.03, subjects=("pytorch", "tensorflow"))
+    assert check_ratio(comp, [close])[0].kind == "agrees"
+    elsewhere = ratio("h", "25.5% faster", 1.255, subjects=("pytorch", "tensorflow"), doc="other")
+    assert check_ratio(comp, [elsewhere])[0].kind == "unresolved"
 
 
 def test_a_comparative_of_another_period_is_a_trend():
-    comp = Comparison(id="c", surface="has overtaken", subject="jax", other="keras", direction=">", period="2025")
-    fig = Figure(id="f", subject="jax", baseline="keras", value=value("0.5x", 0.5, unit="ratio", period="2019"))
-    assert check_ratio(comp, [fig])[0][1].relation == "trend"
+    comp = comparative("c", "has overtaken", "jax", "keras", ">", period="2025")
+    fig = ratio("f", "0.5x", 0.5, subjects=("jax", "keras"), period="2019")
+    assert check_ratio(comp, [fig])[0].kind == "trend"
 
 
 def test_two_comparatives_in_opposite_directions():
-    a = Comparison(id="a", surface="leads", subject="tensorflow", other="pytorch", direction=">")
-    b = Comparison(id="b", surface="has surpassed", subject="pytorch", other="tensorflow", direction=">")
-    assert check_comparisons(a, b).relation == "conflicts"
-    later = Comparison(
-        id="b", surface="has surpassed", subject="pytorch", other="tensorflow", direction=">", period="2025"
+    a = comparative("a", "leads", "tensorflow", "pytorch", ">")
+    b = comparative("b", "has surpassed", "pytorch", "tensorflow", ">")
+    assert relate_comparatives(a, b).kind == "conflicts"  # one article
+    assert relate_comparatives(a, comparative("b", "has surpassed", "pytorch", "tensorflow", ">", doc="x")).kind == (
+        "unresolved"
     )
-    earlier = Comparison(
-        id="a", surface="the most", subject="tensorflow", other="pytorch", direction=">", period="2021"
-    )
-    assert check_comparisons(earlier, later).relation == "trend"
-    same = Comparison(id="c", surface="trails", subject="pytorch", other="tensorflow", direction="<")
-    assert check_comparisons(a, same).relation == "agrees"
+    later = comparative("b", "has surpassed", "pytorch", "tensorflow", ">", period="2025")
+    earlier = comparative("a", "the most", "tensorflow", "pytorch", ">", period="2021")
+    assert relate_comparatives(earlier, later).kind == "trend"
+    same = comparative("c", "trails", "pytorch", "tensorflow", "<")
+    assert relate_comparatives(a, same).kind == "agrees"
+
+
+def test_checking_a_comparative_is_bounded():
+    """Thousands of figures of each subject: a bounded number of relations, built from bucket extremes."""
+    comp = comparative("c", "has surpassed", "pytorch", "tensorflow", ">")
+    figures = []
+    for n in range(3000):
+        year = str(2015 + n % 10)
+        figures.append(claim(f"p{n}", f"{70 + n % 7}k", (70 + n % 7) * 1000, period=year, doc=f"d{n}"))
+        figures.append(
+            claim(f"t{n}", f"{170 + n % 9}k", (170 + n % 9) * 1000, period=year, doc=f"e{n}", subjects=("tensorflow",))
+        )
+    relations = relate_comparative_to_figures(comp, figures, ratio=False)
+    assert 0 < len(relations) <= 2 * MAX_RELATIONS
+    assert {r.kind for r in relations} == {"unresolved"}  # other articles: not established
+    assert {r.a for r in relations} == {"c"}

@@ -1,70 +1,213 @@
+"""Two figures related in the fact-checker's order, and how periods stand (pipelines.relations)."""
+
+import datetime as dt
+from dataclasses import replace
+
 import pytest
 
-from pipelines.relate import ClaimValue, relate, scope_words
+from pipelines.claims import Claim, Comparator, Kind, RelationKind, TimeBasis, Unit
+from pipelines.context import Period
+from pipelines.relations import PAIR_RELATERS, register, relate
+from pipelines.relations.numeric_pair import relate_figures
+from pipelines.relations.periods import PeriodRelation, claim_period, relate_periods
 
 
-def pct(surface, value, comparator="=", period=None, scope=None, high=None):
-    return ClaimValue(
-        surface=surface, value=value, value_high=high, unit="percent", comparator=comparator, period=period, scope=scope
+def fig(
+    surface,
+    value,
+    comparator="=",
+    unit=Unit.PERCENT,
+    *,
+    period=None,
+    basis="sentence",
+    scope=None,
+    doc=None,
+    source=None,
+    high=None,
+    published=None,
+    id=None,
+):
+    p = None
+    if period is not None:
+        p = replace(period, basis=basis)
+    return Claim(
+        id=id or surface,
+        document_id=doc or f"doc-{surface}-{period}",
+        kind=Kind.NUMERIC,
+        subjects=("pytorch",),
+        metric="research_paper_share",
+        value_text=surface,
+        value=value,
+        value_high=high,
+        unit=unit,
+        comparator=Comparator(comparator),
+        time=p.label if p else None,
+        time_basis=TimeBasis(basis) if p else TimeBasis.NONE,
+        period=p,
+        scope=scope,
+        source=source,
+        published=published,
     )
 
 
+Y = Period.year
+M = Period.month
+
+
 @pytest.mark.parametrize(
-    ("a", "b", "relation"),
+    ("a", "b", "kind"),
     [
-        (pct("70%", 0.70), pct("about 80%", 0.80, "~"), "conflicts"),
-        # "70%" is [69.5%, 70.5%] as written: it leaves room for "over 70%".
-        (pct("70%", 0.70), pct("over 70%", 0.70, ">"), "agrees"),
-        (pct("over 75%", 0.75, ">"), pct("about 80%", 0.80, "~"), "agrees"),
-        (pct("70%", 0.70), pct("over 75%", 0.75, ">"), "conflicts"),
-        (pct("62%", 0.62, period="2022"), pct("70%", 0.70, period="2025"), "trend"),
-        (pct("70%", 0.70, period="2025"), pct("72%", 0.72, period="2025"), "conflicts"),
-        (pct("70%", 0.70, period="2025"), pct("71%", 0.71, period="2025"), "agrees"),
-        (pct("70%", 0.70, scope="NeurIPS papers"), pct("45%", 0.45, scope="arXiv preprints"), "different_scope"),
-        (pct("70%", 0.70, scope="research papers"), pct("80%", 0.80, "~", scope="NeurIPS papers"), "conflicts"),
-        (pct("18–25%", 0.18, "range", high=0.25), pct("about 20%", 0.20, "~"), "agrees"),
-        (pct("up to 30%", 0.30, "up_to"), pct("12%", 0.12), "agrees"),
+        (fig("70%", 0.70), fig("over 70%", 0.70, ">"), "agrees"),  # 70% is 69.5–70.5: room for "over 70%"
+        (fig("over 75%", 0.75, ">"), fig("about 80%", 0.80, "~"), "agrees"),
+        (fig("18–25%", 0.18, "range", high=0.25), fig("about 20%", 0.20, "~"), "agrees"),
+        (fig("4%", 0.04, doc="d"), fig("5%", 0.05, doc="d"), "agrees"),  # rounding intervals touch, float error aside
+        (fig("70%", 0.70), fig("about 80%", 0.80, "~"), "unresolved"),  # nothing established
+        (fig("62%", 0.62, period=Y(2022)), fig("70%", 0.70, period=Y(2025)), "trend"),
         (
-            ClaimValue(surface="74k+", value=74000, unit="count", comparator=">="),
-            ClaimValue(surface="180k+", value=180000, unit="count", comparator=">="),
-            "agrees",
+            fig("12k", 12000, unit=Unit.COUNT, period=M(2024, 3)),
+            fig("14k", 14000, unit=Unit.COUNT, period=M(2024, 7)),
+            "trend",
         ),
         (
-            ClaimValue(surface="74k", value=74000, unit="count"),
-            ClaimValue(surface="180k", value=180000, unit="count"),
+            fig("30%", 0.30, period=Y(2015), scope="Kaggle respondents"),
+            fig("40%", 0.40, period=M(2015, 11), scope="Kaggle respondents"),
+            "unresolved",
+        ),
+        (fig("70%", 0.70, period=Y(2025)), fig("72%", 0.72, period=Y(2025)), "unresolved"),  # no population stated
+        (
+            fig("70%", 0.70, period=Y(2025), scope="ICML papers"),
+            fig("72%", 0.72, period=Y(2025), scope="papers at ICML"),
             "conflicts",
         ),
+        (fig("70%", 0.70, scope="NeurIPS papers"), fig("45%", 0.45, scope="survey respondents"), "different_scope"),
+        (fig("85%", 0.85, scope="NeurIPS papers"), fig("60%", 0.60, scope="research papers"), "different_scope"),
         (
-            ClaimValue(surface="2015", value=2015, unit="year"),
-            ClaimValue(surface="2015", value=2015, unit="year"),
-            "agrees",
-        ),
-        (
-            ClaimValue(surface="2016", value=2016, unit="year"),
-            ClaimValue(surface="2017", value=2017, unit="year"),
+            fig("about 80%", 0.80, "~", period=Y(2024), doc="one"),
+            fig("70%", 0.70, period=Y(2024), doc="one"),
             "conflicts",
         ),
+        (fig("70%", 0.70, doc="one"), fig("62%", 0.62, doc="one"), "conflicts"),
+        (
+            fig("70%", 0.70, period=Y(2024), source="Papers With Code"),
+            fig("75%", 0.75, period=Y(2024), source="papers with code"),
+            "conflicts",
+        ),
+        (fig("70%", 0.70, source="Papers With Code"), fig("75%", 0.75, source="Papers With Code"), "unresolved"),
+        (fig("2nd", 2, unit=Unit.RANK, doc="r"), fig("3rd", 3, unit=Unit.RANK, doc="r"), "conflicts"),
+        (fig("before 2015", 2015, "<", Unit.YEAR, doc="y"), fig("2015", 2015, unit=Unit.YEAR, doc="y"), "conflicts"),
     ],
 )
-def test_relations(a, b, relation):
-    result = relate(a, b)
-    assert result.relation == relation, result.reason
-    assert a.surface in result.reason and b.surface in result.reason
-    assert relate(b, a).relation == relation
+def test_fact_checker_order(a, b, kind):
+    r = relate(a, b)
+    assert r.kind == kind, r.reason
+    assert relate(b, a).kind == kind
+    assert a.value_text in r.reason and b.value_text in r.reason
+    assert "[" not in r.reason and "∞" not in r.reason  # plain words, no interval notation
 
 
-def test_reason_names_the_intervals():
-    reason = relate(pct("70%", 0.70), pct("about 80%", 0.80, "~")).reason
-    assert "disjoint" in reason and "69.5%" in reason and "76%" in reason
+def test_reasons_in_plain_words():
+    later = fig("70%", 0.70, period=Y(2025), source="Papers With Code")
+    earlier = fig("62%", 0.62, period=Y(2022), source="Papers With Code")
+    assert (
+        relate(earlier, later).reason == "70% (2025, Papers With Code) vs 62% (2022, Papers With Code): a later figure"
+    )
+    same = relate(fig("about 80%", 0.80, "~", period=Y(2024), doc="a"), fig("70%", 0.70, period=Y(2024), doc="a"))
+    assert same.reason == "about 80% vs 70%, both 2024 in the same article: they cannot both be true"
+    scopes = relate(fig("70%", 0.70, scope="NeurIPS papers"), fig("55%", 0.55, scope="survey respondents"))
+    assert scopes.reason == "70% of NeurIPS papers vs 55% of survey respondents: different populations"
+    open_ = relate(fig("75%", 0.75), fig("60%", 0.60))
+    assert (
+        open_.reason
+        == "75% vs 60%: no period or population given for either, so it cannot be told whether they disagree"
+    )
 
 
-def test_scope_words_ignore_years_and_stop_words():
-    assert scope_words("all NeurIPS 2024 papers") == {"neurips", "papers"}
-    assert scope_words(None) == frozenset()
+def test_a_claim_without_a_period_is_dated_by_its_page():
+    current = fig("80%", 0.80, published="2025-03-14")
+    period = claim_period(current)
+    assert period.basis == "document" and period.label == "2025-03"  # document dates compared at month level
+    old = fig("62%", 0.62, period=Y(2022))
+    assert relate(current, old).kind == "trend"
+    same_month = fig("70%", 0.70, published="2025-03-02")
+    assert relate(current, same_month).kind == "unresolved"  # one month, but dated only by two pages
 
 
-def test_ranks_are_exact():
-    second = ClaimValue(surface="2nd", value=2, unit="rank")
-    third = ClaimValue(surface="3rd", value=3, unit="rank")
-    assert relate(second, third).relation == "conflicts"
-    assert relate(second, ClaimValue(surface="second", value=2, unit="rank")).relation == "agrees"
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        (Y(2015), M(2015, 11), PeriodRelation.CONTAINS),
+        (M(2015, 11), Y(2015), PeriodRelation.WITHIN),
+        (M(2024, 3), M(2024, 7), PeriodRelation.BEFORE),
+        (M(2024, 7), M(2024, 3), PeriodRelation.AFTER),
+        (Y(2024), Y(2024), PeriodRelation.SAME),
+        (Period.half(2024, 1), Period.quarter(2024, 2), PeriodRelation.CONTAINS),
+        (
+            Period(start=dt.date(2019, 1, 1), end=dt.date(2021, 12, 31), precision="span"),
+            Y(2021),
+            PeriodRelation.CONTAINS,
+        ),
+        (
+            Period(start=dt.date(2019, 1, 1), end=dt.date(2021, 12, 31), precision="span"),
+            Period(start=dt.date(2021, 1, 1), end=dt.date(2022, 12, 31), precision="span"),
+            PeriodRelation.OVERLAPS,
+        ),
+        (None, Y(2024), PeriodRelation.UNKNOWN),
+    ],
+)
+def test_period_relations(a, b, expected):
+    assert relate_periods(a, b) == expected
+
+
+def test_different_units_or_dimensions_are_never_related():
+    share = fig("70%", 0.70)
+    count = fig("70", 70, unit=Unit.COUNT)
+    assert relate_figures(share, count) is None
+    assert relate_figures(replace(share, dimension="share"), replace(fig("60%", 0.6), dimension="change")) is None
+
+
+def test_a_registered_relater_is_tried_in_order():
+    def same_document_always_agrees(a, b):
+        if a.document_id == "special" == b.document_id:
+            from pipelines.claims import Relation
+
+            return Relation(a.id, b.id, RelationKind.AGREES, "registered relater")
+        return None
+
+    PAIR_RELATERS.insert(0, same_document_always_agrees)
+    try:
+        r = relate(fig("70%", 0.7, doc="special"), fig("20%", 0.2, doc="special"))
+        assert r.reason == "registered relater"
+        assert relate(fig("70%", 0.7, doc="x"), fig("20%", 0.2, doc="x")).kind == "conflicts"
+    finally:
+        PAIR_RELATERS.remove(same_document_always_agrees)
+    assert register.__doc__
+
+
+def test_one_article_establishes_only_its_own_or_one_sources_figures():
+    own = fig("46%", 0.46, period=Y(2023), doc="d")
+    quoted = fig("8.41%", 0.0841, period=Y(2023), doc="d", source="Stack Overflow")
+    assert relate(own, quoted).kind == "unresolved"  # the article quotes another source's population
+    also_quoted = fig("12%", 0.12, period=Y(2023), doc="d", source="stack overflow")
+    assert relate(quoted, also_quoted).kind == "conflicts"
+
+
+def test_a_table_cell_is_not_dated_by_its_article():
+    """A table row's figures take period and population from its column headers: the article alone does not
+    establish that prose next to the table speaks of the same."""
+    prose = replace(fig("15%", 0.15, period=Y(2023), doc="d"), extra={"sentences": frozenset({"It fell to 15%."})})
+    row = "| TensorFlow |  28% |  21% |  15% |"
+    cell = replace(fig("28%", 0.28, period=Y(2023), doc="d"), extra={"sentences": frozenset({row})})
+    assert relate(prose, cell).kind == "unresolved"
+    stated = replace(prose, scope="survey respondents"), replace(cell, scope="respondents to the survey")
+    assert relate(*stated).kind == "conflicts"  # stated alike in both still establishes it
+
+
+def test_two_figures_of_one_sentence_never_conflict():
+    """ "70%, up from 62% in 2022": the tagger may date both 2022; one sentence states a change, not a contradiction."""
+    sentence = "It now holds 70% of papers, up from 62% in 2022."
+    a = replace(fig("70%", 0.70, period=Y(2022), doc="d"), extra={"sentences": frozenset({sentence})})
+    b = replace(fig("62%", 0.62, period=Y(2022), doc="d"), extra={"sentences": frozenset({sentence})})
+    r = relate(a, b)
+    assert r.kind == "unresolved" and "one sentence" in r.reason
+    elsewhere = replace(b, extra={"sentences": frozenset({"Another sentence gives 62% for 2022."})})
+    assert relate(a, elsewhere).kind == "conflicts"

@@ -25,6 +25,13 @@ from service.settings import Settings
 from service.store import Store
 
 KEY = "s3cret-key"
+# Written for these tests: one note that states two figures for NeurIPS 2024 papers that cannot both be
+# true. The seeds hold no established contradiction (their disagreements are across articles with nothing
+# establishing the same period and population), so this note is what the contradiction listing must show.
+SHARE_CONFLICT_NOTE = (
+    "Framework share notes\n\nIn 2024, PyTorch was used in 70% of research papers at NeurIPS.\n\n"
+    "Our own count disagrees: PyTorch appeared in 85% of NeurIPS papers in 2024.\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -65,10 +72,11 @@ def _sqlite(tmp_path) -> str:
 
 def test_every_endpoint_over_the_seeds(store_url, extractor, seeds):
     first, rest = seeds[0], seeds[1:]
-    assert "000_" in first[0].name  # the seed whose 70% conflicts with the others' ~80%
+    assert "000_" in first[0].name  # the seed whose 70% disagrees with the others' ~80%
     _store_seeds(store_url, extractor, rest)
     with TestClient(_app(store_url, extractor)) as client:
-        # Write: the 70% seed through the API; it conflicts with what is stored.
+        # Write: the 70% seed through the API; it disagrees with what is stored, but nothing establishes that
+        # the two speak of the same period and population: related as unresolved (or a difference of scope).
         posted = client.post(
             "/extract?persist=true",
             json={"text": first[0].original, "title": "Seed zero", "published": "2025-01-15"},
@@ -79,11 +87,16 @@ def test_every_endpoint_over_the_seeds(store_url, extractor, seeds):
         assert out["claims"] and all(c["claim_id"] for c in out["claims"])
         for c in out["claims"]:
             assert first[0].original[c["value_start"] : c["value_end"]] == c["value_text"]
-        conflicts = [
-            r for r in out["related"] if r["metric"] == "research_paper_share" and r["relation"] == "conflicts"
+        eighty = [
+            r
+            for r in out["related"]
+            if r["metric"] == "research_paper_share" and "80%" in (r["other_value_text"] or "")
         ]
-        assert any("80%" in (r["other_value_text"] or "") for r in conflicts), out["related"]
+        assert eighty and all(r["relation"] in ("unresolved", "different_scope") for r in eighty), out["related"]
+        assert client.get("/contradictions").json()["total"] == 0  # the seeds establish no contradiction
         doc_id = out["document_id"]
+        noted = client.post("/extract?persist=true", json={"text": SHARE_CONFLICT_NOTE, "title": "Share notes"})
+        assert noted.status_code == 200 and noted.json()["created"], noted.text
 
         # Contradictions: the research-share conflict, filters, paging.
         listing = client.get("/contradictions").json()
@@ -143,7 +156,7 @@ def test_every_endpoint_over_the_seeds(store_url, extractor, seeds):
 
         # Documents: listed without text; one with its text and claim spans.
         docs = client.get("/documents").json()
-        assert docs["total"] == 5 and all("text" not in d for d in docs["items"])
+        assert docs["total"] == 6 and all("text" not in d for d in docs["items"])  # the seeds and the note
         assert sum(d["claims"] for d in docs["items"]) == claims["total"]
         doc = client.get(f"/documents/{doc_id}").json()
         assert doc["text"] == first[0].original and doc["title"] == "Seed zero" and doc["published"] == "2025-01-15"
@@ -457,7 +470,9 @@ def test_cluster_views_follow_writes_from_anywhere(tmp_path, extractor, seeds):
         share = next(v for v in after["items"] if v["metric"] == "research_paper_share")
         assert "70%" in {c["value_text"] for c in share["claims"]}
         assert after != before
-        assert client.get(f"/contradictions/{share['cluster_id']}").json()["verdict"] == "conflicts"
+        # Seed zero's 70% disagrees with the stored ~80% without an established conflict: not a contradiction.
+        assert client.get(f"/clusters/{share['cluster_id']}").json()["verdict"] != "conflicts"
+        _error(client.get(f"/contradictions/{share['cluster_id']}"), 404, "not_found")
 
 
 def test_model_in_its_own_process_gives_the_same_claims(store_url, seeds):

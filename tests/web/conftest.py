@@ -31,6 +31,13 @@ XSS_TEXT = (
     f"The rest of this note is commentary {SCRIPT} and has no figures.\n"
 )
 
+# Written for these tests: one note stating two figures for NeurIPS 2024 papers that cannot both be true.
+# The seeds hold no established contradiction, so this note gives the pages an established conflict to rank.
+SHARE_CONFLICT_NOTE = (
+    "Framework share notes\n\nIn 2024, PyTorch was used in 70% of research papers at NeurIPS.\n\n"
+    "Our own count disagrees: PyTorch appeared in 85% of NeurIPS papers in 2024.\n"
+)
+
 
 @pytest.fixture(scope="session")
 def web_db_url(tmp_path_factory) -> str:
@@ -52,6 +59,9 @@ def web_db(web_db_url, seed_paths, extractor) -> dict:
     article = article_from_text(XSS_TEXT, name="xss-notes.txt", title=XSS_TITLE)
     mentions = extractor.extract(article)
     assert store.add_document(article, mentions, cluster_claims(store, extractor, article, mentions))
+    note = article_from_text(SHARE_CONFLICT_NOTE, name="share-notes.txt", title="Share notes")
+    mentions = extractor.extract(note)
+    assert store.add_document(note, mentions, cluster_claims(store, extractor, note, mentions))
     share = next(v for v in cluster_views(store) if v["subject"] == "pytorch" and v["metric"] == "research_paper_share")
     store.engine.dispose()
     html = next(d for d in store.documents() if d.path == str(HTML_ARTICLE))

@@ -81,6 +81,23 @@ def test_home_ranking_puts_established_conflicts_first_then_documents_then_recen
     assert order == ["k4", "k3", "k6", "k2", "k1", "k5"]
 
 
+def test_unresolved_clusters_are_not_established_conflicts():
+    """A cluster whose figures disagree without an established same period and population is shown, ranked
+    with the calm ones by documents and recency, never with the conflicts."""
+    from service.web.present import established
+
+    unresolved = _view(
+        "u1",
+        [_claim(c, f"{n}%", n / 100, doc=c) for n, c in zip((10, 20, 30, 40, 50), "abcde", strict=True)],
+        [{"a": "a", "b": "b", "relation": "unresolved", "reason": "not shown to be the same"}],
+        verdict="unresolved",
+    )
+    conflict = _view("c1", [_claim("a", "1%", 0.01), _claim("b", "9%", 0.09)], [_conflict("a", "b")])
+    assert not established(unresolved) and established(conflict)
+    assert [v["cluster_id"] for v in rank([unresolved, conflict])] == ["c1", "u1"]
+    assert conflict_pairs(unresolved, figures(unresolved)) == []
+
+
 def test_equal_figures_are_one_row_with_their_sources_and_conflicts_are_pairs_of_figures():
     claims = [
         _claim("a", "70%", 0.70, doc="one.txt"),

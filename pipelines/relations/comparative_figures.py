@@ -1,0 +1,288 @@
+"""A comparative claim checked against the figures of its two subjects, boundedly.
+
+"PyTorch has surpassed TensorFlow in stars" against 74k and 180k: the figures imply an order and the
+comparative agrees with it or not. Two kinds of metric:
+
+* an **absolute** metric (stars, shares, downloads): a figure of each subject, of periods that are not
+  established different and populations that do not differ, ordered by their intervals;
+* a **ratio** metric (training or inference speed): a figure *is* a comparison — "PyTorch 3x faster"
+  (than TensorFlow, or an unnamed baseline) orders PyTorch above TensorFlow by itself; a figure of the
+  other subject counts reversed.
+
+A disagreement is a ``conflicts`` only when the comparative is established to speak of the same period and
+population as each figure (``pipelines.relations.established``: one article dating them alike, or the
+same stated period and population); otherwise ``unresolved``. A comparative of a period established
+different from its figures' is a ``trend``; of another population, ``different_scope``.
+
+Bounded at any size: figures are bucketed by period and scope, each bucket reduced to its extremes
+(highest and lowest interval ends), and a few representative pairs are related per pair of buckets, so a
+comparative against thousands of figures costs O(n) plus a bounded number of relations. ``MAX_COUNTERPARTS``
+caps how many figures of the other subject a cluster shows.
+
+Intervals as ``Claim.interval``, with two readings proper to comparisons: an abbreviated count with a plus
+("74k+") is a rounded display, so it stands for 74,000 up to the next displayed step; and "up to 77.7%
+faster" is still faster, so its ratio starts above 1.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from pipelines.claims import Claim, Kind, Relation, RelationKind, Unit
+from pipelines.relations.comparative_pair import WORDS
+from pipelines.relations.established import context_of
+from pipelines.relations.periods import DIFFERENT as DIFFERENT_PERIODS
+from pipelines.relations.periods import claim_period, period_key, relate_periods
+from pipelines.relations.scopes import DIFFERENT as DIFFERENT_SCOPES
+from pipelines.relations.scopes import normalise_scope, relate_scopes
+from pipelines.relations.wording import described
+
+SIMILAR = 0.10
+"""Two values within 10% of each other are "about the same" ("on par", "within a few percent")."""
+MAX_COUNTERPARTS = 20
+"""At most this many figures of the other subject are shown in a cluster next to a comparative."""
+MAX_BUCKETS = 8
+"""Per subject, the largest this many (period, scope) buckets are checked (plus the comparative's document)."""
+MAX_RELATIONS = 20
+"""At most this many figure relations per comparative."""
+
+_DISPLAY_PLUS = re.compile(r"(\d+(?:[.,]\d+)?)\s*([kKmMbB])\+")
+_SCALE = {"k": 1e3, "m": 1e6, "b": 1e9}
+_FASTER = re.compile(r"(?i)\b(faster|quicker|speedier)\b")
+
+
+def comparison_interval(claim: Claim, tolerance: float = 0.05) -> tuple[float, float]:
+    """The figure's interval, with "74k+" read as the displayed count (74,000 up to 75,000)."""
+    lo, hi = claim.interval(tolerance)
+    m = _DISPLAY_PLUS.search(claim.value_text)
+    if m and str(claim.comparator) in (">=", ">") and math.isinf(hi) and claim.value is not None:
+        digits = m.group(1).replace(",", "")
+        decimals = len(digits.split(".")[1]) if "." in digits else 0
+        hi = claim.value + _SCALE[m.group(2).lower()] * 10**-decimals
+    if claim.unit is Unit.RATIO and str(claim.comparator) == "up_to" and _FASTER.search(claim.value_text):
+        lo = math.nextafter(1.0, math.inf)  # "up to 77.7% faster" is faster by something up to 77.7%
+    return lo, hi
+
+
+def order(a: tuple[float, float], b: tuple[float, float]) -> str | None:
+    """How interval ``a`` stands to ``b``: ``~`` when all of both lies within SIMILAR of each other, else
+    ``>``/``<`` when disjoint, None when they overlap too loosely to say."""
+    top, bottom = max(a[1], b[1]), min(a[0], b[0])
+    if bottom > 0 and not math.isinf(top) and top / bottom <= 1 + SIMILAR:
+        return "~"
+    if a[0] > b[1]:
+        return ">"
+    if a[1] < b[0]:
+        return "<"
+    return None
+
+
+def _fits(direction: str, implied: str) -> bool:
+    return implied == direction or (implied == "~" and direction != "~")
+
+
+def _said(comp: Claim) -> str:
+    direction = str(comp.comparator)
+    said = f"{comp.value_text!r} says {comp.subject} has {WORDS[direction]}"
+    if comp.other:
+        said += f" than {comp.other}" if direction != "~" else f" (compared with {comp.other})"
+    return said
+
+
+def _context_relation(comp: Claim, figures: Sequence[Claim]) -> Relation | None:
+    """A comparative of an established different period, or of another population, than its figures."""
+    for fig in figures:
+        context = context_of(comp, fig)
+        if context.period in DIFFERENT_PERIODS:
+            return Relation(
+                comp.id,
+                fig.id,
+                RelationKind.TREND,
+                f"{described(comp)} vs {', '.join(described(f) for f in figures)}: different periods",
+            )
+        if context.scope in DIFFERENT_SCOPES:
+            return Relation(
+                comp.id,
+                fig.id,
+                RelationKind.DIFFERENT_SCOPE,
+                f"{comp.value_text!r} of {comp.scope} vs {fig.value_text} of {fig.scope}: different populations",
+            )
+    return None
+
+
+def _established(comp: Claim, figures: Sequence[Claim]) -> bool:
+    """The comparative and every figure it is checked against speak of one period and population."""
+    return all(context_of(comp, f).established for f in figures)
+
+
+def _verdict(comp: Claim, figures: Sequence[Claim], implied: str) -> RelationKind:
+    if _fits(str(comp.comparator), implied):
+        return RelationKind.AGREES
+    return RelationKind.CONFLICTS if _established(comp, figures) else RelationKind.UNRESOLVED
+
+
+def _reason(comp: Claim, kind: RelationKind, evidence: str, whom: str) -> str:
+    said = _said(comp)
+    if kind is RelationKind.AGREES:
+        return f"{said}; {evidence} fits: {whom}"
+    if kind is RelationKind.CONFLICTS:
+        return f"{said}, but {evidence}: {whom}, for the same period and population"
+    return f"{said}, but {evidence}: {whom}; not shown to be the same period and population, so it cannot be told"
+
+
+# --- ratio metrics --------------------------------------------------------------------------------------
+
+
+def _ratio_seen_from(comp: Claim, fig: Claim) -> tuple[float, float] | None:
+    """The figure's ratio as the comparative's subject over its other; None when it is about another pair."""
+    baseline = fig.other
+    if fig.subject == comp.subject and baseline in (comp.other, None):
+        flip = False
+    elif comp.other and fig.subject == comp.other and baseline in (comp.subject, None):
+        flip = True
+    else:
+        return None
+    lo, hi = comparison_interval(fig)
+    if flip:
+        lo, hi = (1 / hi if hi > 0 else math.inf), (1 / lo if lo > 0 else math.inf)
+    return lo, hi
+
+
+def check_ratio(comp: Claim, figures: Iterable[Claim]) -> list[Relation]:
+    """Relate a comparative on a ratio metric (speed) to the ratio figures between its two subjects.
+
+    O(n) over the figures, at most ``MAX_RELATIONS`` relations: those of the comparative's own document
+    first, then disagreements, then agreements."""
+    found: list[tuple[int, Relation]] = []
+    for fig in figures:
+        if not fig.numeric:
+            continue
+        ratio = _ratio_seen_from(comp, fig)
+        if ratio is None:
+            continue
+        context = _context_relation(comp, [fig])
+        if context is not None:
+            found.append((3, context))
+            continue
+        lo, hi = ratio
+        implied = order((lo, hi), (1.0, 1.0))
+        if implied is None:
+            continue
+        shown = f"between {lo:.3g} and {hi:.3g}" if not math.isinf(hi) else f"above {lo:.3g}"
+        evidence = f"{fig.value_text} for {fig.subject}"
+        evidence += f" vs {fig.other}" if fig.other else ""
+        evidence += f" puts {comp.subject} over {comp.other or 'the baseline'} {shown}"
+        kind = _verdict(comp, [fig], implied)
+        relation = Relation(comp.id, fig.id, kind, _reason(comp, kind, evidence, f"a ratio {WORDS[implied]} than 1"))
+        rank = 0 if fig.document_id == comp.document_id else (1 if kind is not RelationKind.AGREES else 2)
+        found.append((rank, relation))
+    found.sort(key=lambda x: x[0])
+    return [r for _, r in found[:MAX_RELATIONS]]
+
+
+# --- absolute metrics ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Bucket:
+    """Figures of one subject with one period and one scope: their extremes are all a comparison needs."""
+
+    members: list[Claim] = field(default_factory=list)
+    highest: tuple[float, Claim] | None = None  # the largest lower end
+    lowest: tuple[float, Claim] | None = None  # the smallest upper end
+
+    def add(self, claim: Claim, interval: tuple[float, float]) -> None:
+        self.members.append(claim)
+        lo, hi = interval
+        if self.highest is None or lo > self.highest[0]:
+            self.highest = (lo, claim)
+        if self.lowest is None or hi < self.lowest[0]:
+            self.lowest = (hi, claim)
+
+
+def _buckets(comp: Claim, figures: Iterable[Claim]) -> list[_Bucket]:
+    """Figures bucketed by (own document, period, scope); the comparative's document first, then the largest."""
+    by_key: dict[tuple, _Bucket] = {}
+    for fig in figures:
+        if not fig.numeric or fig.other is not None:
+            continue
+        scope = normalise_scope(fig.scope)
+        key = (fig.document_id == comp.document_id, period_key(claim_period(fig)), scope.key if scope else None)
+        by_key.setdefault(key, _Bucket()).add(fig, comparison_interval(fig))
+    ranked = sorted(by_key.items(), key=lambda kv: (not kv[0][0], -len(kv[1].members), str(kv[0])))
+    own = [b for k, b in ranked if k[0]]
+    rest = [b for k, b in ranked if not k[0]][:MAX_BUCKETS]
+    return own + rest
+
+
+def _orderable(a: Claim, b: Claim) -> bool:
+    """Figures of two subjects that speak of one time and population (not established different)."""
+    if relate_periods(claim_period(a), claim_period(b)) in DIFFERENT_PERIODS:
+        return False
+    return relate_scopes(a.scope, b.scope) not in DIFFERENT_SCOPES
+
+
+def _pair_relation(comp: Claim, a: Claim, b: Claim) -> Relation | None:
+    context = _context_relation(comp, [a, b])
+    if context is not None:
+        return Relation(comp.id, a.id, context.kind, context.reason)
+    implied = order(comparison_interval(a), comparison_interval(b))
+    if implied is None:
+        return None
+    evidence = f"{comp.subject} {a.value_text} vs {comp.other} {b.value_text}"
+    kind = _verdict(comp, [a, b], implied)
+    return Relation(comp.id, a.id, kind, _reason(comp, kind, evidence, f"{comp.subject} has {WORDS[implied]}"))
+
+
+def check_absolute(comp: Claim, mine: Iterable[Claim], theirs: Iterable[Claim]) -> list[tuple[Claim, Claim, Relation]]:
+    """Relate a comparative on an absolute metric (stars, share) to representative pairs of its subjects' figures.
+
+    Returns:
+        (figure of the subject, figure of the other, relation) for at most ``MAX_RELATIONS`` pairs: per pair of
+        buckets the pair most against the comparative's order and the pair most for it.
+    """
+    if comp.other is None:
+        return []
+    out: list[tuple[Claim, Claim, Relation]] = []
+    seen: set[tuple[str, str]] = set()
+    direction = str(comp.comparator)
+    for bm in _buckets(comp, mine):
+        for bt in _buckets(comp, theirs):
+            assert bm.highest and bm.lowest and bt.highest and bt.lowest
+            # Extremes: mine lowest vs theirs highest says "<" if anything does; mine highest vs theirs lowest ">".
+            candidates = [(bm.lowest[1], bt.highest[1]), (bm.highest[1], bt.lowest[1])]
+            if direction == "<":
+                candidates.reverse()
+            for a, b in candidates:
+                if (a.id, b.id) in seen or not _orderable(a, b):
+                    continue
+                seen.add((a.id, b.id))
+                relation = _pair_relation(comp, a, b)
+                if relation is not None:
+                    out.append((a, b, relation))
+                if len(out) >= MAX_RELATIONS:
+                    return out
+    return out
+
+
+def relate_comparative_to_figures(comp: Claim, figures: Sequence[Claim], *, ratio: bool) -> list[Relation]:
+    """Every relation (comparative -> figure) a cluster shows for one comparative, bounded.
+
+    Args:
+        comp: The comparative claim.
+        figures: Numeric claims of its two subjects on the metric.
+        ratio: Whether the metric's figures are ratios between subjects (speed).
+    """
+    if comp.kind is not Kind.COMPARATIVE:
+        return []
+    if ratio:
+        return check_ratio(comp, figures)
+    mine = [f for f in figures if f.subject == comp.subject]
+    theirs = [f for f in figures if f.subject == comp.other]
+    out: list[Relation] = []
+    for a, b, r in check_absolute(comp, mine, theirs):
+        out += [Relation(comp.id, a.id, r.kind, r.reason), Relation(comp.id, b.id, r.kind, r.reason)]
+    return out

@@ -30,6 +30,7 @@ cache folder by generator version, size and migration files (``--rebuild`` write
     .venv/bin/python bench/listing_scale.py                  # 200, 1,000, 3,000 articles; API on 1,000
     .venv/bin/python bench/listing_scale.py --quick          # 100 and 400; API on 400
     .venv/bin/python bench/listing_scale.py --json out.json
+    .venv/bin/python bench/listing_scale.py --stage-timeout 300   # a listing past 300 s: a lower bound
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ import math
 import os
 import random
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -360,7 +362,15 @@ def describe(views: Sequence[dict]) -> dict:
     }
 
 
-def _listing_stage(db: Path, listing: str) -> dict:
+class StageTimeout(Exception):
+    """The listing ran past ``--stage-timeout``."""
+
+
+def _stop(_signum: int, _frame: object) -> None:
+    raise StageTimeout
+
+
+def _listing_stage(db: Path, listing: str, timeout: float | None = None) -> dict:
     from service.core import cluster_views
     from service.store import Store
 
@@ -369,11 +379,27 @@ def _listing_stage(db: Path, listing: str) -> dict:
     comparatives = len(store.comparatives())
     base, _ = _rss_mb()
     _reset_peak()
+    if timeout:
+        signal.signal(signal.SIGALRM, _stop)
+        signal.setitimer(signal.ITIMER_REAL, timeout)
     t0, c0 = time.perf_counter(), time.process_time()
-    views = cluster_views(store)
-    if listing == "contradictions":  # as `claimgraph contradictions` keeps them
-        views = [v for v in views if v["verdict"] == "conflicts"]
+    try:
+        views = cluster_views(store)
+        if listing == "contradictions":  # as `claimgraph contradictions` keeps them
+            views = [v for v in views if v["verdict"] == "conflicts"]
+    except StageTimeout:
+        took, cpu = time.perf_counter() - t0, time.process_time() - c0
+        _, peak = _rss_mb()
+        return {
+            "timed_out": True,
+            "seconds": took,
+            "cpu_seconds": cpu,
+            "base_mb": base,
+            "peak_mb": peak,
+            "load": os.getloadavg()[0],
+        }
     took, cpu = time.perf_counter() - t0, time.process_time() - c0
+    signal.setitimer(signal.ITIMER_REAL, 0)
     _, peak = _rss_mb()
     store.engine.dispose()
     return {
@@ -470,10 +496,16 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", help="articles per store (default 200 1000 3000)")
     parser.add_argument("--api-size", type=int, help="the store the API runs on (default 1000, --quick 400)")
     parser.add_argument("--writes", type=int, default=3, help="writes (each followed by a first read) per page")
+    parser.add_argument(
+        "--stage-timeout",
+        type=float,
+        help="stop a listing after this many seconds and report its time as a lower bound (default: no limit)",
+    )
     parser.add_argument("--rebuild", action="store_true", help="write the stores again, not from the cache")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--stage", choices=["build", "clusters", "contradictions", "api"], help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--timeout", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
     CACHE.mkdir(parents=True, exist_ok=True)
     if args.stage:
@@ -483,7 +515,7 @@ def main() -> None:
         elif args.stage == "api":
             result = _api_stage(path, args.writes)
         else:
-            result = _listing_stage(path, args.stage)
+            result = _listing_stage(path, args.stage, args.timeout)
         print(json.dumps(result))
         return
     sizes = sorted(args.sizes or ([100, 400] if args.quick else [200, 1000, 3000]))
@@ -510,13 +542,29 @@ def main() -> None:
     for n in sizes:
         row: dict = {"articles": n, "built": builds[n]}
         for listing in ("clusters", "contradictions"):
-            r = row[listing] = run_stage("--stage", listing, "--n", str(n))
+            if listing == "contradictions" and row["clusters"].get("timed_out"):
+                # The same cluster_views underneath: it would time out too.
+                row[listing] = {**row["clusters"], "skipped": "the clusters listing timed out"}
+                print(f"n={n:>6,} {listing:>14}: not run (the clusters listing, the same views, timed out)")
+                continue
+            limit = ["--timeout", str(args.stage_timeout)] if args.stage_timeout else []
+            r = row[listing] = run_stage("--stage", listing, "--n", str(n), *limit)
+            if r.get("timed_out"):
+                print(
+                    f"n={n:>6,} {listing:>14}: > {r['seconds']:.1f} s wall (stopped), > {r['cpu_seconds']:.1f} s CPU,"
+                    f" peak RSS {r['peak_mb']:7.1f} MiB (+{r['peak_mb'] - r['base_mb']:6.1f}) when stopped  "
+                    f"load {r['load']:4.1f}"
+                )
+                continue
             print(
                 f"n={n:>6,} {listing:>14}: {r['seconds']:8.2f} s wall {r['cpu_seconds']:8.2f} s CPU  peak RSS "
                 f"{r['peak_mb']:7.1f} MiB (+{r['peak_mb'] - r['base_mb']:6.1f})  load {r['load']:4.1f}  "
                 f"{r['listed']:,} listed"
             )
         c = row["clusters"]
+        if c.get("timed_out"):
+            rows.append(row)
+            continue
         print(
             f"{'':9}store {c['stored_claims']:,} claims ({c['stored_comparatives']:,} comparative); views: "
             f"{c['clusters']:,} clusters, {c['claims_shown']:,} claims, {c['comparatives_shown']:,} comparatives "
@@ -531,19 +579,24 @@ def main() -> None:
     for first, second in pairs:
         n1, n2 = first["articles"], second["articles"]
         e: dict = {"from": n1, "to": n2}
+        words = []
         for listing in ("clusters", "contradictions"):
             a, b = first[listing], second[listing]
+            if a.get("timed_out"):
+                continue
+            # A stage stopped at its timeout gives a lower bound on the exponent (wall time only).
+            bound = ">= " if b.get("timed_out") else ""
+            e[f"{listing}_lower_bound"] = bool(bound)
             e[f"{listing}_wall"] = exponent(n1, n2, a["seconds"], b["seconds"])
+            text = f"{listing} time {bound}{e[f'{listing}_wall']:.2f}"
             e[f"{listing}_cpu"] = exponent(n1, n2, a["cpu_seconds"], b["cpu_seconds"])
             e[f"{listing}_memory"] = exponent(
                 n1, n2, max(a["peak_mb"] - a["base_mb"], 0.1), max(b["peak_mb"] - b["base_mb"], 0.1)
             )
+            text += f" (CPU {bound}{e[f'{listing}_cpu']:.2f}), memory {bound}{e[f'{listing}_memory']:.2f}"
+            words.append(text)
         growth.append(e)
-        print(
-            f"growth {n1:,} -> {n2:,} articles: clusters time {e['clusters_wall']:.2f} (CPU {e['clusters_cpu']:.2f}),"
-            f" memory {e['clusters_memory']:.2f}; contradictions time {e['contradictions_wall']:.2f} "
-            f"(CPU {e['contradictions_cpu']:.2f}), memory {e['contradictions_memory']:.2f}"
-        )
+        print(f"growth {n1:,} -> {n2:,} articles: " + "; ".join(words))
     print(
         f"target: listing time growth exponent <= {TARGET_EXPONENT} from 200 to 3,000 articles (wall; CPU time "
         "beside it, steadier on a shared machine); memory: peak RSS above the stage's starting RSS"

@@ -92,3 +92,14 @@ def test_quick_mode_prints_every_figure_with_comparatives_related(tmp_path):
     # After the writes the API lists at least the clusters of the 400-article store.
     assert api["listed_totals"]["clusters"] >= large["clusters"]["clusters"]
     assert 0 < api["listed_totals"]["contradictions"] <= api["listed_totals"]["clusters"]
+    # A listing stopped at --stage-timeout reports how far it got, as a lower bound.
+    stopped = subprocess.run(
+        [sys.executable, str(BENCH), "--stage", "clusters", "--n", "400", "--timeout", "0.05"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=True,
+    )
+    result = json.loads(stopped.stdout.strip().splitlines()[-1])
+    assert result["timed_out"] is True and result["seconds"] >= 0.05 and "clusters" not in result

@@ -8,6 +8,7 @@ real-text pool is there.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.annotations import GoldClaim, GoldDocument
-from pipelines.graph_eval import Ratio, run, score
+from pipelines.graph_eval import Ratio, match_extracted, run, score
 from pipelines.groups import (
     GoldGroup,
     GoldPair,
@@ -285,6 +286,16 @@ def test_gold_claims_become_mentions():
     assert candidate_groups([doc])[0]["claims"][1]["value"] == "55%"
 
 
+def test_extracted_values_match_the_gold_claim_they_overlap_most():
+    doc = _doc()
+    mentions = [to_mention(doc, c) for c in gold_claims(doc)]
+    assert match_extracted(doc, mentions) == {(m.document, m.value_start): ("t1", i) for i, m in enumerate(mentions)}
+    at = TEXT.index("55%")
+    wider = dataclasses.replace(mentions[1], value_start=at - 4, value_end=at + 2)  # "had 55": overlaps "55%"
+    year = dataclasses.replace(mentions[0], value_start=3, value_end=7)  # "2024": a distractor, no claim
+    assert match_extracted(doc, [wider, year]) == {("t1", at - 4): ("t1", 1)}
+
+
 # --- the product path on hand-made documents ----------------------------------------------------------------
 
 
@@ -297,6 +308,15 @@ def test_gold_claims_go_through_the_store_and_come_back():
     assert result.grouped_claims_found == 4
     assert result.grouping_recall == Ratio(6, 6)
     assert result.verdict_accuracy.total == 1 and result.mixed_dimension_clusters == 0
+
+
+def test_extracted_mode_runs_the_shipped_extractor(extractor):
+    first = _doc()
+    group = _group("G", [("t1", 0), ("t1", 1)], "different_scope", [(0, 1, "different_scope")])
+    result = run({"t1": first}, [group], mode="extracted", extractor=extractor)
+    assert result.mode == "extracted" and result.grouping_recall.total == 1 and result.verdict_accuracy.total == 1
+    # The tagger finds both plain figures; their offsets in the original text meet the gold values.
+    assert result.grouped_claims == 2 and result.grouped_claims_found == 2 and result.clusters >= 1
 
 
 # --- the real group files -----------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from service.cli_output import emit, format_option, note, progress, quiet_option
+from service.cli_output import Column, emit, error, format_option, note, progress, quiet_option
 from service.cli_views import CURVE_COLUMNS, SCORE_COLUMNS
 
 EXIT_FAILURES = 1
@@ -177,6 +177,24 @@ def _model_card(out_dir: Path, report: dict, score: bool, cv: Path | None) -> No
     help="Also print the tagger's precision and recall at claim thresholds from 0.2 to 0.95 (it then keeps "
     "every mention it is at least 0.2 sure of).",
 )
+@click.option(
+    "--graph",
+    is_flag=True,
+    help="Score the claim graph instead: clusters, verdicts and contradictions against the gold groups of "
+    "annotations/groups (every gold claim stored through the product's store path).",
+)
+@click.option(
+    "--extracted",
+    is_flag=True,
+    help="With --graph: store what the extractor finds in the grouped excerpts instead of the gold claims.",
+)
+@click.option(
+    "--groups",
+    "groups_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="With --graph: folder of group files (*.jsonl).  [default: annotations/groups]",
+)
 @format_option("table")
 @click.option("--json", "as_json", is_flag=True, hidden=True, help="Same as --format json.")
 @inference_option
@@ -188,17 +206,31 @@ def evaluate(
     folds: Path | None,
     errors: bool,
     curve: bool,
+    graph: bool,
+    extracted: bool,
+    groups_dir: Path | None,
     fmt: str,
     as_json: bool,
     inference: str | None,
     quiet: bool,
 ) -> None:
-    """Precision/recall/F1 of mentions, strict claim F1 and slot accuracies, for each system side by side."""
+    """Precision/recall/F1 of mentions, strict claim F1 and slot accuracies, for each system side by side.
+
+    With --graph: contradictions precision (clusters and pairs), contradictions recall, grouping recall,
+    verdict and relation accuracy and mixed-dimension clusters, against the gold groups.
+    """
     from pipelines.annotations import load_split
     from pipelines.crossval import evaluate_folds
     from pipelines.evaluate import evaluate as run_evaluation
 
     fmt = "json" if as_json else fmt
+    if extracted and not graph:
+        raise click.BadParameter("--extracted scores the claim graph: give --graph too", param_hint="--extracted")
+    if groups_dir is not None and not graph:
+        raise click.BadParameter("--groups is for --graph", param_hint="--groups")
+    if graph:
+        _evaluate_graph(groups_dir, extracted, model, inference, fmt, errors, quiet)
+        return
     records = load_split(split)
     if folds is not None and split != "real":
         raise click.BadParameter("--folds is for the real split", param_hint="--folds")
@@ -231,6 +263,80 @@ def evaluate(
 
 
 CURVE = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+GRAPH_COLUMNS = [Column("measure", lambda r: r["measure"], 34), Column("score", lambda r: r["score"], 24)]
+GRAPH_NUMBERS = [
+    Column("value", lambda r: r["value"]),
+    Column("hits", lambda r: r["hits"]),
+    Column("total", lambda r: r["total"]),
+]
+GRAPH_NUMBERS = [
+    Column("value", lambda r: r["value"]),
+    Column("hits", lambda r: r["hits"]),
+    Column("total", lambda r: r["total"]),
+]
+
+
+def _gold_groups(groups_dir: Path | None) -> tuple[dict, list]:
+    """The real-text gold documents and the validated gold groups; a problem exits with its message."""
+    from pipelines.annotations import AnnotationError
+    from pipelines.groups import GROUPS_DIR, GroupError, group_files, load_documents, load_groups
+
+    try:
+        documents = load_documents()
+        paths = group_files(groups_dir or GROUPS_DIR)
+        if not paths:
+            raise GroupError(f"no group files (*.jsonl) in {groups_dir or GROUPS_DIR}")
+        return documents, load_groups(paths, documents)
+    except (AnnotationError, GroupError) as exc:
+        error("invalid_annotations", str(exc))
+        sys.exit(EXIT_FAILURES)
+
+
+def _evaluate_graph(
+    groups_dir: Path | None,
+    extracted: bool,
+    model: Path | None,
+    inference: str | None,
+    fmt: str,
+    errors: bool,
+    quiet: bool,
+) -> None:
+    from pipelines.graph_eval import run as run_graph
+    from pipelines.groups import warnings
+
+    documents, groups = _gold_groups(groups_dir)
+    for line in warnings(groups):
+        note(f"warning: {line}", quiet)
+    mode = "extracted" if extracted else "gold"
+    what = "extracting the grouped excerpts" if extracted else "storing every gold claim"
+    with progress(f"{what} ({len(groups)} gold groups)", quiet=quiet) as bar:
+        result = run_graph(
+            documents,
+            groups,
+            mode=mode,
+            extractor=extractor_for(model, inference),
+            progress=lambda done, total: bar.update(completed=done, total=total),
+        )
+    note(
+        f"graph ({mode} claims): {result.groups} gold groups of {result.grouped_claims} claims "
+        f"({result.grouped_claims_found} found), {result.clusters} system clusters, "
+        f"{result.conflict_clusters} with verdict conflicts "
+        f"({result.conflict_clusters_unjudged} hold no grouped claim)",
+        quiet or fmt != "table",
+    )
+    if fmt == "table":
+        emit(result.rows(), fmt, GRAPH_COLUMNS)
+    elif fmt == "json":
+        click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        emit(result.rows(), fmt, GRAPH_COLUMNS + GRAPH_NUMBERS)
+    if errors:
+        for line in result.false_conflicts:
+            click.echo(f"[false conflict] {line}", err=True)
+        for line in result.missed_conflicts:
+            click.echo(f"[missed conflict] {line}", err=True)
+        for line in result.mixed:
+            click.echo(f"[mixed dimensions] {line}", err=True)
 
 
 @click.command("export-onnx", short_help="Export the models to ONNX, fp32 and int8.")
@@ -273,3 +379,56 @@ def annotations_build() -> None:
     except AnnotationError as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_FAILURES)
+
+
+@annotations_group.group("groups")
+def annotations_groups() -> None:
+    """Gold claim groups (annotations/groups): candidates to judge, and checking the group files."""
+
+
+@annotations_groups.command("show")
+@click.argument("numbers", nargs=-1, type=click.IntRange(min=0), required=True)
+def annotations_groups_show(numbers: tuple[int, ...]) -> None:
+    """Show candidate groups N ... with each claim's fields and its words in context."""
+    from pipelines.groups import candidate_groups, load_documents, show_candidate
+
+    documents = load_documents()
+    candidates = candidate_groups(documents.values())
+    for n in numbers:
+        if n >= len(candidates):
+            error("not_found", f"no candidate {n} (0..{len(candidates) - 1})")
+            sys.exit(EXIT_FAILURES)
+        click.echo(show_candidate(candidates[n], documents) + "\n")
+
+
+@annotations_groups.command("candidates")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write them here.  [default: stdout]")
+def annotations_groups_candidates(out: Path | None) -> None:
+    """Every candidate group, one JSON object a line (the numbers `show` and the group files use)."""
+    from pipelines.groups import candidate_groups, load_documents
+
+    lines = [json.dumps(c) for c in candidate_groups(load_documents().values())]
+    if out is None:
+        for line in lines:
+            click.echo(line)
+    else:
+        out.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        click.echo(json.dumps({"candidates": len(lines), "out": str(out)}))
+
+
+@annotations_groups.command("check")
+@click.option(
+    "--groups",
+    "groups_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Folder of group files (*.jsonl).  [default: annotations/groups]",
+)
+def annotations_groups_check(groups_dir: Path | None) -> None:
+    """Validate the group files: every reference resolves, vocabularies hold; warnings for likely slips."""
+    from pipelines.groups import candidate_groups, warnings
+
+    documents, groups = _gold_groups(groups_dir)
+    for line in warnings(groups, candidate_groups(documents.values())):
+        click.echo(f"warning: {line}", err=True)
+    click.echo(json.dumps({"groups": len(groups), "claims": sum(len(g.claims) for g in groups)}))

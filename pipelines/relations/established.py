@@ -4,9 +4,16 @@ Missing information is never taken as "the same". The same period and scope are 
 
 * both are stated, and stated alike, in both claims (the period by the text, not only the page's date;
   the scopes normalised to the same population);
-* both claims come from one document and are attributed alike (one article speaks of one time and
-  population unless it says otherwise; a period or scope it states differently is a trend or a difference
-  of scope, found first; a figure it quotes from a named source speaks of that source's population);
+* both are dates of one event that happens once per subject (``once`` in the catalogue: a first release),
+  of one subject and version, with scopes alike or not given: such a date has no period of its own;
+* for a comparison checked against figures ("has surpassed … in stars" vs 74k and 180k) or against another
+  comparison: both come from one document, are attributed alike and state their population alike (one
+  article speaks of one time and population unless it says otherwise).
+
+Sharing a document does not establish two *figures* of one property as the same: a page giving two values
+of one property mostly lists settings (rows of a benchmark, models, hardware) that the scope slot did not
+tell apart, rather than contradicting itself — such a pair is ``unresolved`` unless its period and
+population are stated alike.
 * both claims are attributed to the same source for the same stated period (one source measures one
   population), unless their scopes are stated and differ.
 
@@ -23,6 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipelines.catalogue import default_catalogue
 from pipelines.claims import Claim
 from pipelines.relations.periods import PeriodRelation, claim_period, relate_periods, stated
 from pipelines.relations.scopes import ScopeRelation, relate_scopes
@@ -58,25 +66,33 @@ def from_table(claim: Claim) -> bool:
     return any(is_table_row(s) for s in sentences(claim))
 
 
-def context_of(a: Claim, b: Claim) -> Context:
-    """The period and scope relation of two claims and whether they are established to be the same."""
+def once(claim: Claim) -> bool:
+    """Whether the claim dates an event that happens once per subject (``Metric.once`` in the catalogue)."""
+    metric = default_catalogue().metrics.get(claim.metric)
+    return metric is not None and metric.once and claim.dimension in (None, "date")
+
+
+def context_of(a: Claim, b: Claim, *, one_document: bool = True) -> Context:
+    """The period and scope relation of two claims and whether they are established to be the same.
+
+    ``one_document``: whether sharing a document (prose, attributed alike, populations alike) establishes
+    the same context — for comparisons; two figures pass False (see the module's docstring)."""
     pa, pb = claim_period(a), claim_period(b)
     period = relate_periods(pa, pb)
     scope = relate_scopes(a.scope, b.scope)
     same_document = bool(a.document_id) and a.document_id == b.document_id
     source = source_key(a)
     same_source = source is not None and source == source_key(b)
-    scope_open = scope in (ScopeRelation.SAME, ScopeRelation.UNKNOWN)
-    if same_document and not (from_table(a) or from_table(b)):
-        # Within one article: the same period (both undated, or dated alike), scope not stated differently,
-        # and the same attribution (both the article's own, or both the same source's).
-        established = period in (PeriodRelation.SAME, PeriodRelation.UNKNOWN) and (pa is None) == (pb is None)
-        established = established and scope_open and source == source_key(b)
-    else:
-        stated_same_period = period is PeriodRelation.SAME and stated(pa) and stated(pb)
-        established = stated_same_period and (
-            scope is ScopeRelation.SAME or (same_source and scope is ScopeRelation.UNKNOWN)
-        )
+    stated_same_period = period is PeriodRelation.SAME and stated(pa) and stated(pb)
+    established = stated_same_period and (
+        scope is ScopeRelation.SAME or (same_source and scope is ScopeRelation.UNKNOWN)
+    )
+    if one_document and same_document and not (from_table(a) or from_table(b)):
+        alike = scope is ScopeRelation.SAME or (a.scope is None and b.scope is None)
+        same_time = period in (PeriodRelation.SAME, PeriodRelation.UNKNOWN) and (pa is None) == (pb is None)
+        established = established or (same_time and alike and source == source_key(b))
+    if once(a) and once(b) and a.version == b.version:
+        established = scope is ScopeRelation.SAME or (a.scope is None and b.scope is None)
     same_sentence = same_document and bool(sentences(a) & sentences(b))
     if same_sentence:
         established = False

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 
 from pipelines.claims import Claim, Relation, RelationKind
-from pipelines.relations.established import context_of
+from pipelines.relations.established import context_of, once
 from pipelines.relations.periods import DIFFERENT as DIFFERENT_PERIODS
 from pipelines.relations.periods import PeriodRelation, claim_period, period_label
 from pipelines.relations.scopes import DIFFERENT as DIFFERENT_SCOPES
@@ -82,7 +82,7 @@ def relate_figure_intervals(
     claim with many others)."""
     if overlap(interval_a, interval_b):
         return Relation(a.id, b.id, RelationKind.AGREES, f"{a.value_text} vs {b.value_text}: {_agreement(a, b)}")
-    context = context_of(a, b)
+    context = context_of(a, b, one_document=False)
     if context.period in DIFFERENT_PERIODS:
         later, earlier = (a, b) if context.period is PeriodRelation.AFTER else (b, a)
         return Relation(a.id, b.id, RelationKind.TREND, f"{described(later)} vs {described(earlier)}: a later figure")
@@ -121,6 +121,9 @@ def _pair(a: Claim, b: Claim) -> str:
 
 
 def _where(a: Claim, b: Claim, context) -> str:  # noqa: ANN001 - Context, kept private
+    if once(a) and once(b):
+        event = a.metric.removesuffix("_year").replace("_", " ")
+        return f"two dates of one {event}, which happens once"
     label = period_label(claim_period(a))
     when = f"both {label}" if label and not label.startswith("page of") else "both as of the same page"
     if context.same_document:

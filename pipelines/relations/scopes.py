@@ -47,7 +47,8 @@ _NAMES = [
     (re.compile(r"(?i)\bartificial\s+intelligence\b"), "ai"),
     (re.compile(r"(?i)\bfortune\s+500\b"), "fortune500"),
 ]
-_WORD = re.compile(r"[a-z][a-z0-9+.#]*[a-z0-9+#]|[a-z]")
+_WORD = re.compile(r"[a-z0-9][a-z0-9+.#]*[a-z0-9+#]|[a-z0-9]")
+"""Words of a scope, numbers and sizes included: "Llama 8B" and "Llama 70B", "1M rows" and "10M rows" differ."""
 _STOP = frozenset(
     "a an the of in on at for to by and or all any every each new newly top leading major more most over about "
     "some among with from as its their this that these those published used using use who which that were was "

@@ -176,9 +176,11 @@ def test_one_spurious_pair_does_not_decide_a_large_cluster():
         result = relate_cluster(claims, all_pairs_up_to=threshold)
         assert result.verdict == Verdict.TREND, result.reason
     # ...but one established conflict decides it, at any size.
-    twin = replace(claims[5], id="twin", value=0.9, value_text="90%")
+    # (one source, one stated year: established; sharing an article alone would not establish it)
+    sourced = [replace(c, source="Papers With Code") if c.id == "c005" else c for c in claims]
+    twin = replace(sourced[5], id="twin", value=0.9, value_text="90%")
     for threshold in (100, 0):
-        result = relate_cluster([*claims, twin], all_pairs_up_to=threshold)
+        result = relate_cluster([*sourced, twin], all_pairs_up_to=threshold)
         assert result.verdict == Verdict.CONFLICTS
         assert any(r.kind is RelationKind.CONFLICTS and {r.a, r.b} == {"c005", "twin"} for r in result.relations)
 

@@ -72,8 +72,10 @@ def verdict_of(
         claims: The cluster's claims.
         counts: Kinds counted over the pairs (default: over ``relations``); a summary passes its sample's.
     """
+    if len(claims) <= 1:
+        return Verdict.SINGLE, "one claim: nothing to compare" if claims else "no claims"
     if distinct_figures(claims) <= 1 and all(r.kind is RelationKind.AGREES for r in relations):
-        return Verdict.SINGLE, "one figure: nothing to compare" if claims else "no claims"
+        return Verdict.AGREES, f"all {len(claims)} claims state the same figure"
     first: dict[RelationKind, str] = {}
     for r in relations:
         first.setdefault(r.kind, r.reason)

@@ -3,8 +3,10 @@
 1. ``agrees`` — the intervals overlap within rounding, hedges and stated bounds (``Claim.interval``);
    a tiny relative epsilon keeps figures whose rounding intervals touch (4% and 5%: 3.5–4.5 and 4.5–5.5)
    from being split by floating-point error;
-2. ``trend`` — the periods are established different (both known, one wholly later): the later supersedes;
-3. ``different_scope`` — the populations differ, or one lies inside the other;
+2. ``different_scope`` — the populations differ, or one lies inside the other: figures of two populations
+   are not one series, whatever their dates;
+3. ``trend`` — the same (or unstated) population, periods established different (one wholly later): the
+   later supersedes;
 4. ``conflicts`` — only when the same period and scope are established (``pipelines.relations.established``);
 5. ``unresolved`` — anything else: kept and shown, never listed as a contradiction.
 """
@@ -83,9 +85,6 @@ def relate_figure_intervals(
     if overlap(interval_a, interval_b):
         return Relation(a.id, b.id, RelationKind.AGREES, f"{a.value_text} vs {b.value_text}: {_agreement(a, b)}")
     context = context_of(a, b, one_document=False)
-    if context.period in DIFFERENT_PERIODS:
-        later, earlier = (a, b) if context.period is PeriodRelation.AFTER else (b, a)
-        return Relation(a.id, b.id, RelationKind.TREND, f"{described(later)} vs {described(earlier)}: a later figure")
     if context.scope in DIFFERENT_SCOPES:
         how = "different populations"
         if context.scope is ScopeRelation.SUBSET:
@@ -98,6 +97,9 @@ def relate_figure_intervals(
             RelationKind.DIFFERENT_SCOPE,
             f"{a.value_text} of {a.scope} vs {b.value_text} of {b.scope}: {how}",
         )
+    if context.period in DIFFERENT_PERIODS:
+        later, earlier = (a, b) if context.period is PeriodRelation.AFTER else (b, a)
+        return Relation(a.id, b.id, RelationKind.TREND, f"{described(later)} vs {described(earlier)}: a later figure")
     if context.established:
         return Relation(
             a.id, b.id, RelationKind.CONFLICTS, f"{_pair(a, b)}, {_where(a, b, context)}: they cannot both be true"

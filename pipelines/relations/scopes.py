@@ -48,6 +48,7 @@ _NAMES = [
     (re.compile(r"(?i)\bfortune\s+500\b"), "fortune500"),
 ]
 _WORD = re.compile(r"[a-z0-9][a-z0-9+.#]*[a-z0-9+#]|[a-z0-9]")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 """Words of a scope, numbers and sizes included: "Llama 8B" and "Llama 70B", "1M rows" and "10M rows" differ."""
 _STOP = frozenset(
     "a an the of in on at for to by and or all any every each new newly top leading major more most over about "
@@ -183,7 +184,8 @@ def normalise_scope(phrase: str | None) -> Scope | None:
     for pattern, name in _NAMES:
         text = pattern.sub(name, text)
     words = [_stem(w) for w in _WORD.findall(text) if w not in _STOP]
-    words = [w for w in words if w not in _STOP]
+    # A year in a scope ("ICML 2023 papers") is the claim's time, compared as its period, not a population.
+    words = [w for w in words if w not in _STOP and not _YEAR.fullmatch(w)]
     population: str | None = None
     qualifiers: set[str] = set()
     for w in words:

@@ -40,9 +40,6 @@ class Metric:
     dimension: str
     """One of DIMENSIONS; ``any`` only for ``other``, whose dimension comes from each claim."""
     aliases: tuple[str, ...]
-    once: bool = False
-    """A date of an event that happens once per subject (its first release): two dates of it for one subject
-    and version speak of the same thing whatever page states them, so they cannot both be true."""
 
     @property
     def unit_kind(self) -> str:
@@ -146,7 +143,6 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
             description=m.get("description", ""),
             dimension=dimension,
             aliases=tuple(m.get("aliases", [])),
-            once=bool(m.get("once", False)) and dimension == "date",
         )
     if "other" not in metrics:
         problems.append("the catalogue needs the metric 'other'")

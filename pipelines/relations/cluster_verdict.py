@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from pipelines.claims import Claim, Relation, RelationKind, Verdict
-from pipelines.relations.established import once, source_key
+from pipelines.relations.established import source_key
 from pipelines.relations.numeric_pair import TOLERANCE, below, figure_interval
 from pipelines.relations.periods import claim_period, period_key, stated
 from pipelines.relations.scopes import Scope, ScopeRelation, normalise_scope, relate_scope_records
@@ -206,7 +206,6 @@ def _summarise(claims: list[Claim], relate: PairRelater, representatives: int, t
     by_document: dict[tuple, dict[object, _Extremes]] = {}
     by_stated: dict[tuple, dict[object, _Extremes]] = {}
     by_source: dict[tuple, dict[object, _Extremes]] = {}
-    by_once: dict[tuple, dict[object, _Extremes]] = {}
     scopes: dict[object, Scope] = {}
     for i, c in enumerate(claims):
         lo, hi = intervals[i]
@@ -222,8 +221,6 @@ def _summarise(claims: list[Claim], relate: PairRelater, representatives: int, t
         by_document.setdefault((unit, c.document_id, pkey), {}).setdefault(skey, _Extremes()).push(lo, hi, i)
         if stated(period) and skey is not None:
             by_stated.setdefault((unit, pkey, skey), {}).setdefault(skey, _Extremes()).push(lo, hi, i)
-        if once(c):  # dates of a once-per-subject event: comparable whatever their period
-            by_once.setdefault((unit,), {}).setdefault(skey, _Extremes()).push(lo, hi, i)
         source = source_key(c)
         if stated(period) and source is not None:
             by_source.setdefault((unit, source, pkey), {}).setdefault(skey, _Extremes()).push(lo, hi, i)
@@ -235,7 +232,6 @@ def _summarise(claims: list[Claim], relate: PairRelater, representatives: int, t
         _group_candidates(by_document, scopes)
         + _group_candidates(by_stated, scopes)
         + _group_candidates(by_source, scopes)
-        + _group_candidates(by_once, scopes)
     ):
         found = _disjoint(x, y)
         if found is None:

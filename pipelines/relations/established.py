@@ -4,8 +4,8 @@ Missing information is never taken as "the same". The same period and scope are 
 
 * both are stated, and stated alike, in both claims (the period by the text, not only the page's date;
   the scopes normalised to the same population);
-* both are dates of one event that happens once per subject (``once`` in the catalogue: a first release),
-  of one subject and version, with scopes alike or not given: such a date has no period of its own;
+* both claims are attributed to the same source for the same stated period (one source measures one
+  population), unless their scopes are stated and differ;
 * for a comparison checked against figures ("has surpassed … in stars" vs 74k and 180k) or against another
   comparison: both come from one document, are attributed alike and state their population alike (one
   article speaks of one time and population unless it says otherwise).
@@ -13,9 +13,10 @@ Missing information is never taken as "the same". The same period and scope are 
 Sharing a document does not establish two *figures* of one property as the same: a page giving two values
 of one property mostly lists settings (rows of a benchmark, models, hardware) that the scope slot did not
 tell apart, rather than contradicting itself — such a pair is ``unresolved`` unless its period and
-population are stated alike.
-* both claims are attributed to the same source for the same stated period (one source measures one
-  population), unless their scopes are stated and differ.
+population are stated alike. Nor do two pages dating a first release differently establish one event: on
+extracted claims the release metric, the subject and the version are too often misread (an end of support,
+a port's launch, a major version) for "it happens once" to be evidence. A stated period after today is a
+misread number (a sequence length of 2048), never evidence.
 
 A figure read from a table row takes its period and population from the row's column headers, which
 prose around the table does not share: one article establishes nothing for it (stated alike still does).
@@ -28,10 +29,11 @@ travel in ``Claim.extra["sentences"]`` when the caller knows them.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from pipelines.catalogue import default_catalogue
 from pipelines.claims import Claim
+from pipelines.context import Period
 from pipelines.relations.periods import PeriodRelation, claim_period, relate_periods, stated
 from pipelines.relations.scopes import ScopeRelation, relate_scopes
 from pipelines.tables import is_table_row
@@ -66,10 +68,8 @@ def from_table(claim: Claim) -> bool:
     return any(is_table_row(s) for s in sentences(claim))
 
 
-def once(claim: Claim) -> bool:
-    """Whether the claim dates an event that happens once per subject (``Metric.once`` in the catalogue)."""
-    metric = default_catalogue().metrics.get(claim.metric)
-    return metric is not None and metric.once and claim.dimension in (None, "date")
+def _future(period: Period | None) -> bool:
+    return period is not None and period.start > dt.date.today()
 
 
 def context_of(a: Claim, b: Claim, *, one_document: bool = True) -> Context:
@@ -91,8 +91,8 @@ def context_of(a: Claim, b: Claim, *, one_document: bool = True) -> Context:
         alike = scope is ScopeRelation.SAME or (a.scope is None and b.scope is None)
         same_time = period in (PeriodRelation.SAME, PeriodRelation.UNKNOWN) and (pa is None) == (pb is None)
         established = established or (same_time and alike and source == source_key(b))
-    if once(a) and once(b) and a.version == b.version:
-        established = scope is ScopeRelation.SAME or (a.scope is None and b.scope is None)
+    if _future(pa) or _future(pb):
+        established = False  # a "period" after today is a misread number (a sequence length of 2048), not a time
     same_sentence = same_document and bool(sentences(a) & sentences(b))
     if same_sentence:
         established = False

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 
 from pipelines.claims import Claim, Relation, RelationKind
-from pipelines.relations.established import context_of, once
+from pipelines.relations.established import context_of
 from pipelines.relations.periods import DIFFERENT as DIFFERENT_PERIODS
 from pipelines.relations.periods import PeriodRelation, claim_period, period_label
 from pipelines.relations.scopes import DIFFERENT as DIFFERENT_SCOPES
@@ -123,9 +123,6 @@ def _pair(a: Claim, b: Claim) -> str:
 
 
 def _where(a: Claim, b: Claim, context) -> str:  # noqa: ANN001 - Context, kept private
-    if once(a) and once(b):
-        event = a.metric.removesuffix("_year").replace("_", " ")
-        return f"two dates of one {event}, which happens once"
     label = period_label(claim_period(a))
     when = f"both {label}" if label and not label.startswith("page of") else "both as of the same page"
     if context.same_document:

@@ -300,8 +300,8 @@ def _member_claim(member: Member, refs: Sequence[ReferenceRow]) -> Claim:
         "sentences": frozenset(m.sentence for m in mentions if m.sentence),
     }
     converted = to_claim(claim, doc)
-    extra = {**converted.extra, **extra}
-    converted = replace(converted, extra=extra)
+    converted.extra.update(extra)  # a fresh claim: its extra is its own
+    extra = converted.extra
     if converted.kind is Kind.NUMERIC:
         # The claim's extra is this dict: the fact-check travels with it to the serialiser.
         extra["fact_check"] = fact_check(converted, refs)
@@ -329,6 +329,15 @@ def cluster_views(store: Store, subject: str | None = None, metric: str | None =
             m for m in members if m[0].kind != "comparative"
         )
 
+    converted: dict[tuple[str, str, str], Claim] = {}
+
+    def other_claim(member: Member, other: str, metric_id: str) -> Claim:
+        """Another subject's figure as a claim, converted once for every cluster it is a counterpart in."""
+        key = (member[0].id, other, metric_id)
+        if key not in converted:
+            converted[key] = _member_claim(member, references.get((other, metric_id), []))
+        return converted[key]
+
     def figures(subject_id: str, metric_id: str) -> list[Member]:
         if (subject_id, metric_id) not in figures_of:
             fetched = store.cluster_members(subject_id, metric_id) if metric_id != "other" else []
@@ -349,7 +358,7 @@ def cluster_views(store: Store, subject: str | None = None, metric: str | None =
                     comps.append(replace(other, extra={**other.extra, "counterpart": True}))
         pair_subjects = {s for c in comps for s in c.subjects[:2]} - {row.subject}
         others = [
-            _member_claim(m, references.get((other, row.metric), []))
+            other_claim(m, other, row.metric)
             for other in sorted(pair_subjects)
             for m in figures(other, row.metric)
             if m[0].id not in own_ids

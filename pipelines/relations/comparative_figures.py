@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from pipelines.claims import Claim, Kind, Relation, RelationKind, Unit
@@ -55,7 +55,15 @@ _FASTER = re.compile(r"(?i)\b(faster|quicker|speedier)\b")
 
 
 def comparison_interval(claim: Claim, tolerance: float = 0.05) -> tuple[float, float]:
-    """The figure's interval, with "74k+" read as the displayed count (74,000 up to 75,000)."""
+    """The figure's interval, with "74k+" read as the displayed count (74,000 up to 75,000); kept per claim."""
+    cache = claim.__dict__.setdefault("_comparison_intervals", {})
+    found = cache.get(tolerance)
+    if found is None:
+        found = cache[tolerance] = _comparison_interval(claim, tolerance)
+    return found
+
+
+def _comparison_interval(claim: Claim, tolerance: float) -> tuple[float, float]:
     lo, hi = claim.interval(tolerance)
     m = _DISPLAY_PLUS.search(claim.value_text)
     if m and str(claim.comparator) in (">=", ">") and math.isinf(hi) and claim.value is not None:
@@ -151,15 +159,16 @@ def _ratio_seen_from(comp: Claim, fig: Claim) -> tuple[float, float] | None:
     return lo, hi
 
 
-def check_ratio(comp: Claim, figures: Iterable[Claim]) -> list[Relation]:
+def check_ratio(comp: Claim, figures: Iterable[Claim] | FigureIndex) -> list[Relation]:
     """Relate a comparative on a ratio metric (speed) to the ratio figures between its two subjects.
 
-    O(n) over the figures, at most ``MAX_RELATIONS`` relations: those of the comparative's own document
-    first, then disagreements, then agreements."""
+    At most ``MAX_RELATIONS`` relations: those of the comparative's own document first, then disagreements,
+    then agreements. Given a ``FigureIndex`` (built once per cluster), only its representatives are checked:
+    every figure while the pair has up to ``EXACT_UP_TO`` of them, else the comparative's own document's and
+    the extremes of the largest (period, scope) buckets."""
+    index = figures if isinstance(figures, FigureIndex) else FigureIndex(figures)
     found: list[tuple[int, Relation]] = []
-    for fig in figures:
-        if not fig.numeric:
-            continue
+    for fig in index.ratio_candidates(comp):
         ratio = _ratio_seen_from(comp, fig)
         if ratio is None:
             continue
@@ -203,19 +212,148 @@ class _Bucket:
             self.lowest = (hi, claim)
 
 
-def _buckets(comp: Claim, figures: Iterable[Claim]) -> list[_Bucket]:
-    """Figures bucketed by (own document, period, scope); the comparative's document first, then the largest."""
-    by_key: dict[tuple, _Bucket] = {}
-    for fig in figures:
-        if not fig.numeric or fig.other is not None:
-            continue
-        scope = normalise_scope(fig.scope)
-        key = (fig.document_id == comp.document_id, period_key(claim_period(fig)), scope.key if scope else None)
-        by_key.setdefault(key, _Bucket()).add(fig, comparison_interval(fig))
-    ranked = sorted(by_key.items(), key=lambda kv: (not kv[0][0], -len(kv[1].members), str(kv[0])))
-    own = [b for k, b in ranked if k[0]]
-    rest = [b for k, b in ranked if not k[0]][:MAX_BUCKETS]
-    return own + rest
+def _buckets(comp: Claim, figures: Iterable[Claim] | FigureIndex, subject: str) -> list[_Bucket]:
+    """``subject``'s figures bucketed by (own document, period, scope); the comparative's document first, then
+    the largest ``MAX_BUCKETS``."""
+    index = figures if isinstance(figures, FigureIndex) else FigureIndex(figures)
+    return index.buckets(comp, subject)
+
+
+_Key = tuple  # (period key, scope key)
+
+
+def _bucket_key(fig: Claim) -> _Key:
+    scope = normalise_scope(fig.scope)
+    return (period_key(claim_period(fig)), scope.key if scope else None)
+
+
+def _rank(key: _Key, own: bool, size: int) -> tuple:
+    return (not own, -size, str((own, *key)))
+
+
+class _Sorted:
+    """Figures of one bucket sorted by lower end (descending) and upper end (ascending), for extremes that
+    leave out one document's figures."""
+
+    def __init__(self, figures: list[Claim]) -> None:
+        self.by_low = sorted(figures, key=lambda f: -comparison_interval(f)[0])
+        self.by_high = sorted(figures, key=lambda f: comparison_interval(f)[1])
+        self.size = len(figures)
+
+    def without(self, document_id: str, left_out: int) -> _Bucket:
+        """The bucket less the figures of ``document_id`` (``left_out`` of them), as ``_Bucket`` extremes."""
+        bucket = _Bucket()
+        high = next(f for f in self.by_low if f.document_id != document_id)
+        low = next(f for f in self.by_high if f.document_id != document_id)
+        bucket.highest = (comparison_interval(high)[0], high)
+        bucket.lowest = (comparison_interval(low)[1], low)
+        bucket.members = [None] * (self.size - left_out)  # type: ignore[list-item]  # only its size is read
+        return bucket
+
+
+class FigureIndex:
+    """The figures a cluster checks its comparatives against, bucketed once (not once per comparative).
+
+    Absolute figures (no second subject) by subject and (period, scope), each bucket with its extremes, plus
+    per document; ratio figures by (subject, baseline) with their own-document index and bucket extremes.
+    ``buckets`` and ``ratio_candidates`` then cost, per comparative, O(buckets touched) plus its own
+    document's figures, and give what bucketing every figure for that comparative would give (ties of the
+    ratio extremes aside).
+    """
+
+    def __init__(self, figures: Iterable[Claim], subject_of: Callable[[Claim], str] | None = None) -> None:
+        """``subject_of`` overrides whose figure each is for the absolute buckets (default: its subject)."""
+        self.figures = [f for f in figures if f.numeric]
+        absolute: dict[str, dict[_Key, list[Claim]]] = {}
+        self._per_document: dict[tuple[str, str], dict[_Key, list[Claim]]] = {}
+        self._order = {id(f): i for i, f in enumerate(self.figures)}
+        self._ratio: dict[tuple[str, str | None], list[Claim]] = {}
+        for fig in self.figures:
+            self._ratio.setdefault((fig.subject, fig.other), []).append(fig)
+            if fig.other is not None:
+                continue
+            key = _bucket_key(fig)
+            subject = subject_of(fig) if subject_of else fig.subject
+            absolute.setdefault(subject, {}).setdefault(key, []).append(fig)
+            self._per_document.setdefault((subject, fig.document_id), {}).setdefault(key, []).append(fig)
+        self._absolute = {
+            subject: sorted(
+                ((key, _Sorted(members)) for key, members in buckets.items()),
+                key=lambda kv: _rank(kv[0], False, kv[1].size),
+            )
+            for subject, buckets in absolute.items()
+        }
+        self._ratio_index: dict[tuple[str, str | None], _RatioGroup] = {}
+
+    def buckets(self, comp: Claim, subject: str) -> list[_Bucket]:
+        """What bucketing ``subject``'s figures for ``comp`` gives: its document's buckets, then the largest."""
+        mine = self._per_document.get((subject, comp.document_id), {})
+        own: list[tuple[tuple, _Bucket]] = []
+        for key, members in mine.items():
+            bucket = _Bucket()
+            for fig in members:
+                bucket.add(fig, comparison_interval(fig))
+            own.append((_rank(key, True, len(members)), bucket))
+        own.sort(key=lambda kv: kv[0])
+        ranked = self._absolute.get(subject, [])
+        rest: list[tuple[tuple, _Bucket]] = []
+        # Only buckets holding the document's figures shrink: the largest MAX_BUCKETS of the rest lie among
+        # the first MAX_BUCKETS + len(mine) of the whole ranking.
+        for key, sorted_bucket in ranked[: MAX_BUCKETS + len(mine)]:
+            left_out = len(mine.get(key, ()))
+            if left_out >= sorted_bucket.size:
+                continue
+            bucket = sorted_bucket.without(comp.document_id, left_out)
+            rest.append((_rank(key, False, sorted_bucket.size - left_out), bucket))
+        rest.sort(key=lambda kv: kv[0])
+        return [b for _, b in own] + [b for _, b in rest[:MAX_BUCKETS]]
+
+    def ratio_candidates(self, comp: Claim) -> list[Claim]:
+        """The ratio figures ``check_ratio`` relates ``comp`` to, in the order they were given."""
+        keys: list[tuple[str, str | None]] = [(comp.subject, comp.other), (comp.subject, None)]
+        if comp.other:
+            keys += [(comp.other, comp.subject), (comp.other, None)]
+        picked: list[Claim] = []
+        for key in dict.fromkeys(keys):
+            if key not in self._ratio:
+                continue
+            group = self._ratio_index.get(key)
+            if group is None:
+                group = self._ratio_index[key] = _RatioGroup(self._ratio[key])
+            picked += group.candidates(comp.document_id)
+        unique = {id(f): f for f in picked}
+        return sorted(unique.values(), key=lambda f: self._order[id(f)])
+
+
+EXACT_UP_TO = 64
+"""Ratio figures of one (subject, baseline) up to this many are all checked; above, representatives."""
+
+
+class _RatioGroup:
+    """Ratio figures of one subject over one baseline: all when few; else per document, and the extremes of
+    the largest (period, scope) buckets and of the whole group."""
+
+    def __init__(self, figures: list[Claim]) -> None:
+        self.figures = figures
+        self.exact = len(figures) <= EXACT_UP_TO
+        if self.exact:
+            return
+        self.by_document: dict[str, list[Claim]] = {}
+        buckets: dict[_Key, list[Claim]] = {}
+        for fig in figures:
+            self.by_document.setdefault(fig.document_id, []).append(fig)
+            buckets.setdefault(_bucket_key(fig), []).append(fig)
+        largest = sorted(buckets.items(), key=lambda kv: _rank(kv[0], False, len(kv[1])))[:MAX_BUCKETS]
+        reps: list[Claim] = []
+        for _, members in [(None, figures), *largest]:
+            reps.append(max(members, key=lambda f: comparison_interval(f)[0]))
+            reps.append(min(members, key=lambda f: comparison_interval(f)[1]))
+        self.representatives = reps
+
+    def candidates(self, document_id: str) -> list[Claim]:
+        if self.exact:
+            return self.figures
+        return [*self.by_document.get(document_id, ()), *self.representatives]
 
 
 def _orderable(a: Claim, b: Claim) -> bool:
@@ -237,7 +375,9 @@ def _pair_relation(comp: Claim, a: Claim, b: Claim) -> Relation | None:
     return Relation(comp.id, a.id, kind, _reason(comp, kind, evidence, f"{comp.subject} has {WORDS[implied]}"))
 
 
-def check_absolute(comp: Claim, mine: Iterable[Claim], theirs: Iterable[Claim]) -> list[tuple[Claim, Claim, Relation]]:
+def check_absolute(
+    comp: Claim, mine: Iterable[Claim] | FigureIndex, theirs: Iterable[Claim] | None = None
+) -> list[tuple[Claim, Claim, Relation]]:
     """Relate a comparative on an absolute metric (stars, share) to representative pairs of its subjects' figures.
 
     Returns:
@@ -246,11 +386,18 @@ def check_absolute(comp: Claim, mine: Iterable[Claim], theirs: Iterable[Claim]) 
     """
     if comp.other is None:
         return []
+    if isinstance(mine, FigureIndex):
+        index = mine
+    else:
+        mine, theirs = list(mine), list(theirs or ())
+        side = {id(f): comp.subject for f in mine} | {id(f): comp.other for f in theirs or ()}
+        index = FigureIndex([*mine, *(theirs or ())], subject_of=lambda f: side[id(f)])
     out: list[tuple[Claim, Claim, Relation]] = []
     seen: set[tuple[str, str]] = set()
     direction = str(comp.comparator)
-    for bm in _buckets(comp, mine):
-        for bt in _buckets(comp, theirs):
+    theirs_buckets = index.buckets(comp, comp.other)
+    for bm in index.buckets(comp, comp.subject):
+        for bt in theirs_buckets:
             assert bm.highest and bm.lowest and bt.highest and bt.lowest
             # Extremes: mine lowest vs theirs highest says "<" if anything does; mine highest vs theirs lowest ">".
             candidates = [(bm.lowest[1], bt.highest[1]), (bm.highest[1], bt.lowest[1])]
@@ -268,21 +415,23 @@ def check_absolute(comp: Claim, mine: Iterable[Claim], theirs: Iterable[Claim]) 
     return out
 
 
-def relate_comparative_to_figures(comp: Claim, figures: Sequence[Claim], *, ratio: bool) -> list[Relation]:
+def relate_comparative_to_figures(
+    comp: Claim, figures: Sequence[Claim] | FigureIndex, *, ratio: bool
+) -> list[Relation]:
     """Every relation (comparative -> figure) a cluster shows for one comparative, bounded.
 
     Args:
         comp: The comparative claim.
-        figures: Numeric claims of its two subjects on the metric.
+        figures: Numeric claims of its two subjects on the metric, or a ``FigureIndex`` of them built once
+            for all the cluster's comparatives.
         ratio: Whether the metric's figures are ratios between subjects (speed).
     """
     if comp.kind is not Kind.COMPARATIVE:
         return []
+    index = figures if isinstance(figures, FigureIndex) else FigureIndex(figures)
     if ratio:
-        return check_ratio(comp, figures)
-    mine = [f for f in figures if f.subject == comp.subject]
-    theirs = [f for f in figures if f.subject == comp.other]
+        return check_ratio(comp, index)
     out: list[Relation] = []
-    for a, b, r in check_absolute(comp, mine, theirs):
+    for a, b, r in check_absolute(comp, index):
         out += [Relation(comp.id, a.id, r.kind, r.reason), Relation(comp.id, b.id, r.kind, r.reason)]
     return out

@@ -19,6 +19,7 @@ from pipelines.extract.pipeline import Extractor, iter_mentions
 from pipelines.graph import build_graph, to_graphml, to_json, to_jsonld
 from pipelines.ingest import Article, expand_paths, read_article
 from pipelines.quantities import parse_quantity
+from pipelines.relations.comparative_figures import FigureIndex
 from pipelines.relations.judge import judge_cluster
 from pipelines.relations.numeric_pair import overlap
 from pipelines.relations.periods import claim_period
@@ -320,9 +321,10 @@ def cluster_views(store: Store, subject: str | None = None, metric: str | None =
     for ref in store.references():
         references.setdefault((ref.subject, ref.metric), []).append(ref)
     loaded = store.cluster_members(subject, metric)
-    comparatives: dict[str, list[Member]] = {}
+    comparatives: dict[tuple[str, str], list[Member]] = {}  # by (metric, either of the first two subjects)
     for member in store.comparatives(metric):
-        comparatives.setdefault(member[0].metric, []).append(member)
+        for named in dict.fromkeys(member[0].subjects[:2]):
+            comparatives.setdefault((member[0].metric, named), []).append(member)
     figures_of: dict[tuple[str, str], list[Member]] = {}
     for cluster, members in loaded:
         figures_of.setdefault((cluster.subject, cluster.metric), []).extend(
@@ -330,6 +332,7 @@ def cluster_views(store: Store, subject: str | None = None, metric: str | None =
         )
 
     converted: dict[tuple[str, str, str], Claim] = {}
+    indexed: dict[tuple[str, ...], tuple[list[Claim], FigureIndex]] = {}
 
     def other_claim(member: Member, other: str, metric_id: str) -> Claim:
         """Another subject's figure as a claim, converted once for every cluster it is a counterpart in."""
@@ -351,24 +354,25 @@ def cluster_views(store: Store, subject: str | None = None, metric: str | None =
         own_ids = {c.id for c in own}
         comps = [_member_claim(m, refs) for m in members if m[0].kind == "comparative"]
         if row.metric != "other":
-            for member in comparatives.get(row.metric, []):
+            shown = own_ids | {c.id for c in comps}
+            for member in comparatives.get((row.metric, row.subject), []):
                 claim = member[0]
-                if row.subject in claim.subjects[:2] and claim.id not in own_ids | {c.id for c in comps}:
+                if claim.id not in shown:
                     other = _member_claim(member, refs)  # the other subject's comparative, seen from this one
                     comps.append(replace(other, extra={**other.extra, "counterpart": True}))
         pair_subjects = {s for c in comps for s in c.subjects[:2]} - {row.subject}
-        others = [
-            other_claim(m, other, row.metric)
-            for other in sorted(pair_subjects)
-            for m in figures(other, row.metric)
-            if m[0].id not in own_ids
-        ]
+        key = (row.metric, *sorted(pair_subjects))
+        if key not in indexed:  # the other subjects' figures, converted and bucketed once per listing
+            others = [other_claim(m, other, row.metric) for other in key[1:] for m in figures(other, row.metric)]
+            indexed[key] = (others, FigureIndex(others))
+        others, other_index = indexed[key]
         judged = judge_cluster(
             Cluster(id=row.id, subject=row.subject, metric=row.metric, key=row.key),
             own,
             comps,
             others,
             ratio=row.metric in RATIO_METRICS,
+            other_index=other_index,
         )
         views.append(cluster_dict(judged))
     return views

@@ -167,29 +167,40 @@ def check_ratio(comp: Claim, figures: Iterable[Claim] | FigureIndex) -> list[Rel
     every figure while the pair has up to ``EXACT_UP_TO`` of them, else the comparative's own document's and
     the extremes of the largest (period, scope) buckets."""
     index = figures if isinstance(figures, FigureIndex) else FigureIndex(figures)
-    found: list[tuple[int, Relation]] = []
+    # (rank, figure, ratio, implied): the relations themselves (their reasons) are written for the kept ones only.
+    found: list[tuple[int, Claim, tuple[float, float], str | None]] = []
+    direction = str(comp.comparator)
     for fig in index.ratio_candidates(comp):
         ratio = _ratio_seen_from(comp, fig)
         if ratio is None:
             continue
-        context = _context_relation(comp, [fig])
-        if context is not None:
-            found.append((3, context))
+        context = context_of(comp, fig)
+        if context.period in DIFFERENT_PERIODS or context.scope in DIFFERENT_SCOPES:
+            found.append((3, fig, ratio, None))
             continue
-        lo, hi = ratio
-        implied = order((lo, hi), (1.0, 1.0))
+        implied = order(ratio, (1.0, 1.0))
         if implied is None:
+            continue
+        if fig.document_id == comp.document_id:
+            rank = 0
+        else:
+            rank = 2 if _fits(direction, implied) else 1
+        found.append((rank, fig, ratio, implied))
+    found.sort(key=lambda x: x[0])
+    out: list[Relation] = []
+    for _, fig, (lo, hi), implied in found[:MAX_RELATIONS]:
+        if implied is None:
+            context_relation = _context_relation(comp, [fig])
+            assert context_relation is not None
+            out.append(context_relation)
             continue
         shown = f"between {lo:.3g} and {hi:.3g}" if not math.isinf(hi) else f"above {lo:.3g}"
         evidence = f"{fig.value_text} for {fig.subject}"
         evidence += f" vs {fig.other}" if fig.other else ""
         evidence += f" puts {comp.subject} over {comp.other or 'the baseline'} {shown}"
         kind = _verdict(comp, [fig], implied)
-        relation = Relation(comp.id, fig.id, kind, _reason(comp, kind, evidence, f"a ratio {WORDS[implied]} than 1"))
-        rank = 0 if fig.document_id == comp.document_id else (1 if kind is not RelationKind.AGREES else 2)
-        found.append((rank, relation))
-    found.sort(key=lambda x: x[0])
-    return [r for _, r in found[:MAX_RELATIONS]]
+        out.append(Relation(comp.id, fig.id, kind, _reason(comp, kind, evidence, f"a ratio {WORDS[implied]} than 1")))
+    return out
 
 
 # --- absolute metrics ------------------------------------------------------------------------------------
@@ -251,6 +262,47 @@ class _Sorted:
         return bucket
 
 
+class _Part:
+    """Figures bucketed once: absolute ones by subject, (period, scope) and document; ratio ones by
+    (subject, baseline)."""
+
+    def __init__(self, figures: Iterable[Claim], subject_of: Callable[[Claim], str] | None = None) -> None:
+        self.figures = [f for f in figures if f.numeric]
+        self.absolute: dict[str, dict[_Key, list[Claim]]] = {}
+        self.per_document: dict[tuple[str, str], dict[_Key, list[Claim]]] = {}
+        self.ratio: dict[tuple[str, str | None], list[Claim]] = {}
+        for fig in self.figures:
+            self.ratio.setdefault((fig.subject, fig.other), []).append(fig)
+            if fig.other is not None:
+                continue
+            key = _bucket_key(fig)
+            subject = subject_of(fig) if subject_of else fig.subject
+            self.absolute.setdefault(subject, {}).setdefault(key, []).append(fig)
+            self.per_document.setdefault((subject, fig.document_id), {}).setdefault(key, []).append(fig)
+        self._ranked: dict[str, list[tuple[_Key, _Sorted]]] = {}
+        self._positions: dict[int, int] | None = None
+        self._ratio_groups: dict[tuple[str, str | None], _RatioGroup] = {}
+
+    def ranked(self, subject: str) -> list[tuple[_Key, _Sorted]]:
+        """The subject's buckets, largest first, each sorted for its extremes (once)."""
+        if subject not in self._ranked:
+            self._ranked[subject] = sorted(
+                ((key, _Sorted(members)) for key, members in self.absolute.get(subject, {}).items()),
+                key=lambda kv: _rank(kv[0], False, kv[1].size),
+            )
+        return self._ranked[subject]
+
+    def positions(self) -> dict[int, int]:
+        if self._positions is None:
+            self._positions = {id(f): i for i, f in enumerate(self.figures)}
+        return self._positions
+
+    def ratio_group(self, key: tuple[str, str | None]) -> _RatioGroup:
+        if key not in self._ratio_groups:
+            self._ratio_groups[key] = _RatioGroup(self.ratio[key])
+        return self._ratio_groups[key]
+
+
 class FigureIndex:
     """The figures a cluster checks its comparatives against, bucketed once (not once per comparative).
 
@@ -258,36 +310,45 @@ class FigureIndex:
     per document; ratio figures by (subject, baseline) with their own-document index and bucket extremes.
     ``buckets`` and ``ratio_candidates`` then cost, per comparative, O(buckets touched) plus its own
     document's figures, and give what bucketing every figure for that comparative would give (ties of the
-    ratio extremes aside).
+    ratio extremes aside). ``combine`` joins indexes without bucketing again: a listing indexes each other
+    subject's figures once for all the clusters that show them.
     """
 
-    def __init__(self, figures: Iterable[Claim], subject_of: Callable[[Claim], str] | None = None) -> None:
-        """``subject_of`` overrides whose figure each is for the absolute buckets (default: its subject)."""
-        self.figures = [f for f in figures if f.numeric]
-        absolute: dict[str, dict[_Key, list[Claim]]] = {}
-        self._per_document: dict[tuple[str, str], dict[_Key, list[Claim]]] = {}
-        self._order = {id(f): i for i, f in enumerate(self.figures)}
-        self._ratio: dict[tuple[str, str | None], list[Claim]] = {}
-        for fig in self.figures:
-            self._ratio.setdefault((fig.subject, fig.other), []).append(fig)
-            if fig.other is not None:
-                continue
-            key = _bucket_key(fig)
-            subject = subject_of(fig) if subject_of else fig.subject
-            absolute.setdefault(subject, {}).setdefault(key, []).append(fig)
-            self._per_document.setdefault((subject, fig.document_id), {}).setdefault(key, []).append(fig)
-        self._absolute = {
-            subject: sorted(
-                ((key, _Sorted(members)) for key, members in buckets.items()),
-                key=lambda kv: _rank(kv[0], False, kv[1].size),
-            )
-            for subject, buckets in absolute.items()
-        }
-        self._ratio_index: dict[tuple[str, str | None], _RatioGroup] = {}
+    def __init__(self, figures: Iterable[Claim] = (), subject_of: Callable[[Claim], str] | None = None) -> None:
+        self._parts = [_Part(figures, subject_of)]
+        self._merged: dict[str, _Part] = {}
+        self._merged_ratio: dict[tuple[str, str | None], _RatioGroup] = {}
+        self._by_id: dict[str, Claim] | None = None
+
+    @classmethod
+    def combine(cls, *indexes: FigureIndex) -> FigureIndex:
+        out = cls()
+        out._parts = [p for index in indexes for p in index._parts]
+        return out
+
+    @property
+    def by_id(self) -> dict[str, Claim]:
+        """Every figure by id (built once)."""
+        if self._by_id is None:
+            self._by_id = {f.id: f for p in self._parts for f in p.figures}
+        return self._by_id
+
+    def _part_of(self, subject: str) -> _Part | None:
+        """The part holding ``subject``'s absolute figures (merged when several do)."""
+        holding = [p for p in self._parts if subject in p.absolute]
+        if len(holding) <= 1:
+            return holding[0] if holding else None
+        if subject not in self._merged:
+            side = {id(f): subject for p in holding for ms in p.absolute[subject].values() for f in ms}
+            self._merged[subject] = _Part([f for p in holding for f in p.figures if id(f) in side], lambda f: subject)
+        return self._merged[subject]
 
     def buckets(self, comp: Claim, subject: str) -> list[_Bucket]:
         """What bucketing ``subject``'s figures for ``comp`` gives: its document's buckets, then the largest."""
-        mine = self._per_document.get((subject, comp.document_id), {})
+        part = self._part_of(subject)
+        if part is None:
+            return []
+        mine = part.per_document.get((subject, comp.document_id), {})
         own: list[tuple[tuple, _Bucket]] = []
         for key, members in mine.items():
             bucket = _Bucket()
@@ -295,11 +356,10 @@ class FigureIndex:
                 bucket.add(fig, comparison_interval(fig))
             own.append((_rank(key, True, len(members)), bucket))
         own.sort(key=lambda kv: kv[0])
-        ranked = self._absolute.get(subject, [])
         rest: list[tuple[tuple, _Bucket]] = []
         # Only buckets holding the document's figures shrink: the largest MAX_BUCKETS of the rest lie among
         # the first MAX_BUCKETS + len(mine) of the whole ranking.
-        for key, sorted_bucket in ranked[: MAX_BUCKETS + len(mine)]:
+        for key, sorted_bucket in part.ranked(subject)[: MAX_BUCKETS + len(mine)]:
             left_out = len(mine.get(key, ()))
             if left_out >= sorted_bucket.size:
                 continue
@@ -308,21 +368,35 @@ class FigureIndex:
         rest.sort(key=lambda kv: kv[0])
         return [b for _, b in own] + [b for _, b in rest[:MAX_BUCKETS]]
 
+    def _ratio_group(self, key: tuple[str, str | None]) -> _RatioGroup | None:
+        holding = [p for p in self._parts if key in p.ratio]
+        if len(holding) <= 1:
+            return holding[0].ratio_group(key) if holding else None
+        if key not in self._merged_ratio:
+            self._merged_ratio[key] = _RatioGroup([f for p in holding for f in p.ratio[key]])
+        return self._merged_ratio[key]
+
     def ratio_candidates(self, comp: Claim) -> list[Claim]:
         """The ratio figures ``check_ratio`` relates ``comp`` to, in the order they were given."""
         keys: list[tuple[str, str | None]] = [(comp.subject, comp.other), (comp.subject, None)]
         if comp.other:
             keys += [(comp.other, comp.subject), (comp.other, None)]
-        picked: list[Claim] = []
+        picked: dict[int, Claim] = {}
         for key in dict.fromkeys(keys):
-            if key not in self._ratio:
-                continue
-            group = self._ratio_index.get(key)
-            if group is None:
-                group = self._ratio_index[key] = _RatioGroup(self._ratio[key])
-            picked += group.candidates(comp.document_id)
-        unique = {id(f): f for f in picked}
-        return sorted(unique.values(), key=lambda f: self._order[id(f)])
+            group = self._ratio_group(key)
+            if group is not None:
+                picked.update((id(f), f) for f in group.candidates(comp.document_id))
+        if len(picked) <= 1:
+            return list(picked.values())
+        return sorted(picked.values(), key=self._position)
+
+    def _position(self, fig: Claim) -> tuple[int, int]:
+        """Where the figure was given: its part, then its place in it."""
+        for i, part in enumerate(self._parts):
+            found = part.positions().get(id(fig))
+            if found is not None:
+                return (i, found)
+        return (len(self._parts), 0)
 
 
 EXACT_UP_TO = 64

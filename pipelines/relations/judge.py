@@ -103,6 +103,7 @@ def judge_cluster(
     ratio: bool = False,
     all_pairs_up_to: int = ALL_PAIRS_UP_TO,
     max_counterparts: int = MAX_COUNTERPARTS,
+    other_index: FigureIndex | None = None,
 ) -> Cluster:
     """Fill ``cluster`` with its claims, relations, verdict, reason and consensus.
 
@@ -116,12 +117,16 @@ def judge_cluster(
         ratio: Whether the metric's figures are ratios between two subjects (speed).
         all_pairs_up_to: Own figures up to this many get every pair related; above, a summary.
         max_counterparts: Bound on another subject's figures shown in this cluster.
+        other_index: ``FigureIndex(other_figures)``, when the caller keeps one for several clusters (a
+            listing indexes each other subject's figures once); built here otherwise.
     """
     related = relate_cluster(own, all_pairs_up_to=all_pairs_up_to)
     relations: list[Relation] = list(related.relations)
     comps = sorted(comparatives, key=lambda c: c.id)
-    figures = FigureIndex([*own, *other_figures]) if comps else FigureIndex(())  # bucketed once per cluster
-    by_id = {c.id: c for c in other_figures}
+    if other_index is None:
+        other_index = FigureIndex(other_figures if comps else ())
+    figures = FigureIndex.combine(FigureIndex(own if comps else ()), other_index)  # bucketed once per cluster
+    by_id = other_index.by_id
     cited: dict[str, list[str]] = {}
     seen: set[tuple[str, str]] = set()
     comp_relations: list[Relation] = []

@@ -399,8 +399,10 @@ class FigureIndex:
         return (len(self._parts), 0)
 
 
-EXACT_UP_TO = 64
+EXACT_UP_TO = 16
 """Ratio figures of one (subject, baseline) up to this many are all checked; above, representatives."""
+RATIO_BUCKETS = 4
+"""Above ``EXACT_UP_TO``: the extremes of this many largest (period, scope) buckets of ratio figures."""
 
 
 class _RatioGroup:
@@ -417,7 +419,7 @@ class _RatioGroup:
         for fig in figures:
             self.by_document.setdefault(fig.document_id, []).append(fig)
             buckets.setdefault(_bucket_key(fig), []).append(fig)
-        largest = sorted(buckets.items(), key=lambda kv: _rank(kv[0], False, len(kv[1])))[:MAX_BUCKETS]
+        largest = sorted(buckets.items(), key=lambda kv: _rank(kv[0], False, len(kv[1])))[:RATIO_BUCKETS]
         reps: list[Claim] = []
         for _, members in [(None, figures), *largest]:
             reps.append(max(members, key=lambda f: comparison_interval(f)[0]))

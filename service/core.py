@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
@@ -309,20 +309,34 @@ def _member_claim(member: Member, refs: Sequence[ReferenceRow]) -> Claim:
     return converted
 
 
-def cluster_views(store: Store, subject: str | None = None, metric: str | None = None) -> list[dict]:
+def cluster_views(
+    store: Store,
+    subject: str | None = None,
+    metric: str | None = None,
+    *,
+    only: Collection[tuple[str, str]] | None = None,
+) -> list[dict]:
     """Every cluster with its claims side by side, the pairwise relations and the cluster's verdict.
 
     Orchestration only: members are loaded from the store, converted to ``Claim``s, judged by
     ``pipelines.relations.judge.judge_cluster`` and serialised by ``pipelines.serialize.cluster_dict``. A
     comparative claim ("PyTorch has surpassed TensorFlow in stars") is shown in the clusters of both its
     subjects, with the figures of the other subject it is checked against (marked ``counterpart``).
+
+    ``only``: the clusters of these (subject, metric) pairs alone (each view the same as in the whole
+    listing), for a cache that recomputes what a write touched.
     """
     references: dict[tuple[str, str], list[ReferenceRow]] = {}
     for ref in store.references():
         references.setdefault((ref.subject, ref.metric), []).append(ref)
-    loaded = store.cluster_members(subject, metric)
+    if only is None:
+        loaded = store.cluster_members(subject, metric)
+        wanted_metrics: list[str | None] = [metric]
+    else:
+        loaded = [found for s_m in sorted(set(only)) for found in store.cluster_members(*s_m)]
+        wanted_metrics = sorted({m for _, m in only})
     comparatives: dict[tuple[str, str], list[Member]] = {}  # by (metric, either of the first two subjects)
-    for member in store.comparatives(metric):
+    for member in (c for m in wanted_metrics for c in store.comparatives(m)):
         for named in dict.fromkeys(member[0].subjects[:2]):
             comparatives.setdefault((member[0].metric, named), []).append(member)
     figures_of: dict[tuple[str, str], list[Member]] = {}

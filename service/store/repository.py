@@ -7,6 +7,7 @@ import hashlib
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -30,6 +31,20 @@ READ_BACK_CHUNK = 500
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class ListingState:
+    """``Store.listing_state``: enough to find what changed between two reads of the listings."""
+
+    documents: frozenset[str]
+    clusters: list[tuple[str, str, str]]
+    """(id, subject, metric) of every cluster, in the listings' order."""
+    counts: dict[str, int]
+    """Claims per cluster id."""
+    comparatives: list[tuple[tuple[str, ...], str, str | None]]
+    """(subjects, metric, cluster id) of every comparative claim."""
+    references: int
 
 
 class StoreError(ClaimgraphError):
@@ -589,6 +604,55 @@ class Store:
             return None
         with self.session() as s:
             return s.get(ClusterRow, cluster_id)
+
+    @database_errors
+    def listing_state(self) -> ListingState:
+        """What a cached listing needs to tell which clusters a write touched, in one read transaction:
+        every document id, every cluster (in listing order) and how many claims each holds, the comparatives'
+        subjects, and the references' count. Not one snapshot on every database: a caller compares its parts
+        (a write between two of them shows as a mismatch)."""
+        with self.session() as s:
+            documents = frozenset(s.scalars(select(DocumentRow.id)))
+            clusters = [
+                (cid, subject, metric)
+                for cid, subject, metric in s.execute(
+                    select(ClusterRow.id, ClusterRow.subject, ClusterRow.metric).order_by(
+                        ClusterRow.subject, ClusterRow.metric, ClusterRow.id
+                    )
+                )
+            ]
+            counts = {
+                cid: int(n)
+                for cid, n in s.execute(
+                    select(ClaimRow.cluster_id, func.count())
+                    .where(ClaimRow.cluster_id.is_not(None))
+                    .group_by(ClaimRow.cluster_id)
+                )
+            }
+            comparatives = [
+                (tuple(subjects or ()), metric, cid)
+                for subjects, metric, cid in s.execute(
+                    select(ClaimRow.subjects, ClaimRow.metric, ClaimRow.cluster_id).where(
+                        ClaimRow.kind == "comparative"
+                    )
+                )
+            ]
+            refs = int(s.scalar(select(func.count()).select_from(ReferenceRow)) or 0)
+            return ListingState(documents, clusters, counts, comparatives, refs)
+
+    @database_errors
+    def claims_of_documents(self, doc_ids: Iterable[str]) -> list[tuple[str, str, tuple[str, ...], str, str | None]]:
+        """(id, kind, subjects, metric, cluster id) of the claims of these documents."""
+        wanted = list(doc_ids)
+        out: list[tuple[str, str, tuple[str, ...], str, str | None]] = []
+        with self.session() as s:
+            for start in range(0, len(wanted), 500):
+                query = select(ClaimRow.id, ClaimRow.kind, ClaimRow.subjects, ClaimRow.metric, ClaimRow.cluster_id)
+                for cid, kind, subjects, metric, cluster in s.execute(
+                    query.where(ClaimRow.document_id.in_(wanted[start : start + 500]))
+                ):
+                    out.append((cid, kind or "numeric", tuple(subjects or ()), metric, cluster))
+        return out
 
     @database_errors
     def cluster_facets(self) -> list[tuple[str, str]]:

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 from pipelines.claims import Claim, Kind, Relation, RelationKind, Unit
 from pipelines.relations.comparative_pair import WORDS
-from pipelines.relations.established import context_of
+from pipelines.relations.established import Context, context_of
 from pipelines.relations.periods import DIFFERENT as DIFFERENT_PERIODS
 from pipelines.relations.periods import claim_period, period_key, relate_periods
 from pipelines.relations.scopes import DIFFERENT as DIFFERENT_SCOPES
@@ -100,10 +100,20 @@ def _said(comp: Claim) -> str:
     return said
 
 
+def _context(comp: Claim, fig: Claim) -> Context:
+    """``context_of(comp, fig)``, kept on the comparative (a comparative meets the same figure in several of
+    the pairs it is checked against)."""
+    cache = comp.__dict__.setdefault("_contexts", {})
+    found = cache.get(id(fig))
+    if found is None or found[0] is not fig:  # the figure is held with it, so its id is never reused here
+        found = cache[id(fig)] = (fig, context_of(comp, fig))
+    return found[1]
+
+
 def _context_relation(comp: Claim, figures: Sequence[Claim]) -> Relation | None:
     """A comparative of an established different period, or of another population, than its figures."""
     for fig in figures:
-        context = context_of(comp, fig)
+        context = _context(comp, fig)
         if context.period in DIFFERENT_PERIODS:
             return Relation(
                 comp.id,
@@ -123,7 +133,7 @@ def _context_relation(comp: Claim, figures: Sequence[Claim]) -> Relation | None:
 
 def _established(comp: Claim, figures: Sequence[Claim]) -> bool:
     """The comparative and every figure it is checked against speak of one period and population."""
-    return all(context_of(comp, f).established for f in figures)
+    return all(_context(comp, f).established for f in figures)
 
 
 def _verdict(comp: Claim, figures: Sequence[Claim], implied: str) -> RelationKind:
@@ -174,7 +184,7 @@ def check_ratio(comp: Claim, figures: Iterable[Claim] | FigureIndex) -> list[Rel
         ratio = _ratio_seen_from(comp, fig)
         if ratio is None:
             continue
-        context = context_of(comp, fig)
+        context = _context(comp, fig)
         if context.period in DIFFERENT_PERIODS or context.scope in DIFFERENT_SCOPES:
             found.append((3, fig, ratio, None))
             continue

@@ -333,7 +333,7 @@ def cluster_views(
         loaded = store.cluster_members(subject, metric)
         wanted_metrics: list[str | None] = [metric]
     else:
-        loaded = [found for s_m in sorted(set(only)) for found in store.cluster_members(*s_m)]
+        loaded = store.cluster_members(pairs=only) if only else []
         wanted_metrics = sorted({m for _, m in only})
     comparatives: dict[tuple[str, str], list[Member]] = {}  # by (metric, either of the first two subjects)
     for member in (c for m in wanted_metrics for c in store.comparatives(m)):
@@ -345,6 +345,27 @@ def cluster_views(
             m for m in members if m[0].kind != "comparative"
         )
 
+    if only is not None:
+        # The other subjects whose figures the clusters' comparatives are checked against, in one read.
+        named = {
+            (other, m[0].metric)
+            for _, members in loaded
+            for m in members
+            if m[0].kind == "comparative" and m[0].metric != "other"
+            for other in m[0].subjects[:2]
+        }
+        named |= {
+            (other, row.metric)
+            for row, _ in loaded
+            if row.metric != "other"
+            for member in comparatives.get((row.metric, row.subject), [])
+            for other in member[0].subjects[:2]
+        }
+        missing = named - set(figures_of)
+        fetched: dict[tuple[str, str], list[Member]] = {pair: [] for pair in missing}
+        for cluster, members in store.cluster_members(pairs=missing) if missing else []:
+            fetched[(cluster.subject, cluster.metric)].extend(m for m in members if m[0].kind != "comparative")
+        figures_of.update(fetched)
     converted: dict[tuple[str, str, str], Claim] = {}
     indexed: dict[tuple[str, ...], tuple[list[Claim], FigureIndex]] = {}
 

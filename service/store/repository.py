@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 from urllib.parse import quote
 
-from sqlalchemy import create_engine, event, func, select, text, update
+from sqlalchemy import and_, create_engine, event, func, or_, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, defer, sessionmaker
@@ -500,10 +500,14 @@ class Store:
 
     @database_errors
     def cluster_members(
-        self, subject: str | None = None, metric: str | None = None
+        self, subject: str | None = None, metric: str | None = None, *, pairs: Iterable[tuple[str, str]] | None = None
     ) -> list[tuple[ClusterRow, list[tuple[ClaimRow, DocumentRow, list[MentionRow]]]]]:
-        """Every cluster (filtered) with its claims, each with its document and mentions."""
+        """Every cluster (filtered) with its claims, each with its document and mentions; ``pairs``: the
+        clusters of these (subject, metric) pairs only (in the same four queries)."""
         if not _findable(subject, metric):
+            return []
+        wanted_pairs = sorted(p for p in set(pairs) if _findable(*p)) if pairs is not None else None
+        if wanted_pairs is not None and not wanted_pairs:
             return []
         with self.session() as s:
             query = select(ClusterRow).order_by(ClusterRow.subject, ClusterRow.metric, ClusterRow.id)
@@ -511,6 +515,10 @@ class Store:
                 query = query.where(ClusterRow.subject == subject)
             if metric:
                 query = query.where(ClusterRow.metric == metric)
+            if wanted_pairs is not None:
+                query = query.where(
+                    or_(*(and_(ClusterRow.subject == subj, ClusterRow.metric == met) for subj, met in wanted_pairs))
+                )
             clusters = list(s.scalars(query))
             # Three queries whatever the size: claims, their documents, their mentions.
             wanted = query.with_only_columns(ClusterRow.id).order_by(None).scalar_subquery()

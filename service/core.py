@@ -315,6 +315,7 @@ def cluster_views(
     metric: str | None = None,
     *,
     only: Collection[tuple[str, str]] | None = None,
+    memo: dict[str, dict] | None = None,
 ) -> list[dict]:
     """Every cluster with its claims side by side, the pairwise relations and the cluster's verdict.
 
@@ -324,7 +325,9 @@ def cluster_views(
     subjects, with the figures of the other subject it is checked against (marked ``counterpart``).
 
     ``only``: the clusters of these (subject, metric) pairs alone (each view the same as in the whole
-    listing), for a cache that recomputes what a write touched.
+    listing), for a cache that recomputes what a write touched. ``memo``: per cluster id, the comparatives'
+    figure relations of the last computation, keyed by the counts of the figures they were checked against;
+    only for a caller that has made sure the store only grew since (``service.api.views``).
     """
     references: dict[tuple[str, str], list[ReferenceRow]] = {}
     for ref in store.references():
@@ -399,8 +402,25 @@ def cluster_views(
         key = (row.metric, *sorted(pair_subjects))
         if key not in indexed:  # the other subjects' figures, converted and bucketed once per listing
             others = [other_claim(m, other, row.metric) for other in key[1:] for m in figures(other, row.metric)]
-            indexed[key] = (others, FigureIndex(others))
-        others, other_index = indexed[key]
+            # Counts stand for the figures only where each is its cluster's subject's.
+            plain = all(
+                other_claim(m, other, row.metric).subject == other
+                for other in key[1:]
+                for m in figures(other, row.metric)
+            )
+            indexed[key] = (others, FigureIndex(others), plain)
+        others, other_index, plain = indexed[key]
+        fingerprint = None
+        if memo is not None and plain and all(c.subject == row.subject for c in own):
+            counts = {other: len(figures(other, row.metric)) for other in key[1:]}
+
+            def fingerprint(
+                comp: Claim, counts: dict[str, int] = counts, n_own: int = len(own), subject: str = row.subject
+            ) -> tuple:
+                named = sorted(set(comp.subjects[:2]) - {subject})
+                return (comp.id, "counterpart" in comp.extra, n_own, tuple((s, counts.get(s)) for s in named))
+
+        kept: dict = {}
         judged = judge_cluster(
             Cluster(id=row.id, subject=row.subject, metric=row.metric, key=row.key),
             own,
@@ -408,7 +428,11 @@ def cluster_views(
             others,
             ratio=row.metric in RATIO_METRICS,
             other_index=other_index,
+            memo=(memo.get(row.id, {}), kept) if memo is not None else None,
+            fingerprint=fingerprint,
         )
+        if memo is not None:
+            memo[row.id] = kept
         views.append(cluster_dict(judged))
     return views
 

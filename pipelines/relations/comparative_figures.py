@@ -264,8 +264,10 @@ class _Sorted:
     def without(self, document_id: str, left_out: int) -> _Bucket:
         """The bucket less the figures of ``document_id`` (``left_out`` of them), as ``_Bucket`` extremes."""
         bucket = _Bucket()
-        high = next(f for f in self.by_low if f.document_id != document_id)
-        low = next(f for f in self.by_high if f.document_id != document_id)
+        high, low = self.by_low[0], self.by_high[0]
+        if left_out:
+            high = next(f for f in self.by_low if f.document_id != document_id)
+            low = next(f for f in self.by_high if f.document_id != document_id)
         bucket.highest = (comparison_interval(high)[0], high)
         bucket.lowest = (comparison_interval(low)[1], low)
         bucket.members = [None] * (self.size - left_out)  # type: ignore[list-item]  # only its size is read

@@ -4,7 +4,7 @@ verdict set and the consensus computed. What ``service.core.cluster_views`` call
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import replace
 
 from pipelines.claims import Claim, Cluster, Relation, RelationKind
@@ -81,6 +81,15 @@ def comparative_pairs(comps: Sequence[Claim]) -> list[Relation]:
     return [r for a, b in chosen if (r := relate_comparatives(a, b)) is not None]
 
 
+def _counterpart(fig: Claim) -> Claim:
+    """The figure marked as another subject's (``extra["counterpart"]``), made once per figure: a listing
+    shows one figure in many clusters. Its ``extra`` is shared; readers must not modify it."""
+    found = fig.__dict__.get("_as_counterpart")
+    if found is None:
+        found = fig.__dict__["_as_counterpart"] = replace(fig, extra={**fig.extra, "counterpart": True})
+    return found
+
+
 def _match_keys(comp: Claim) -> list[tuple]:
     """Keys two comparatives share when they may be established to speak of one period and population."""
     period = claim_period(comp)
@@ -104,6 +113,8 @@ def judge_cluster(
     all_pairs_up_to: int = ALL_PAIRS_UP_TO,
     max_counterparts: int = MAX_COUNTERPARTS,
     other_index: FigureIndex | None = None,
+    memo: tuple[Mapping[Hashable, list[Relation]], dict[Hashable, list[Relation]]] | None = None,
+    fingerprint: Callable[[Claim], Hashable | None] | None = None,
 ) -> Cluster:
     """Fill ``cluster`` with its claims, relations, verdict, reason and consensus.
 
@@ -119,6 +130,10 @@ def judge_cluster(
         max_counterparts: Bound on another subject's figures shown in this cluster.
         other_index: ``FigureIndex(other_figures)``, when the caller keeps one for several clusters (a
             listing indexes each other subject's figures once); built here otherwise.
+        memo: (earlier, now): a comparative's figure relations found in ``earlier`` under its
+            ``fingerprint`` are reused, and every one is put in ``now``. The caller's fingerprint must change
+            whenever the figures of the comparative's two subjects it is checked against do (a cache that
+            knows the store only grew uses their counts); None: not kept.
     """
     related = relate_cluster(own, all_pairs_up_to=all_pairs_up_to)
     relations: list[Relation] = list(related.relations)
@@ -131,7 +146,13 @@ def judge_cluster(
     seen: set[tuple[str, str]] = set()
     comp_relations: list[Relation] = []
     for comp in comps:
-        for r in relate_comparative_to_figures(comp, figures, ratio=ratio):
+        key = fingerprint(comp) if memo is not None and fingerprint is not None else None
+        found = memo[0].get(key) if memo is not None and key is not None else None
+        if found is None:
+            found = relate_comparative_to_figures(comp, figures, ratio=ratio)
+        if memo is not None and key is not None:
+            memo[1][key] = found
+        for r in found:
             if (r.a, r.b) in seen:
                 continue
             fig = by_id.get(r.b)
@@ -145,9 +166,7 @@ def judge_cluster(
             comp_relations.append(r)
     comp_relations += comparative_pairs(comps)
     relations += comp_relations
-    counterparts = [
-        replace(by_id[i], extra={**by_id[i].extra, "counterpart": True}) for ids in cited.values() for i in ids
-    ]
+    counterparts = [_counterpart(by_id[i]) for ids in cited.values() for i in ids]
     shown_claims = [*own, *comps, *counterparts]
     if related.exhaustive:
         counts = Counter(r.kind for r in relations)

@@ -41,6 +41,7 @@ class ClusterViews:
         self._cache: dict[tuple[str, ...], Any] = {}
         self._lock = threading.Lock()
         self._key_locks: dict[tuple[str, ...], threading.Lock] = {}
+        self._memo: dict[str, dict] = {}  # core.cluster_views(memo=...): valid while the store only grows
         self.recomputed: list[Pair] | None = None
         """The (subject, metric) pairs the last update judged again; None when it started over."""
 
@@ -98,6 +99,8 @@ class ClusterViews:
         cached = {k: v for k, v in self._cache.items() if k[0] == "views"}
         self._version, self._key_locks = version, {}
         self.recomputed = sorted(touched) if touched is not None else None
+        if touched is None:
+            self._memo = {}
         if touched is None or not cached:
             self._cache = {}
             return
@@ -108,7 +111,7 @@ class ClusterViews:
             if (not key[1] or key[1] == pair[0]) and (not key[2] or key[2] == pair[1])
         }
         fresh: dict[Pair, list[dict]] = {}
-        for view in core.cluster_views(self.store, only=wanted) if wanted else []:
+        for view in core.cluster_views(self.store, only=wanted, memo=self._memo) if wanted else []:
             fresh.setdefault((view["subject"], view["metric"]), []).append(view)
         order = {cid: i for i, (cid, _, _) in enumerate(state.clusters)}
         self._cache = {}
@@ -148,7 +151,7 @@ class ClusterViews:
 
         def compute() -> _Listing:
             by_pair: dict[Pair, list[dict]] = {}
-            views = core.cluster_views(self.store, subject, metric)
+            views = core.cluster_views(self.store, subject, metric, memo=self._memo)
             for view in views:
                 by_pair.setdefault((view["subject"], view["metric"]), []).append(view)
             return _Listing(by_pair, None, views)

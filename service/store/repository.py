@@ -502,8 +502,8 @@ class Store:
     def cluster_members(
         self, subject: str | None = None, metric: str | None = None, *, pairs: Iterable[tuple[str, str]] | None = None
     ) -> list[tuple[ClusterRow, list[tuple[ClaimRow, DocumentRow, list[MentionRow]]]]]:
-        """Every cluster (filtered) with its claims, each with its document and mentions; ``pairs``: the
-        clusters of these (subject, metric) pairs only (in the same four queries)."""
+        """Every cluster (filtered) with its claims, each with its document (its text not loaded) and mentions;
+        ``pairs``: the clusters of these (subject, metric) pairs only (in the same four queries)."""
         if not _findable(subject, metric):
             return []
         wanted_pairs = sorted(p for p in set(pairs) if _findable(*p)) if pairs is not None else None
@@ -526,7 +526,12 @@ class Store:
             claims = list(s.scalars(claim_query))
             claim_ids = claim_query.with_only_columns(ClaimRow.id).order_by(None).scalar_subquery()
             doc_ids = claim_query.with_only_columns(ClaimRow.document_id).order_by(None).scalar_subquery()
-            docs = {d.id: d for d in s.scalars(select(DocumentRow).where(DocumentRow.id.in_(doc_ids)))}
+            docs = {
+                d.id: d
+                for d in s.scalars(
+                    select(DocumentRow).where(DocumentRow.id.in_(doc_ids)).options(defer(DocumentRow.text))
+                )
+            }
             mentions: dict[str, list[MentionRow]] = {}
             for m in s.scalars(
                 select(MentionRow).where(MentionRow.claim_id.in_(claim_ids)).order_by(MentionRow.value_start)
@@ -588,7 +593,7 @@ class Store:
 
     @database_errors
     def comparatives(self, metric: str | None = None) -> list[tuple[ClaimRow, DocumentRow, list[MentionRow]]]:
-        """Comparative claims (no number of their own), with document and mentions; few next to figures."""
+        """Comparative claims (no number of their own), with document (its text not loaded) and mentions."""
         if not _findable(metric):
             return []
         with self.session() as s:
@@ -598,7 +603,11 @@ class Store:
             claims = list(s.scalars(query))
             docs = {
                 d.id: d
-                for d in s.scalars(select(DocumentRow).where(DocumentRow.id.in_({c.document_id for c in claims})))
+                for d in s.scalars(
+                    select(DocumentRow)
+                    .where(DocumentRow.id.in_({c.document_id for c in claims}))
+                    .options(defer(DocumentRow.text))
+                )
             }
             mentions: dict[str, list[MentionRow]] = {}
             ids = [c.id for c in claims]

@@ -133,9 +133,15 @@ def judge_cluster(
         memo: (earlier, now): a comparative's figure relations found in ``earlier`` under its
             ``fingerprint`` are reused, and every one is put in ``now``. The caller's fingerprint must change
             whenever the figures of the comparative's two subjects it is checked against do (a cache that
-            knows the store only grew uses their counts); None: not kept.
+            knows the store only grew uses their counts); None: not kept. Given a fingerprint, the own
+            figures' relations are kept too, under their count.
     """
-    related = relate_cluster(own, all_pairs_up_to=all_pairs_up_to)
+    own_key = ("own", len(own), all_pairs_up_to) if fingerprint is not None else None
+    related = memo[0].get(own_key) if memo is not None and own_key is not None else None
+    if related is None:
+        related = relate_cluster(own, all_pairs_up_to=all_pairs_up_to)
+    if memo is not None and own_key is not None:
+        memo[1][own_key] = related
     relations: list[Relation] = list(related.relations)
     comps = sorted(comparatives, key=lambda c: c.id)
     if other_index is None:

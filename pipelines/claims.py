@@ -144,7 +144,16 @@ class Claim:
         return self.kind is Kind.NUMERIC and self.value is not None and not math.isnan(self.value)
 
     def interval(self, tolerance: float = 0.05) -> tuple[float, float]:
-        """The closed interval of values the figure is consistent with (rounding, hedges, bounds)."""
+        """The closed interval of values the figure is consistent with (rounding, hedges, bounds).
+
+        Kept per claim and tolerance (the claim is frozen; ``dataclasses.replace`` makes a new one)."""
+        cache = self.__dict__.setdefault("_intervals", {})
+        found = cache.get(tolerance)
+        if found is None:
+            found = cache[tolerance] = self._interval(tolerance)
+        return found
+
+    def _interval(self, tolerance: float) -> tuple[float, float]:
         if not self.numeric:
             return (-math.inf, math.inf)
         assert self.value is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
@@ -19,6 +19,7 @@ from pipelines.extract.pipeline import Extractor, iter_mentions
 from pipelines.graph import build_graph, to_graphml, to_json, to_jsonld
 from pipelines.ingest import Article, expand_paths, read_article
 from pipelines.quantities import parse_quantity
+from pipelines.relations.comparative_figures import FigureIndex
 from pipelines.relations.judge import judge_cluster
 from pipelines.relations.numeric_pair import overlap
 from pipelines.relations.periods import claim_period
@@ -300,34 +301,83 @@ def _member_claim(member: Member, refs: Sequence[ReferenceRow]) -> Claim:
         "sentences": frozenset(m.sentence for m in mentions if m.sentence),
     }
     converted = to_claim(claim, doc)
-    extra = {**converted.extra, **extra}
-    converted = replace(converted, extra=extra)
+    converted.extra.update(extra)  # a fresh claim: its extra is its own
+    extra = converted.extra
     if converted.kind is Kind.NUMERIC:
         # The claim's extra is this dict: the fact-check travels with it to the serialiser.
         extra["fact_check"] = fact_check(converted, refs)
     return converted
 
 
-def cluster_views(store: Store, subject: str | None = None, metric: str | None = None) -> list[dict]:
+def cluster_views(
+    store: Store,
+    subject: str | None = None,
+    metric: str | None = None,
+    *,
+    only: Collection[tuple[str, str]] | None = None,
+    memo: dict[str, dict] | None = None,
+) -> list[dict]:
     """Every cluster with its claims side by side, the pairwise relations and the cluster's verdict.
 
     Orchestration only: members are loaded from the store, converted to ``Claim``s, judged by
     ``pipelines.relations.judge.judge_cluster`` and serialised by ``pipelines.serialize.cluster_dict``. A
     comparative claim ("PyTorch has surpassed TensorFlow in stars") is shown in the clusters of both its
     subjects, with the figures of the other subject it is checked against (marked ``counterpart``).
+
+    ``only``: the clusters of these (subject, metric) pairs alone (each view the same as in the whole
+    listing), for a cache that recomputes what a write touched. ``memo``: per cluster id, the comparatives'
+    figure relations of the last computation, keyed by the counts of the figures they were checked against;
+    only for a caller that has made sure the store only grew since (``service.api.views``).
     """
     references: dict[tuple[str, str], list[ReferenceRow]] = {}
     for ref in store.references():
         references.setdefault((ref.subject, ref.metric), []).append(ref)
-    loaded = store.cluster_members(subject, metric)
-    comparatives: dict[str, list[Member]] = {}
-    for member in store.comparatives(metric):
-        comparatives.setdefault(member[0].metric, []).append(member)
+    if only is None:
+        loaded = store.cluster_members(subject, metric)
+        wanted_metrics: list[str | None] = [metric]
+    else:
+        loaded = store.cluster_members(pairs=only) if only else []
+        wanted_metrics = sorted({m for _, m in only})
+    comparatives: dict[tuple[str, str], list[Member]] = {}  # by (metric, either of the first two subjects)
+    for member in (c for m in wanted_metrics for c in store.comparatives(m)):
+        for named in dict.fromkeys(member[0].subjects[:2]):
+            comparatives.setdefault((member[0].metric, named), []).append(member)
     figures_of: dict[tuple[str, str], list[Member]] = {}
     for cluster, members in loaded:
         figures_of.setdefault((cluster.subject, cluster.metric), []).extend(
             m for m in members if m[0].kind != "comparative"
         )
+
+    if only is not None:
+        # The other subjects whose figures the clusters' comparatives are checked against, in one read.
+        named = {
+            (other, m[0].metric)
+            for _, members in loaded
+            for m in members
+            if m[0].kind == "comparative" and m[0].metric != "other"
+            for other in m[0].subjects[:2]
+        }
+        named |= {
+            (other, row.metric)
+            for row, _ in loaded
+            if row.metric != "other"
+            for member in comparatives.get((row.metric, row.subject), [])
+            for other in member[0].subjects[:2]
+        }
+        missing = named - set(figures_of)
+        fetched: dict[tuple[str, str], list[Member]] = {pair: [] for pair in missing}
+        for cluster, members in store.cluster_members(pairs=missing) if missing else []:
+            fetched[(cluster.subject, cluster.metric)].extend(m for m in members if m[0].kind != "comparative")
+        figures_of.update(fetched)
+    converted: dict[tuple[str, str, str], Claim] = {}
+    indexed: dict[tuple[str, ...], tuple[list[Claim], FigureIndex]] = {}
+
+    def other_claim(member: Member, other: str, metric_id: str) -> Claim:
+        """Another subject's figure as a claim, converted once for every cluster it is a counterpart in."""
+        key = (member[0].id, other, metric_id)
+        if key not in converted:
+            converted[key] = _member_claim(member, references.get((other, metric_id), []))
+        return converted[key]
 
     def figures(subject_id: str, metric_id: str) -> list[Member]:
         if (subject_id, metric_id) not in figures_of:
@@ -342,25 +392,47 @@ def cluster_views(store: Store, subject: str | None = None, metric: str | None =
         own_ids = {c.id for c in own}
         comps = [_member_claim(m, refs) for m in members if m[0].kind == "comparative"]
         if row.metric != "other":
-            for member in comparatives.get(row.metric, []):
+            shown = own_ids | {c.id for c in comps}
+            for member in comparatives.get((row.metric, row.subject), []):
                 claim = member[0]
-                if row.subject in claim.subjects[:2] and claim.id not in own_ids | {c.id for c in comps}:
+                if claim.id not in shown:
                     other = _member_claim(member, refs)  # the other subject's comparative, seen from this one
                     comps.append(replace(other, extra={**other.extra, "counterpart": True}))
         pair_subjects = {s for c in comps for s in c.subjects[:2]} - {row.subject}
-        others = [
-            _member_claim(m, references.get((other, row.metric), []))
-            for other in sorted(pair_subjects)
-            for m in figures(other, row.metric)
-            if m[0].id not in own_ids
-        ]
+        key = (row.metric, *sorted(pair_subjects))
+        if key not in indexed:  # the other subjects' figures, converted and bucketed once per listing
+            others = [other_claim(m, other, row.metric) for other in key[1:] for m in figures(other, row.metric)]
+            # Counts stand for the figures only where each is its cluster's subject's.
+            plain = all(
+                other_claim(m, other, row.metric).subject == other
+                for other in key[1:]
+                for m in figures(other, row.metric)
+            )
+            indexed[key] = (others, FigureIndex(others), plain)
+        others, other_index, plain = indexed[key]
+        fingerprint = None
+        if memo is not None and plain and all(c.subject == row.subject for c in own):
+            counts = {other: len(figures(other, row.metric)) for other in key[1:]}
+
+            def fingerprint(
+                comp: Claim, counts: dict[str, int] = counts, n_own: int = len(own), subject: str = row.subject
+            ) -> tuple:
+                named = sorted(set(comp.subjects[:2]) - {subject})
+                return (comp.id, "counterpart" in comp.extra, n_own, tuple((s, counts.get(s)) for s in named))
+
+        kept: dict = {}
         judged = judge_cluster(
             Cluster(id=row.id, subject=row.subject, metric=row.metric, key=row.key),
             own,
             comps,
             others,
             ratio=row.metric in RATIO_METRICS,
+            other_index=other_index,
+            memo=(memo.get(row.id, {}), kept) if memo is not None else None,
+            fingerprint=fingerprint,
         )
+        if memo is not None:
+            memo[row.id] = kept
         views.append(cluster_dict(judged))
     return views
 

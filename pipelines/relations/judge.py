@@ -4,14 +4,103 @@ verdict set and the consensus computed. What ``service.core.cluster_views`` call
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import replace
 
 from pipelines.claims import Claim, Cluster, Relation, RelationKind
 from pipelines.consensus import consensus
 from pipelines.relations.cluster_verdict import ALL_PAIRS_UP_TO, relate_cluster, verdict_of
-from pipelines.relations.comparative_figures import MAX_COUNTERPARTS, relate_comparative_to_figures
-from pipelines.relations.comparative_pair import relate_comparatives
+from pipelines.relations.comparative_figures import MAX_COUNTERPARTS, FigureIndex, relate_comparative_to_figures
+from pipelines.relations.comparative_pair import direction_from, relate_comparatives
+from pipelines.relations.established import source_key
+from pipelines.relations.periods import claim_period, period_key, stated
+from pipelines.relations.scopes import normalise_scope
+
+COMPARATIVE_PAIRS_UP_TO = 16
+"""Comparatives of a cluster up to this many get every pair related; above, a bounded set of pairs."""
+PARTNERS = 3
+"""Above ``COMPARATIVE_PAIRS_UP_TO``: per comparative, at most this many opposite ones of each kind of match."""
+
+
+def comparative_pairs(comps: Sequence[Claim]) -> list[Relation]:
+    """Relations between the comparatives of a cluster (sorted by id), each pair ordered by id.
+
+    Up to ``COMPARATIVE_PAIRS_UP_TO``, every pair. Above, O(n) pairs: comparatives are grouped by their pair
+    of subjects and direction (seen from the pair's first subject, alphabetically); agreeing ones are chained
+    (each to the previous of its group, and each group's first to the first of every other agreeing group),
+    and each comparative is related to at most ``PARTNERS`` opposite ones of its own document, of its stated
+    period and scope, of its stated period and source, plus the first opposite one. Opposite orders are the
+    only ones that can disagree, and an established disagreement needs one of those matches
+    (``pipelines.relations.established``), so a comparative in an established conflict is shown in one.
+    """
+    if len(comps) <= COMPARATIVE_PAIRS_UP_TO:
+        out = []
+        for i, first in enumerate(comps):
+            for second in comps[i + 1 :]:
+                between = relate_comparatives(first, second)
+                if between is not None:
+                    out.append(between)
+        return out
+    groups: dict[tuple[str, str], dict[str, list[Claim]]] = {}
+    for comp in comps:
+        if comp.other is None:
+            continue
+        pair = tuple(sorted((comp.subject, comp.other)))
+        groups.setdefault(pair, {}).setdefault(direction_from(comp, pair[0]), []).append(comp)
+    pairs: set[tuple[str, str]] = set()
+    chosen: list[tuple[Claim, Claim]] = []
+
+    def add(a: Claim, b: Claim) -> None:
+        first, second = (a, b) if a.id < b.id else (b, a)
+        if first.id != second.id and (first.id, second.id) not in pairs:
+            pairs.add((first.id, second.id))
+            chosen.append((first, second))
+
+    for by_direction in groups.values():
+        for members in by_direction.values():
+            for previous, comp in zip(members, members[1:], strict=False):
+                add(previous, comp)
+        heads = [members[0] for members in by_direction.values()]
+        for i, head in enumerate(heads):
+            for other in heads[i + 1 :]:
+                add(head, other)
+        if by_direction.get(">") and by_direction.get("<"):
+            ours, theirs = by_direction[">"], by_direction["<"]
+            index: dict[tuple, list[Claim]] = {}
+            for comp in theirs:
+                for key in _match_keys(comp):
+                    index.setdefault(key, []).append(comp)
+            for comp in ours:
+                for key in _match_keys(comp):
+                    for match in index.get(key, [])[:PARTNERS]:
+                        add(comp, match)
+                add(comp, theirs[0])
+            for comp in theirs:
+                add(comp, ours[0])
+    chosen.sort(key=lambda ab: (ab[0].id, ab[1].id))
+    return [r for a, b in chosen if (r := relate_comparatives(a, b)) is not None]
+
+
+def _counterpart(fig: Claim) -> Claim:
+    """The figure marked as another subject's (``extra["counterpart"]``), made once per figure: a listing
+    shows one figure in many clusters. Its ``extra`` is shared; readers must not modify it."""
+    found = fig.__dict__.get("_as_counterpart")
+    if found is None:
+        found = fig.__dict__["_as_counterpart"] = replace(fig, extra={**fig.extra, "counterpart": True})
+    return found
+
+
+def _match_keys(comp: Claim) -> list[tuple]:
+    """Keys two comparatives share when they may be established to speak of one period and population."""
+    period = claim_period(comp)
+    keys: list[tuple] = [("document", comp.document_id)]
+    if stated(period):
+        scope = normalise_scope(comp.scope)
+        keys.append(("scope", period_key(period), scope.key if scope else None))
+        source = source_key(comp)
+        if source is not None:
+            keys.append(("source", period_key(period), source))
+    return keys
 
 
 def judge_cluster(
@@ -23,6 +112,9 @@ def judge_cluster(
     ratio: bool = False,
     all_pairs_up_to: int = ALL_PAIRS_UP_TO,
     max_counterparts: int = MAX_COUNTERPARTS,
+    other_index: FigureIndex | None = None,
+    memo: tuple[Mapping[Hashable, list[Relation]], dict[Hashable, list[Relation]]] | None = None,
+    fingerprint: Callable[[Claim], Hashable | None] | None = None,
 ) -> Cluster:
     """Fill ``cluster`` with its claims, relations, verdict, reason and consensus.
 
@@ -36,17 +128,37 @@ def judge_cluster(
         ratio: Whether the metric's figures are ratios between two subjects (speed).
         all_pairs_up_to: Own figures up to this many get every pair related; above, a summary.
         max_counterparts: Bound on another subject's figures shown in this cluster.
+        other_index: ``FigureIndex(other_figures)``, when the caller keeps one for several clusters (a
+            listing indexes each other subject's figures once); built here otherwise.
+        memo: (earlier, now): a comparative's figure relations found in ``earlier`` under its
+            ``fingerprint`` are reused, and every one is put in ``now``. The caller's fingerprint must change
+            whenever the figures of the comparative's two subjects it is checked against do (a cache that
+            knows the store only grew uses their counts); None: not kept. Given a fingerprint, the own
+            figures' relations are kept too, under their count.
     """
-    related = relate_cluster(own, all_pairs_up_to=all_pairs_up_to)
+    own_key = ("own", len(own), all_pairs_up_to) if fingerprint is not None else None
+    related = memo[0].get(own_key) if memo is not None and own_key is not None else None
+    if related is None:
+        related = relate_cluster(own, all_pairs_up_to=all_pairs_up_to)
+    if memo is not None and own_key is not None:
+        memo[1][own_key] = related
     relations: list[Relation] = list(related.relations)
     comps = sorted(comparatives, key=lambda c: c.id)
-    figures = [*own, *other_figures]
-    by_id = {c.id: c for c in other_figures}
+    if other_index is None:
+        other_index = FigureIndex(other_figures if comps else ())
+    figures = FigureIndex.combine(FigureIndex(own if comps else ()), other_index)  # bucketed once per cluster
+    by_id = other_index.by_id
     cited: dict[str, list[str]] = {}
     seen: set[tuple[str, str]] = set()
     comp_relations: list[Relation] = []
     for comp in comps:
-        for r in relate_comparative_to_figures(comp, figures, ratio=ratio):
+        key = fingerprint(comp) if memo is not None and fingerprint is not None else None
+        found = memo[0].get(key) if memo is not None and key is not None else None
+        if found is None:
+            found = relate_comparative_to_figures(comp, figures, ratio=ratio)
+        if memo is not None and key is not None:
+            memo[1][key] = found
+        for r in found:
             if (r.a, r.b) in seen:
                 continue
             fig = by_id.get(r.b)
@@ -58,16 +170,9 @@ def judge_cluster(
                     shown.append(fig.id)
             seen.add((r.a, r.b))
             comp_relations.append(r)
-    bounded = comps[:ALL_PAIRS_UP_TO]
-    for i, first in enumerate(bounded):
-        for second in bounded[i + 1 :]:
-            between = relate_comparatives(first, second)
-            if between is not None:
-                comp_relations.append(between)
+    comp_relations += comparative_pairs(comps)
     relations += comp_relations
-    counterparts = [
-        replace(by_id[i], extra={**by_id[i].extra, "counterpart": True}) for ids in cited.values() for i in ids
-    ]
+    counterparts = [_counterpart(by_id[i]) for ids in cited.values() for i in ids]
     shown_claims = [*own, *comps, *counterparts]
     if related.exhaustive:
         counts = Counter(r.kind for r in relations)

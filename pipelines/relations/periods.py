@@ -44,7 +44,18 @@ def claim_period(claim: Claim) -> Period | None:
 
     Returns:
         The period with its basis (``sentence``, ``context`` or ``document``), or None when nothing dates it.
+        Kept on the claim (frozen: its fields never change) after the first call.
     """
+    cached = claim.__dict__.get("_claim_period", _UNSET)
+    if cached is _UNSET:
+        cached = claim.__dict__["_claim_period"] = _claim_period(claim)
+    return cached
+
+
+_UNSET = object()
+
+
+def _claim_period(claim: Claim) -> Period | None:
     period = claim.period
     if period is None and claim.time:
         parsed = parse_period(claim.time)

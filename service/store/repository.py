@@ -7,6 +7,7 @@ import hashlib
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -30,6 +31,20 @@ READ_BACK_CHUNK = 500
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class ListingState:
+    """``Store.listing_state``: enough to find what changed between two reads of the listings."""
+
+    documents: frozenset[str]
+    clusters: list[tuple[str, str, str]]
+    """(id, subject, metric) of every cluster, in the listings' order."""
+    counts: dict[str, int]
+    """Claims per cluster id."""
+    comparatives: list[tuple[tuple[str, ...], str, str | None]]
+    """(subjects, metric, cluster id) of every comparative claim."""
+    references: int
 
 
 class StoreError(ClaimgraphError):
@@ -485,10 +500,14 @@ class Store:
 
     @database_errors
     def cluster_members(
-        self, subject: str | None = None, metric: str | None = None
+        self, subject: str | None = None, metric: str | None = None, *, pairs: Iterable[tuple[str, str]] | None = None
     ) -> list[tuple[ClusterRow, list[tuple[ClaimRow, DocumentRow, list[MentionRow]]]]]:
-        """Every cluster (filtered) with its claims, each with its document and mentions."""
+        """Every cluster (filtered) with its claims, each with its document (its text not loaded) and mentions;
+        ``pairs``: the clusters of these (subject, metric) pairs only (in the same four queries)."""
         if not _findable(subject, metric):
+            return []
+        wanted_pairs = sorted(p for p in set(pairs) if _findable(*p)) if pairs is not None else None
+        if wanted_pairs is not None and not wanted_pairs:
             return []
         with self.session() as s:
             query = select(ClusterRow).order_by(ClusterRow.subject, ClusterRow.metric, ClusterRow.id)
@@ -496,6 +515,16 @@ class Store:
                 query = query.where(ClusterRow.subject == subject)
             if metric:
                 query = query.where(ClusterRow.metric == metric)
+            if wanted_pairs is not None:
+                # The pairs' cluster ids first (a list of pairs compiles slowly as SQL; ids go as one
+                # expanding parameter, compiled once).
+                chosen = set(wanted_pairs)
+                ids = [
+                    cid
+                    for cid, subj, met in s.execute(select(ClusterRow.id, ClusterRow.subject, ClusterRow.metric))
+                    if (subj, met) in chosen
+                ]
+                query = query.where(ClusterRow.id.in_(ids))
             clusters = list(s.scalars(query))
             # Three queries whatever the size: claims, their documents, their mentions.
             wanted = query.with_only_columns(ClusterRow.id).order_by(None).scalar_subquery()
@@ -503,7 +532,12 @@ class Store:
             claims = list(s.scalars(claim_query))
             claim_ids = claim_query.with_only_columns(ClaimRow.id).order_by(None).scalar_subquery()
             doc_ids = claim_query.with_only_columns(ClaimRow.document_id).order_by(None).scalar_subquery()
-            docs = {d.id: d for d in s.scalars(select(DocumentRow).where(DocumentRow.id.in_(doc_ids)))}
+            docs = {
+                d.id: d
+                for d in s.scalars(
+                    select(DocumentRow).where(DocumentRow.id.in_(doc_ids)).options(defer(DocumentRow.text))
+                )
+            }
             mentions: dict[str, list[MentionRow]] = {}
             for m in s.scalars(
                 select(MentionRow).where(MentionRow.claim_id.in_(claim_ids)).order_by(MentionRow.value_start)
@@ -565,7 +599,7 @@ class Store:
 
     @database_errors
     def comparatives(self, metric: str | None = None) -> list[tuple[ClaimRow, DocumentRow, list[MentionRow]]]:
-        """Comparative claims (no number of their own), with document and mentions; few next to figures."""
+        """Comparative claims (no number of their own), with document (its text not loaded) and mentions."""
         if not _findable(metric):
             return []
         with self.session() as s:
@@ -575,7 +609,11 @@ class Store:
             claims = list(s.scalars(query))
             docs = {
                 d.id: d
-                for d in s.scalars(select(DocumentRow).where(DocumentRow.id.in_({c.document_id for c in claims})))
+                for d in s.scalars(
+                    select(DocumentRow)
+                    .where(DocumentRow.id.in_({c.document_id for c in claims}))
+                    .options(defer(DocumentRow.text))
+                )
             }
             mentions: dict[str, list[MentionRow]] = {}
             ids = [c.id for c in claims]
@@ -589,6 +627,55 @@ class Store:
             return None
         with self.session() as s:
             return s.get(ClusterRow, cluster_id)
+
+    @database_errors
+    def listing_state(self) -> ListingState:
+        """What a cached listing needs to tell which clusters a write touched, in one read transaction:
+        every document id, every cluster (in listing order) and how many claims each holds, the comparatives'
+        subjects, and the references' count. Not one snapshot on every database: a caller compares its parts
+        (a write between two of them shows as a mismatch)."""
+        with self.session() as s:
+            documents = frozenset(s.scalars(select(DocumentRow.id)))
+            clusters = [
+                (cid, subject, metric)
+                for cid, subject, metric in s.execute(
+                    select(ClusterRow.id, ClusterRow.subject, ClusterRow.metric).order_by(
+                        ClusterRow.subject, ClusterRow.metric, ClusterRow.id
+                    )
+                )
+            ]
+            counts = {
+                cid: int(n)
+                for cid, n in s.execute(
+                    select(ClaimRow.cluster_id, func.count())
+                    .where(ClaimRow.cluster_id.is_not(None))
+                    .group_by(ClaimRow.cluster_id)
+                )
+            }
+            comparatives = [
+                (tuple(subjects or ()), metric, cid)
+                for subjects, metric, cid in s.execute(
+                    select(ClaimRow.subjects, ClaimRow.metric, ClaimRow.cluster_id).where(
+                        ClaimRow.kind == "comparative"
+                    )
+                )
+            ]
+            refs = int(s.scalar(select(func.count()).select_from(ReferenceRow)) or 0)
+            return ListingState(documents, clusters, counts, comparatives, refs)
+
+    @database_errors
+    def claims_of_documents(self, doc_ids: Iterable[str]) -> list[tuple[str, str, tuple[str, ...], str, str | None]]:
+        """(id, kind, subjects, metric, cluster id) of the claims of these documents."""
+        wanted = list(doc_ids)
+        out: list[tuple[str, str, tuple[str, ...], str, str | None]] = []
+        with self.session() as s:
+            for start in range(0, len(wanted), 500):
+                query = select(ClaimRow.id, ClaimRow.kind, ClaimRow.subjects, ClaimRow.metric, ClaimRow.cluster_id)
+                for cid, kind, subjects, metric, cluster in s.execute(
+                    query.where(ClaimRow.document_id.in_(wanted[start : start + 500]))
+                ):
+                    out.append((cid, kind or "numeric", tuple(subjects or ()), metric, cluster))
+        return out
 
     @database_errors
     def cluster_facets(self) -> list[tuple[str, str]]:

@@ -155,7 +155,12 @@ def _reason(comp: Claim, kind: RelationKind, evidence: str, whom: str) -> str:
 
 
 def _ratio_seen_from(comp: Claim, fig: Claim) -> tuple[float, float] | None:
-    """The figure's ratio as the comparative's subject over its other; None when it is about another pair."""
+    """The figure's ratio as the comparative's subject over its other; None when it is about another pair,
+    or when it is not a ratio at all: only a figure normalised to a ratio ("3x", "25.5% faster" -> 1.255)
+    orders two subjects; a bare percentage on a speed metric ("1-9%", "exceeding 100%") says nothing of
+    which way it goes."""
+    if fig.unit is not Unit.RATIO:
+        return None
     baseline = fig.other
     if fig.subject == comp.subject and baseline in (comp.other, None):
         flip = False

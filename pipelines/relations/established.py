@@ -68,6 +68,10 @@ def from_table(claim: Claim) -> bool:
     return any(is_table_row(s) for s in sentences(claim))
 
 
+def _from_context(period: Period | None) -> bool:
+    return period is not None and period.basis == "context"
+
+
 def _future(period: Period | None) -> bool:
     return period is not None and period.start > dt.date.today()
 
@@ -84,6 +88,10 @@ def context_of(a: Claim, b: Claim, *, one_document: bool = True) -> Context:
     source = source_key(a)
     same_source = source is not None and source == source_key(b)
     stated_same_period = period is PeriodRelation.SAME and stated(pa) and stated(pb)
+    if same_document and (_from_context(pa) or _from_context(pb)):
+        # One heading or earlier sentence dating two figures of one page is the page's own section date,
+        # not a period each claim states: sharing it establishes no more than sharing the page.
+        stated_same_period = False
     established = stated_same_period and (
         scope is ScopeRelation.SAME or (same_source and scope is ScopeRelation.UNKNOWN)
     )

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipelines.catalogue import DIMENSIONS
 from service.display import format_value, readable_reason
 from service.filters import fold
 
@@ -227,6 +228,17 @@ def year_or_none(text: str | None) -> int | None:
     return int(text) if re.fullmatch(r"\d{4}", text) else None
 
 
+def subject_label(view: dict, name_of: Callable[[str], str]) -> str:
+    """Who a cluster is about, as its key says it: "PyTorch vs TensorFlow", "TensorFlow 2.0", and the unit
+    dimension when it is not the metric's own ("TensorFlow (share)"), so that two clusters of one framework
+    and metric never read alike."""
+    key = view.get("key") or ""
+    head, sep, rest = key.partition(" — ")
+    label = head if sep and head else name_of(view["subject"])
+    dimension = re.search(r" \((\w+)\)$", rest) if sep else None
+    return f"{label} ({dimension.group(1)})" if dimension and dimension.group(1) in DIMENSIONS else label
+
+
 def summary_row(view: dict, name_of: Callable[[str], str]) -> dict[str, Any]:
     """One cluster as a row of the cluster list and its CSV/JSON download."""
     figs = [f for f in figures(view) if not f.counterpart]
@@ -235,7 +247,7 @@ def summary_row(view: dict, name_of: Callable[[str], str]) -> dict[str, Any]:
     return {
         "cluster_id": view["cluster_id"],
         "subject": view["subject"],
-        "framework": name_of(view["subject"]),
+        "framework": subject_label(view, name_of),
         "metric": view["metric"],
         "verdict": view["verdict"],
         "reason": readable_reason(view["reason"]),

@@ -332,6 +332,7 @@ def cluster_page(request: Request, cluster_id: str, download: str | None = None)
         "cluster.html",
         {
             "view": view,
+            "subject_label": present.subject_label(view, names["framework"]),
             "reason": present.readable_reason(view["reason"]),
             "figures": [_figure_row(store, f) for f in figs if not f.counterpart],
             "others": _others(store, figs),

@@ -54,6 +54,13 @@ def _version() -> str:
         return "unknown"
 
 
+def _is_store_error(exc: BaseException) -> bool:
+    """Whether the database itself failed (nothing more can be stored). A store error can only come from the
+    store's module, so it is not imported for commands that never open one (``extract`` starts faster)."""
+    repository = sys.modules.get("service.store.repository")
+    return repository is not None and isinstance(exc, repository.StoreError)
+
+
 class ClaimgraphGroup(click.Group):
     """Commands in the order they are defined, and every library error as one line and an exit code."""
 
@@ -62,16 +69,12 @@ class ClaimgraphGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         from pipelines.errors import ClaimgraphError
-        from service.store import StoreError
 
         try:
             return super().invoke(ctx)
-        except StoreError as exc:  # the database itself failed: nothing more can be stored
-            error(exc.code, exc.message)
-            ctx.exit(EXIT_STORE)
         except ClaimgraphError as exc:
             error(exc.code, exc.message)
-            ctx.exit(EXIT_FAILURES)
+            ctx.exit(EXIT_STORE if _is_store_error(exc) else EXIT_FAILURES)
 
 
 class Stop(click.ClickException):
@@ -154,7 +157,7 @@ def extract(
     """
     from pipelines.extract.pipeline import mention_record
     from pipelines.ingest import expand_paths
-    from service.core import ExtractionRun, extract_paths
+    from service.extraction import ExtractionRun, extract_paths
 
     run = ExtractionRun()
     extractor = extractor_for(model, inference)

@@ -24,7 +24,8 @@ from typing import Any
 from pipelines.errors import ClaimgraphError, InputError
 from pipelines.extract.pipeline import Extractor
 from pipelines.ingest import Article, article_from_text, read_source
-from service.core import ArticleOutcome, IngestRun, process_batch, read_each
+from service.core import ArticleOutcome, IngestRun, process_batch
+from service.extraction import read_each
 from service.store.repository import Store, StoreError
 
 # Set for every Ray worker: no model hub access, and tokenizers must not start their own thread pools.

@@ -3,7 +3,7 @@
 Nodes: documents, attributed sources, frameworks, metrics, claims, clusters. Edges: provenance (claim ->
 document, one per mention, with offsets into the original text), about (claim -> framework), measures
 (claim -> metric), member_of (claim -> cluster), attributed_to (claim -> source) and the relations
-between claims (agrees, conflicts, trend, different_scope) with their reasons.
+between claims (agrees, conflicts, trend, different_scope, unresolved) with their reasons.
 """
 
 from __future__ import annotations
@@ -11,11 +11,35 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipelines.claims import RelationKind
 from pipelines.types import content_id
+
+RELATION_KINDS = frozenset(str(k) for k in RelationKind)
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """One export format: its name (``--format`` / ``?format=``), its media type and its writer."""
+
+    name: str
+    media_type: str
+    write: Callable[[Graph], str]
+
+
+EXPORTERS: dict[str, Exporter] = {}
+"""Export formats by name, in registration order: adding a format is one writer and one ``register_export``."""
+
+
+def register_export(name: str, media_type: str) -> Callable[[Callable[[Graph], str]], Callable[[Graph], str]]:
+    def register(write: Callable[[Graph], str]) -> Callable[[Graph], str]:
+        EXPORTERS[name] = Exporter(name, media_type, write)
+        return write
+
+    return register
 
 
 @dataclass
@@ -95,10 +119,12 @@ def build_graph(clusters: Iterable[dict[str, Any]], documents: Iterable[dict[str
     return g
 
 
+@register_export("json", "application/json")
 def to_json(g: Graph) -> str:
     return json.dumps({"nodes": list(g.nodes.values()), "edges": g.edges}, indent=2, ensure_ascii=False)
 
 
+@register_export("graphml", "application/xml")
 def to_graphml(g: Graph) -> str:
     import networkx as nx
 
@@ -123,6 +149,7 @@ def _scalar(v: Any) -> Any:
     return v if isinstance(v, (int, float, bool)) else _NOT_XML.sub("\ufffd", json.dumps(v))
 
 
+@register_export("jsonld", "application/ld+json")
 def to_jsonld(g: Graph) -> str:
     """schema.org ``Claim`` per claim; provenance as PROV ``wasDerivedFrom`` with the character span."""
     context = {"@vocab": "https://schema.org/", "prov": "http://www.w3.org/ns/prov#", "cg": "urn:claimgraph:"}
@@ -158,7 +185,7 @@ def to_jsonld(g: Graph) -> str:
                 "cg:related": [
                     {"cg:relation": e["kind"], "cg:claim": f"cg:{e['target']}", "cg:reason": e.get("reason")}
                     for e in edges
-                    if e["kind"] in ("agrees", "conflicts", "trend", "different_scope")
+                    if e["kind"] in RELATION_KINDS
                 ],
             }
             items.append({k: v for k, v in item.items() if v not in (None, [])})

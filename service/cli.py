@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from pipelines.graph import EXPORTERS
 from service.cli_models import (
     annotations_group,
     evaluate,
@@ -457,7 +458,7 @@ def catalogue(what: str, fmt: str) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(("json", "graphml", "jsonld")),
+    type=click.Choice(tuple(EXPORTERS)),
     default="json",
     show_default=True,
     help="The graph as JSON, GraphML (for Gephi, yEd) or JSON-LD.",

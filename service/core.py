@@ -16,7 +16,7 @@ from pipelines.cluster import ClaimFrame, assign
 from pipelines.consolidate import claim_id, group_mentions
 from pipelines.errors import ClaimgraphError, InputError
 from pipelines.extract.pipeline import Extractor
-from pipelines.graph import build_graph, to_graphml, to_json, to_jsonld
+from pipelines.graph import EXPORTERS, build_graph
 from pipelines.ingest import Article, expand_paths
 from pipelines.quantities import parse_quantity
 from pipelines.relations.comparative_figures import FigureIndex
@@ -390,15 +390,14 @@ def cluster_views(
     return views
 
 
-EXPORT_FORMATS = ("json", "graphml", "jsonld")
+EXPORT_FORMATS = tuple(EXPORTERS)
 
 
 def export_graph(store: Store, fmt: str) -> str:
     """The whole claim graph in one of EXPORT_FORMATS."""
     documents = [{"id": d.id, "path": d.path, "title": d.title, "published": d.published} for d in store.documents()]
     graph = build_graph(cluster_views(store), documents)
-    writers = {"json": to_json, "graphml": to_graphml, "jsonld": to_jsonld}
-    return writers[fmt](graph)
+    return EXPORTERS[fmt].write(graph)
 
 
 def snapshot(paths: Sequence[Path]) -> dict[Path, tuple[int, int]]:

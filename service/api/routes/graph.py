@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from enum import StrEnum
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from pipelines.graph import EXPORTERS
 from service.api.deps import ViewsDep
 
 router = APIRouter(tags=["graph"])
 
-MEDIA_TYPES = {"json": "application/json", "graphml": "application/xml", "jsonld": "application/ld+json"}
+MEDIA_TYPES = {e.name: e.media_type for e in EXPORTERS.values()}
+ExportFormat = StrEnum("ExportFormat", {name: name for name in EXPORTERS})  # type: ignore[misc]
+DEFAULT_FORMAT = ExportFormat("json")
 
 
 _CONTENT = {t: {"schema": {"type": "string" if t.endswith("xml") else "object"}} for t in MEDIA_TYPES.values()}
@@ -24,7 +28,7 @@ _CONTENT = {t: {"schema": {"type": "string" if t.endswith("xml") else "object"}}
 )
 def get_graph(
     views: ViewsDep,
-    fmt: Annotated[Literal["json", "graphml", "jsonld"], Query(alias="format", description="Output format.")] = "json",
+    fmt: Annotated[ExportFormat, Query(alias="format", description="Output format.")] = DEFAULT_FORMAT,
 ) -> Response:
     """Documents, sources, frameworks, metrics, claims and clusters as nodes; provenance and relations as edges."""
-    return Response(views.graph(fmt), media_type=MEDIA_TYPES[fmt])
+    return Response(views.graph(str(fmt)), media_type=MEDIA_TYPES[str(fmt)])

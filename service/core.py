@@ -290,7 +290,7 @@ def cluster_views(
         wanted_metrics: list[str | None] = [metric]
     else:
         loaded = store.cluster_members(pairs=only) if only else []
-        wanted_metrics = sorted({m for _, m in only})
+        wanted_metrics = [*sorted({m for _, m in only})]
     comparatives: dict[tuple[str, str], list[Member]] = {}  # by (metric, either of the first two subjects)
     for member in (c for m in wanted_metrics for c in store.comparatives(m)):
         for named in dict.fromkeys(member[0].subjects[:2]):
@@ -303,27 +303,27 @@ def cluster_views(
 
     if only is not None:
         # The other subjects whose figures the clusters' comparatives are checked against, in one read.
-        named = {
+        counterparts = {
             (other, m[0].metric)
             for _, members in loaded
             for m in members
             if m[0].kind == "comparative" and m[0].metric != "other"
             for other in m[0].subjects[:2]
         }
-        named |= {
+        counterparts |= {
             (other, row.metric)
             for row, _ in loaded
             if row.metric != "other"
             for member in comparatives.get((row.metric, row.subject), [])
             for other in member[0].subjects[:2]
         }
-        missing = named - set(figures_of)
+        missing = counterparts - set(figures_of)
         fetched: dict[tuple[str, str], list[Member]] = {pair: [] for pair in missing}
         for cluster, members in store.cluster_members(pairs=missing) if missing else []:
             fetched[(cluster.subject, cluster.metric)].extend(m for m in members if m[0].kind != "comparative")
         figures_of.update(fetched)
     converted: dict[tuple[str, str, str], Claim] = {}
-    indexed: dict[tuple[str, ...], tuple[list[Claim], FigureIndex]] = {}
+    indexed: dict[tuple[str, ...], tuple[list[Claim], FigureIndex, bool]] = {}
 
     def other_claim(member: Member, other: str, metric_id: str) -> Claim:
         """Another subject's figure as a claim, converted once for every cluster it is a counterpart in."""

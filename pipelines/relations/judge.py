@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from pipelines.claims import Claim, Cluster, Relation, RelationKind
 from pipelines.consensus import consensus
@@ -113,7 +114,7 @@ def judge_cluster(
     all_pairs_up_to: int = ALL_PAIRS_UP_TO,
     max_counterparts: int = MAX_COUNTERPARTS,
     other_index: FigureIndex | None = None,
-    memo: tuple[Mapping[Hashable, list[Relation]], dict[Hashable, list[Relation]]] | None = None,
+    memo: tuple[Mapping[Hashable, Any], dict[Hashable, Any]] | None = None,
     fingerprint: Callable[[Claim], Hashable | None] | None = None,
 ) -> Cluster:
     """Fill ``cluster`` with its claims, relations, verdict, reason and consensus.

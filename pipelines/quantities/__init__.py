@@ -215,12 +215,19 @@ def parse_quantity(surface: str) -> Quantity | None:
 
 
 @functools.lru_cache(maxsize=8192)
-def _rounding(surface: str) -> float:
-    """Rounding step of the number as written (70% -> 0.01, 74k -> 1000, 8.41% -> 0.0001, 2.5h -> 360 s)."""
+def _rounding(surface: str, value: float | None = None) -> float:
+    """Rounding step of the number as written (70% -> 0.01, 74k -> 1000, 8.41% -> 0.0001, 2.5h -> 360 s).
+
+    ``value``: the quantity's normalised value when its unit came from elsewhere (a table cell "16.78"
+    under "Time (us)" is 1.678e-05 s): the step is scaled as the value was (0.01 us, not 0.01 s)."""
     stripped = surface.strip()
     cands = _scan(stripped, strict=False) if stripped else []
     if cands:
-        return max(cands, key=lambda c: c[1] - c[0])[4]
+        cand = max(cands, key=lambda c: c[1] - c[0])
+        step, parsed = cand[4], cand[3].get("value")
+        if value is not None and parsed and value != parsed and math.isfinite(value):
+            step *= abs(value / parsed)
+        return step
     digits = re.search(r"\d+(?:\.(\d+))?", surface)
     return 10.0 ** -len(digits[1] or "") if digits else 0.0
 
@@ -243,7 +250,7 @@ def interval(q: Quantity, *, tolerance: float = 0.05) -> tuple[float, float]:
     if q.comparator == "range":
         return v, q.value_high if q.value_high is not None else v
     exact = q.kind in _EXACT_KINDS or q.unit == "year"
-    half = 0.0 if exact else _rounding(q.surface) / 2
+    half = 0.0 if exact else _rounding(q.surface, v) / 2
     upper = 1.0 if q.unit == "percent" and v < 1 and q.dimension != "change" else math.inf
     lower = 0.0 if v >= 0 else -math.inf
     if q.comparator == "~":

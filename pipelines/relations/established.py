@@ -12,8 +12,8 @@ Missing information is never taken as "the same". The same period and scope are 
 
 Sharing a document does not establish two *figures* of one property as the same: a page giving two values
 of one property mostly lists settings (rows of a benchmark, models, hardware) that the scope slot did not
-tell apart, rather than contradicting itself — such a pair is ``unresolved`` unless its period and
-population are stated alike. Nor do two pages dating a first release differently establish one event: on
+tell apart, rather than contradicting itself — unless its period and population are stated alike, such a
+pair is a change or a difference of settings (``pipelines.relations.one_page``), never a conflict. Nor do two pages dating a first release differently establish one event: on
 extracted claims the release metric, the subject and the version are too often misread (an end of support,
 a port's launch, a major version) for "it happens once" to be evidence. A stated period after today is a
 misread number (a sequence length of 2048), never evidence.

@@ -8,7 +8,9 @@
 3. ``trend`` — the same (or unstated) population, periods established different (one wholly later): the
    later supersedes;
 4. ``conflicts`` — only when the same period and scope are established (``pipelines.relations.established``);
-5. ``unresolved`` — anything else: kept and shown, never listed as a contradiction.
+5. one page giving both figures, not established alike: ``trend`` when a sentence tells of a change from
+   one to the other, else ``different_scope`` (``pipelines.relations.one_page``);
+6. ``unresolved`` — anything else: kept and shown, never listed as a contradiction.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import math
 
 from pipelines.claims import Claim, Relation, RelationKind
 from pipelines.relations.established import context_of
+from pipelines.relations.one_page import change_between
 from pipelines.relations.periods import DIFFERENT as DIFFERENT_PERIODS
 from pipelines.relations.periods import PeriodRelation, claim_period, period_label
 from pipelines.relations.scopes import DIFFERENT as DIFFERENT_SCOPES
@@ -104,11 +107,30 @@ def relate_figure_intervals(
         return Relation(
             a.id, b.id, RelationKind.CONFLICTS, f"{_pair(a, b)}, {_where(a, b, context)}: they cannot both be true"
         )
+    if context.same_document:
+        return _one_page(a, b, context)
     return Relation(
         a.id,
         b.id,
         RelationKind.UNRESOLVED,
         f"{_pair(a, b)}: {_why_open(a, b, context)}, so it cannot be told whether they disagree",
+    )
+
+
+def _one_page(a: Claim, b: Claim, context) -> Relation:  # noqa: ANN001 - Context, kept private
+    """Two different figures of one page, not established alike: a change it tells of, else two settings."""
+    change = change_between(a, b)
+    if change is not None:
+        earlier, later = change
+        return Relation(
+            a.id,
+            b.id,
+            RelationKind.TREND,
+            f"{later.value_text} vs {earlier.value_text}: one sentence tells of a change from the one to the other",
+        )
+    where = "stated side by side in one sentence" if context.same_sentence else "both given by one page"
+    return Relation(
+        a.id, b.id, RelationKind.DIFFERENT_SCOPE, f"{_pair(a, b)}: {where}, for different settings or cases"
     )
 
 

@@ -477,6 +477,15 @@ def test_interval_of_constructed_quantity() -> None:
     assert interval(q) == (pytest.approx(0.08405), pytest.approx(0.08415))
 
 
+def test_interval_of_a_cell_whose_unit_is_in_its_header() -> None:
+    """A table cell "16.78" under "Time (us)" is 1.678e-05 s: it is rounded to 0.01 us, not to 0.01 s, so two
+    cells of one column (16.78 and 27.41) never overlap by rounding."""
+    a = Quantity(start=0, end=5, surface="16.78", value=16.78e-6, unit="seconds", kind="duration")
+    b = Quantity(start=0, end=5, surface="27.41", value=27.41e-6, unit="seconds", kind="duration")
+    assert interval(a) == (pytest.approx(16.775e-6), pytest.approx(16.785e-6))
+    assert interval(a)[1] < interval(b)[0]
+
+
 @pytest.mark.parametrize(
     ("text", "surface", "value", "unit", "comparator"),
     [

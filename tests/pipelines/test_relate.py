@@ -84,22 +84,24 @@ M = Period.month
         (
             fig("about 80%", 0.80, "~", period=Y(2024), doc="one"),
             fig("70%", 0.70, period=Y(2024), doc="one"),
-            "unresolved",  # one article, one year, but no population stated: two settings are as likely
+            "different_scope",  # one article, one year, no population stated: a page lists two settings
         ),
         (
             fig("about 80%", 0.80, "~", period=Y(2024), doc="one", scope="NeurIPS papers"),
             fig("70%", 0.70, period=Y(2024), doc="one", scope="NeurIPS papers"),
             "conflicts",  # period and population stated alike
         ),
-        (fig("70%", 0.70, doc="one"), fig("62%", 0.62, doc="one"), "unresolved"),  # one page: maybe two settings
+        (fig("70%", 0.70, doc="one"), fig("62%", 0.62, doc="one"), "different_scope"),  # one page: two settings
         (
             fig("70%", 0.70, period=Y(2024), source="Papers With Code"),
             fig("75%", 0.75, period=Y(2024), source="papers with code"),
             "conflicts",
         ),
         (fig("70%", 0.70, source="Papers With Code"), fig("75%", 0.75, source="Papers With Code"), "unresolved"),
-        (fig("2nd", 2, unit=Unit.RANK, doc="r"), fig("3rd", 3, unit=Unit.RANK, doc="r"), "unresolved"),
-        (fig("before 2015", 2015, "<", Unit.YEAR, doc="y"), fig("2015", 2015, unit=Unit.YEAR, doc="y"), "unresolved"),
+        (fig("2nd", 2, unit=Unit.RANK), fig("3rd", 3, unit=Unit.RANK), "unresolved"),
+        (fig("2nd", 2, unit=Unit.RANK, doc="r"), fig("3rd", 3, unit=Unit.RANK, doc="r"), "different_scope"),
+        (fig("before 2015", 2015, "<", Unit.YEAR), fig("2015", 2015, unit=Unit.YEAR), "unresolved"),
+        (fig("before 2015", 2015, "<", Unit.YEAR, doc="y"), fig("2015", 2015, unit=Unit.YEAR, doc="y"), "different_scope"),
     ],
 )
 def test_fact_checker_order(a, b, kind):
@@ -185,7 +187,7 @@ def test_a_registered_relater_is_tried_in_order():
     try:
         r = relate(fig("70%", 0.7, doc="special"), fig("20%", 0.2, doc="special"))
         assert r.reason == "registered relater"
-        assert relate(fig("70%", 0.7, doc="x"), fig("20%", 0.2, doc="x")).kind == "unresolved"
+        assert relate(fig("70%", 0.7, doc="x"), fig("20%", 0.2, doc="x")).kind == "different_scope"
     finally:
         PAIR_RELATERS.remove(same_document_always_agrees)
     assert register.__doc__
@@ -194,7 +196,7 @@ def test_a_registered_relater_is_tried_in_order():
 def test_one_article_establishes_only_its_own_or_one_sources_figures():
     own = fig("46%", 0.46, period=Y(2023), doc="d")
     quoted = fig("8.41%", 0.0841, period=Y(2023), doc="d", source="Stack Overflow")
-    assert relate(own, quoted).kind == "unresolved"  # the article quotes another source's population
+    assert relate(own, quoted).kind == "different_scope"  # the article quotes another source's population
     also_quoted = fig("12%", 0.12, period=Y(2023), doc="d", source="stack overflow")
     assert relate(quoted, also_quoted).kind == "conflicts"
 
@@ -205,7 +207,7 @@ def test_a_table_cell_is_not_dated_by_its_article():
     prose = replace(fig("15%", 0.15, period=Y(2023), doc="d"), extra={"sentences": frozenset({"It fell to 15%."})})
     row = "| TensorFlow |  28% |  21% |  15% |"
     cell = replace(fig("28%", 0.28, period=Y(2023), doc="d"), extra={"sentences": frozenset({row})})
-    assert relate(prose, cell).kind == "unresolved"
+    assert relate(prose, cell).kind == "different_scope"  # a row is a setting of its own
     stated = replace(prose, scope="survey respondents"), replace(cell, scope="respondents to the survey")
     assert relate(*stated).kind == "conflicts"  # stated alike in both still establishes it
 
@@ -216,9 +218,49 @@ def test_two_figures_of_one_sentence_never_conflict():
     a = replace(fig("70%", 0.70, period=Y(2022), doc="d", scope="papers"), extra={"sentences": frozenset({sentence})})
     b = replace(fig("62%", 0.62, period=Y(2022), doc="d", scope="papers"), extra={"sentences": frozenset({sentence})})
     r = relate(a, b)
-    assert r.kind == "unresolved" and "one sentence" in r.reason
+    assert r.kind == "trend" and "a change from" in r.reason and r.reason.startswith("70% vs 62%")
     elsewhere = replace(b, extra={"sentences": frozenset({"Another sentence gives 62% for 2022."})})
     assert relate(a, elsewhere).kind == "conflicts"
+
+
+def _in(sentence, claim):
+    return replace(claim, extra={"sentences": frozenset({sentence})})
+
+
+@pytest.mark.parametrize(
+    ("sentence", "first", "second", "later"),
+    [
+        ("Latency fell from 198ms to 85ms after export.", "198ms", "85ms", "85ms"),
+        ("Result: 198ms → 85ms (57% reduction).", "198ms", "85ms", "85ms"),
+        ("Its share went from 62% in 2022 to 70% now.", "62%", "70%", "70%"),
+        ("It now holds 70% of papers, up from 62%.", "70%", "62%", "70%"),
+        ("Accuracy is 91%, down from about 95%.", "91%", "about 95%", "91%"),
+    ],
+)
+def test_one_sentence_telling_of_a_change_is_a_trend(sentence, first, second, later):
+    a = _in(sentence, fig(first, 0.5, doc="d"))
+    b = _in(sentence, fig(second, 0.9, doc="d"))
+    for x, y in ((a, b), (b, a)):
+        r = relate(x, y)
+        assert r.kind == "trend", r.reason
+        assert r.reason.startswith(later + " vs ")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We obtain 1.3x and 1.9x speedups while using 4x and 2x lower resources, respectively.",
+        "Throughput rose 4x to 2x depending on batch size.",  # "to" without "from" is no change
+        "Up to 2x on GPUs and from 4x on TPUs.",
+    ],
+)
+def test_one_sentence_of_two_settings_is_a_difference_of_scope(sentence):
+    a = _in(sentence, fig("2x", 2.0, unit=Unit.RATIO, doc="d"))
+    b = _in(sentence, fig("4x", 4.0, unit=Unit.RATIO, doc="d"))
+    r = relate(a, b)
+    assert r.kind == "different_scope" and "one sentence" in r.reason
+    # The same two figures from two pages: nothing says how the settings relate.
+    assert relate(replace(a, document_id="p1"), replace(b, document_id="p2")).kind == "unresolved"
 
 
 def _release(surface, year, doc, scope=None, version=None):

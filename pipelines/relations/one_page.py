@@ -1,0 +1,68 @@
+"""Two different figures of one property on one page: a change, or different settings — not a contradiction.
+
+A page that gives two values of one property almost always lists them for different settings (rows of a
+benchmark, model sizes, hardware, before and after an optimisation) or tells of a change ("from 198 ms to
+85 ms", "70%, up from 62%"); it seldom contradicts itself. Of the 1,251 labelled pairs of gold groups whose
+two claims share a page (`annotations/groups/`), 2 are conflicts (one in each annotator's file); the others
+are differences of settings, agreements and changes. So when the
+period and population of such a pair are not established alike (``pipelines.relations.established``):
+
+* one sentence that tells of a change from one figure to the other ("from X to Y", "X → Y", "Y, up from
+  X") makes a ``trend`` — the figure the change ends at supersedes the other;
+* otherwise the pair is explained by ``different_scope``: the page speaks of two settings, cases or
+  events that the extracted scope did not name.
+
+Two figures from different pages get neither: nothing here says how two authors' settings relate.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.claims import Claim
+from pipelines.relations.established import sentences
+
+_ARROW = r"(?:→|->|⟶|=>|➜)"
+_FROM_BEFORE = re.compile(r"\bfrom\s*(?:about|around|roughly|~|just|only)?\s*$", re.I)
+"""Just before the first figure: "from" (reduced from 198 ms to 85 ms)."""
+_TO_BETWEEN = re.compile(rf"^\W*(?:\w+\W+){{0,4}}?(?:to|{_ARROW})\s*(?:about|around|roughly|~|just|only|over)?\s*$", re.I)
+"""Between the figures after "from": a few words then "to" or an arrow (from 62% in 2022 to 70%)."""
+_ARROW_BETWEEN = re.compile(rf"^\W*{_ARROW}\W*$")
+"""Only an arrow between the figures: 198ms → 85ms."""
+_UP_FROM_BETWEEN = re.compile(
+    r"\b(?:up|down|increas\w*|decreas\w*|ris\w*|rose|fell|fall\w*|dropp\w*|grow\w*|grew|climb\w*|jump\w*|"
+    r"improv\w*|reduc\w*|shrunk|shrank|cut)\s+from\s*(?:about|around|roughly|~|just|only)?\s*$",
+    re.I,
+)
+"""Between the figures: "up from" / "down from" / "increased from" before the earlier one (70%, up from 62%)."""
+
+
+def _place(sentence: str, text: str) -> int | None:
+    """Where a figure stands in its sentence, when it stands there exactly once."""
+    at = sentence.find(text)
+    if at < 0 or sentence.find(text, at + 1) >= 0:
+        return None
+    return at
+
+
+def change_between(a: Claim, b: Claim) -> tuple[Claim, Claim] | None:
+    """(earlier, later) when a sentence both claims are stated in tells of a change from one to the other."""
+    if not (a.value_text and b.value_text) or a.value_text == b.value_text:
+        return None
+    for sentence in sorted(sentences(a) & sentences(b)):
+        at_a, at_b = _place(sentence, a.value_text), _place(sentence, b.value_text)
+        if at_a is None or at_b is None:
+            continue
+        (first, at_first), (second, at_second) = sorted(((a, at_a), (b, at_b)), key=lambda x: x[1])
+        end_first = at_first + len(first.value_text)
+        if end_first > at_second:
+            continue
+        between = sentence[end_first:at_second]
+        before = sentence[max(0, at_first - 40) : at_first]
+        if _FROM_BEFORE.search(before) and _TO_BETWEEN.search(between):
+            return first, second
+        if _ARROW_BETWEEN.search(between):
+            return first, second
+        if _UP_FROM_BETWEEN.search(between):
+            return second, first
+    return None

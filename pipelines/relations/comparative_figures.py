@@ -10,8 +10,9 @@ comparative agrees with it or not. Two kinds of metric:
   other subject counts reversed.
 
 A disagreement is a ``conflicts`` only when the comparative is established to speak of the same period and
-population as each figure (``pipelines.relations.established``: one article dating them alike, or the
-same stated period and population); otherwise ``unresolved``. A comparative of a period established
+population as each figure (``pipelines.relations.established``: the same stated period and population, or
+one source and one stated period); one page giving both is a difference of settings
+(``pipelines.relations.one_page``); otherwise ``unresolved``. A comparative of a period established
 different from its figures' is a ``trend``; of another population, ``different_scope``.
 
 Bounded at any size: figures are bucketed by period and scope, each bucket reduced to its extremes
@@ -139,7 +140,11 @@ def _established(comp: Claim, figures: Sequence[Claim]) -> bool:
 def _verdict(comp: Claim, figures: Sequence[Claim], implied: str) -> RelationKind:
     if _fits(str(comp.comparator), implied):
         return RelationKind.AGREES
-    return RelationKind.CONFLICTS if _established(comp, figures) else RelationKind.UNRESOLVED
+    if _established(comp, figures):
+        return RelationKind.CONFLICTS
+    if all(f.document_id == comp.document_id for f in figures):
+        return RelationKind.DIFFERENT_SCOPE  # one page: different settings or cases (relations.one_page)
+    return RelationKind.UNRESOLVED
 
 
 def _reason(comp: Claim, kind: RelationKind, evidence: str, whom: str) -> str:
@@ -148,6 +153,8 @@ def _reason(comp: Claim, kind: RelationKind, evidence: str, whom: str) -> str:
         return f"{said}; {evidence} fits: {whom}"
     if kind is RelationKind.CONFLICTS:
         return f"{said}, but {evidence}: {whom}, for the same period and population"
+    if kind is RelationKind.DIFFERENT_SCOPE:
+        return f"{said}, but {evidence}: {whom}; both given by one page, for different settings or cases"
     return f"{said}, but {evidence}: {whom}; not shown to be the same period and population, so it cannot be told"
 
 

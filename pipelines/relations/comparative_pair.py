@@ -1,7 +1,8 @@
 """Two comparative claims about the same two subjects ("PyTorch leads TensorFlow" vs "TensorFlow leads").
 
 Opposite orders of one period make a trend when the periods are established different, a conflict only
-when the same period and scope are established (``pipelines.relations.established``), else unresolved.
+when the same period and scope are established (``pipelines.relations.established``), a difference of
+settings when one page gives both (``pipelines.relations.one_page``), else unresolved.
 """
 
 from __future__ import annotations
@@ -50,6 +51,10 @@ def relate_comparatives(a: Claim, b: Claim) -> Relation | None:
     if context.established:
         return Relation(
             a.id, b.id, RelationKind.CONFLICTS, f"{said}, for the same period and population: they cannot both be true"
+        )
+    if context.same_document:
+        return Relation(
+            a.id, b.id, RelationKind.DIFFERENT_SCOPE, f"{said}: both given by one page, for different settings or cases"
         )
     return Relation(
         a.id, b.id, RelationKind.UNRESOLVED, f"{said}: {missing(a, b)}, so it cannot be told whether they disagree"

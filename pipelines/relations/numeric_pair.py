@@ -87,7 +87,7 @@ def relate_figure_intervals(
     claim with many others)."""
     if overlap(interval_a, interval_b):
         return Relation(a.id, b.id, RelationKind.AGREES, f"{a.value_text} vs {b.value_text}: {_agreement(a, b)}")
-    context = context_of(a, b, one_document=False)
+    context = context_of(a, b)
     if context.scope in DIFFERENT_SCOPES:
         how = "different populations"
         if context.scope is ScopeRelation.SUBSET:

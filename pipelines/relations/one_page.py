@@ -23,15 +23,16 @@ from pipelines.claims import Claim
 from pipelines.relations.established import sentences
 
 _ARROW = r"(?:→|->|⟶|=>|➜)"
-_FROM_BEFORE = re.compile(r"\bfrom\s*(?:about|around|roughly|~|just|only)?\s*$", re.I)
+_HEDGE = r"(?:about|around|roughly|~|just|only|over)?"
+_FROM_BEFORE = re.compile(rf"\bfrom\s*{_HEDGE}\s*$", re.I)
 """Just before the first figure: "from" (reduced from 198 ms to 85 ms)."""
-_TO_BETWEEN = re.compile(rf"^\W*(?:\w+\W+){{0,4}}?(?:to|{_ARROW})\s*(?:about|around|roughly|~|just|only|over)?\s*$", re.I)
+_TO_BETWEEN = re.compile(rf"^\W*(?:\w+\W+){{0,4}}?(?:to|{_ARROW})\s*{_HEDGE}\s*$", re.I)
 """Between the figures after "from": a few words then "to" or an arrow (from 62% in 2022 to 70%)."""
 _ARROW_BETWEEN = re.compile(rf"^\W*{_ARROW}\W*$")
 """Only an arrow between the figures: 198ms → 85ms."""
 _UP_FROM_BETWEEN = re.compile(
     r"\b(?:up|down|increas\w*|decreas\w*|ris\w*|rose|fell|fall\w*|dropp\w*|grow\w*|grew|climb\w*|jump\w*|"
-    r"improv\w*|reduc\w*|shrunk|shrank|cut)\s+from\s*(?:about|around|roughly|~|just|only)?\s*$",
+    rf"improv\w*|reduc\w*|shrunk|shrank|cut)\s+from\s*{_HEDGE}\s*$",
     re.I,
 )
 """Between the figures: "up from" / "down from" / "increased from" before the earlier one (70%, up from 62%)."""

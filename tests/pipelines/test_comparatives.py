@@ -126,7 +126,7 @@ def claim(
     )
 
 
-def comparative(id, surface, subject, other, direction, *, period=None, doc=DOC):
+def comparative(id, surface, subject, other, direction, *, period=None, doc=DOC, scope=None):
     p = parse_period(period) if period else None
     return Claim(
         id=id,
@@ -141,6 +141,7 @@ def comparative(id, surface, subject, other, direction, *, period=None, doc=DOC)
         time=period,
         time_basis=TimeBasis.SENTENCE if p else TimeBasis.NONE,
         period=p.anchored("sentence") if p else None,
+        scope=scope,
     )
 
 
@@ -151,15 +152,26 @@ def test_an_abbreviated_count_with_a_plus_is_read_as_displayed():
     assert math.isinf(comparison_interval(claim("c", "at least 74,000", 74_000, ">="))[1])
 
 
-def test_surpassed_in_stars_conflicts_with_fewer_stars_in_the_same_article():
-    comp = comparative("c", "has surpassed", "pytorch", "tensorflow", ">")
-    mine = [claim("p", "74k+", 74_000, ">=")]
-    theirs = [claim("t", "180k+", 180_000, ">=", subjects=("tensorflow",))]
+def test_surpassed_in_stars_conflicts_with_fewer_stars_of_the_same_stated_period_and_population():
+    on = {"period": "2025", "scope": "GitHub repositories"}
+    comp = comparative("c", "has surpassed", "pytorch", "tensorflow", ">", **on)
+    mine = [claim("p", "74k+", 74_000, ">=", **on)]
+    theirs = [claim("t", "180k+", 180_000, ">=", subjects=("tensorflow",), **on)]
     [(a, b, relation)] = check_absolute(comp, mine, theirs)
     assert (a.id, b.id) == ("p", "t") and relation.kind == "conflicts"
     assert "74k+" in relation.reason and "180k+" in relation.reason
-    trailing = comparative("c", "trails", "pytorch", "tensorflow", "<")
+    trailing = comparative("c", "trails", "pytorch", "tensorflow", "<", **on)
     assert check_absolute(trailing, mine, theirs)[0][2].kind == "agrees"
+
+
+def test_one_article_alone_makes_a_comparative_and_its_figures_different_settings():
+    """A page saying "has surpassed" and giving 74k vs 180k elsewhere, with no period or population stated,
+    speaks of different settings or cases (a page seldom contradicts itself): never a conflict."""
+    comp = comparative("c", "has surpassed", "pytorch", "tensorflow", ">")
+    mine = [claim("p", "74k+", 74_000, ">=")]
+    theirs = [claim("t", "180k+", 180_000, ">=", subjects=("tensorflow",))]
+    [(_, _, relation)] = check_absolute(comp, mine, theirs)
+    assert relation.kind == "different_scope" and "one page" in relation.reason
 
 
 def test_figures_of_another_article_leave_the_comparative_unresolved():
@@ -179,31 +191,37 @@ def test_figures_of_different_periods_do_not_order_two_subjects():
 
 def test_a_year_holds_its_quarters():
     """Figures of 2025 and 2025-Q1 still order the two subjects; a conflict needs every period the same."""
-    comp = comparative("c", "has surpassed", "pytorch", "tensorflow", ">", period="2025")
-    mine = [claim("p", "74k+", 74_000, ">=", period="2025")]
-    theirs = [claim("t", "180k+", 180_000, ">=", period="2025-Q1", subjects=("tensorflow",))]
-    assert check_absolute(comp, mine, theirs)[0][2].kind == "unresolved"
-    same = [claim("t", "180k+", 180_000, ">=", period="2025", subjects=("tensorflow",))]
+    comp = comparative("c", "has surpassed", "pytorch", "tensorflow", ">", period="2025", scope="repositories")
+    mine = [claim("p", "74k+", 74_000, ">=", period="2025", scope="repositories")]
+    quarter = claim("t", "180k+", 180_000, ">=", period="2025-Q1", subjects=("tensorflow",), scope="repositories")
+    assert check_absolute(comp, mine, [quarter])[0][2].kind == "different_scope"  # one page, not one period
+    same = [claim("t", "180k+", 180_000, ">=", period="2025", subjects=("tensorflow",), scope="repositories")]
     assert check_absolute(comp, mine, same)[0][2].kind == "conflicts"
 
 
-def test_an_undated_comparative_against_dated_figures_of_its_article_is_unresolved():
+def test_an_undated_comparative_against_dated_figures_is_no_conflict():
     comp = comparative("c", "has surpassed", "pytorch", "tensorflow", ">")
     mine = [claim("p", "74k+", 74_000, ">=", period="2025-Q1")]
     theirs = [claim("t", "180k+", 180_000, ">=", period="2025-Q1", subjects=("tensorflow",))]
-    assert check_absolute(comp, mine, theirs)[0][2].kind == "unresolved"
+    assert check_absolute(comp, mine, theirs)[0][2].kind == "different_scope"  # of its own article
+    elsewhere = comparative("c", "has surpassed", "pytorch", "tensorflow", ">", doc="another")
+    assert check_absolute(elsewhere, mine, theirs)[0][2].kind == "unresolved"
 
 
-def ratio(id, surface, v, comparator="=", subjects=("pytorch",), doc=DOC, period=None):
-    return claim(id, surface, v, comparator, Unit.RATIO, subjects=subjects, doc=doc, period=period)
+def ratio(id, surface, v, comparator="=", subjects=("pytorch",), doc=DOC, period=None, scope=None):
+    return claim(id, surface, v, comparator, Unit.RATIO, subjects=subjects, doc=doc, period=period, scope=scope)
+
+
+BENCH = {"period": "2024", "scope": "ResNet-50 training"}
+"""A period and a population stated alike: what establishes one context."""
 
 
 def test_lower_latency_for_one_conflicts_with_the_other_being_three_times_faster():
-    comp = comparative("c", "lower", "tensorflow", "pytorch", ">")
+    comp = comparative("c", "lower", "tensorflow", "pytorch", ">", **BENCH)
     figures = [
-        ratio("x3", "about three times faster", 3.0, "~"),
-        ratio("up", "up to 77.7% faster", 1.777, "up_to", subjects=("pytorch", "tensorflow")),
-        ratio("jax", "2x faster", 2.0, subjects=("pytorch", "jax")),
+        ratio("x3", "about three times faster", 3.0, "~", **BENCH),
+        ratio("up", "up to 77.7% faster", 1.777, "up_to", subjects=("pytorch", "tensorflow"), **BENCH),
+        ratio("jax", "2x faster", 2.0, subjects=("pytorch", "jax"), **BENCH),
     ]
     found = {r.b: r for r in check_ratio(comp, figures)}
     assert found["x3"].kind == "conflicts" and found["up"].kind == "conflicts"
@@ -211,11 +229,13 @@ def test_lower_latency_for_one_conflicts_with_the_other_being_three_times_faster
 
 
 def test_about_equal_conflicts_with_a_quarter_faster():
-    comp = comparative("c", "within a few percent", "pytorch", "tensorflow", "~")
-    [relation] = check_ratio(comp, [ratio("f", "25.5% faster", 1.255, subjects=("pytorch", "tensorflow"))])
+    comp = comparative("c", "within a few percent", "pytorch", "tensorflow", "~", **BENCH)
+    [relation] = check_ratio(comp, [ratio("f", "25.5% faster", 1.255, subjects=("pytorch", "tensorflow"), **BENCH)])
     assert relation.kind == "conflicts"
-    close = ratio("g", "3% faster", 1.03, subjects=("pytorch", "tensorflow"))
+    close = ratio("g", "3% faster", 1.03, subjects=("pytorch", "tensorflow"), **BENCH)
     assert check_ratio(comp, [close])[0].kind == "agrees"
+    unstated = ratio("u", "25.5% faster", 1.255, subjects=("pytorch", "tensorflow"))
+    assert check_ratio(comp, [unstated])[0].kind == "different_scope"  # one page, context not stated alike
     elsewhere = ratio("h", "25.5% faster", 1.255, subjects=("pytorch", "tensorflow"), doc="other")
     assert check_ratio(comp, [elsewhere])[0].kind == "unresolved"
 
@@ -229,7 +249,10 @@ def test_a_comparative_of_another_period_is_a_trend():
 def test_two_comparatives_in_opposite_directions():
     a = comparative("a", "leads", "tensorflow", "pytorch", ">")
     b = comparative("b", "has surpassed", "pytorch", "tensorflow", ">")
-    assert relate_comparatives(a, b).kind == "conflicts"  # one article
+    assert relate_comparatives(a, b).kind == "different_scope"  # one article alone: two settings
+    stated_a = comparative("a", "leads", "tensorflow", "pytorch", ">", **BENCH)
+    stated_b = comparative("b", "has surpassed", "pytorch", "tensorflow", ">", doc="x", **BENCH)
+    assert relate_comparatives(stated_a, stated_b).kind == "conflicts"  # one period and population stated
     assert relate_comparatives(a, comparative("b", "has surpassed", "pytorch", "tensorflow", ">", doc="x")).kind == (
         "unresolved"
     )

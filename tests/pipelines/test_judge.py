@@ -8,7 +8,7 @@ from pipelines.relations.judge import judge_cluster
 from pipelines.serialize import cluster_dict
 
 
-def stars(id, subject, value, doc, year=2025):
+def stars(id, subject, value, doc, year=2025, scope="GitHub repositories"):
     return Claim(
         id=id,
         document_id=doc,
@@ -22,6 +22,7 @@ def stars(id, subject, value, doc, year=2025):
         time=str(year),
         time_basis=TimeBasis.SENTENCE,
         period=Period.year(year).anchored("sentence"),
+        scope=scope,
     )
 
 
@@ -40,6 +41,7 @@ def test_counterparts_are_capped_and_consensus_is_the_clusters_own():
         time="2025",
         time_basis=TimeBasis.SENTENCE,
         period=Period.year(2025).anchored("sentence"),
+        scope="GitHub repositories",
     )
     theirs = [stars(f"t{n}", "tensorflow", 180_000 + 1000 * (n % 40), f"e{n}") for n in range(300)]
     theirs.append(stars("t-same", "tensorflow", 180_000, "d1"))
@@ -49,7 +51,7 @@ def test_counterparts_are_capped_and_consensus_is_the_clusters_own():
     shown_theirs = [c for c in judged.claims if c.extra.get("counterpart")]
     assert 0 < len(shown_theirs) <= MAX_COUNTERPARTS
     assert "t-same" in {c.id for c in shown_theirs}  # the figure of the comparative's own article is checked
-    assert judged.verdict == Verdict.CONFLICTS  # 'has surpassed' vs 74k and 180k, all 2025 in one article
+    assert judged.verdict == Verdict.CONFLICTS  # 'has surpassed' vs 74k and 180k, one stated period and population
     view = cluster_dict(judged)
     assert view["consensus"]["documents"] == 2 and view["consensus"]["best_estimate"] == 74_500
     assert {"cluster_id", "verdict", "reason", "consensus", "claims", "relations", "relation_counts"} <= set(view)

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from pipelines.claims import Claim, Cluster, Kind, Relation
+from pipelines.claims import Claim, Cluster, Kind, Relation, TimeBasis
 from pipelines.context import Period
+from pipelines.relations.periods import claim_period
 
 
 def period_dict(period: Period | None) -> dict[str, Any] | None:
@@ -26,9 +27,22 @@ def period_dict(period: Period | None) -> dict[str, Any] | None:
     }
 
 
+def shown_time(claim: Claim) -> tuple[str | None, str]:
+    """The period a listing shows for a claim and where it comes from (``text``, ``published``, ``none``).
+
+    It is the period the relations are judged on (``claim_period``): the claim's own, else its page's date
+    at month precision, so a listing, its filters and the reasons it gives speak of the same period.
+    """
+    period = claim_period(claim)
+    if period is None:
+        return None, "none"
+    return period.label, "published" if period.basis == TimeBasis.DOCUMENT else "text"
+
+
 def claim_dict(claim: Claim) -> dict[str, Any]:
     comparative = claim.kind is Kind.COMPARATIVE
     extra = claim.extra
+    time, time_from = shown_time(claim)
     return {
         "claim_id": claim.id,
         "cluster_id": claim.cluster_id,
@@ -49,9 +63,8 @@ def claim_dict(claim: Claim) -> dict[str, Any]:
         "comparator": str(claim.comparator),
         "unit": str(claim.unit),
         "per": claim.per,
-        # What a listing shows as the period: the claim's own, or (set by the caller) its page's year.
-        "time": extra.get("time", claim.time),
-        "time_from": extra.get("time_from", "text" if claim.time else "none"),
+        "time": time,
+        "time_from": time_from,
         "time_basis": str(claim.time_basis),
         "period": period_dict(claim.period),
         "scope": claim.scope,

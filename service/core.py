@@ -235,21 +235,9 @@ RATIO_METRICS = frozenset(m.id for m in default_catalogue().metrics.values() if 
 Member = tuple[ClaimRow, DocumentRow, list[MentionRow]]
 
 
-def _shown_time(claim: ClaimRow, doc: DocumentRow) -> tuple[str | None, str]:
-    """The period a listing shows: the claim's own, else its page's year (and which it was)."""
-    if claim.time:
-        return claim.time, "published" if claim.time_from == "published" else "text"
-    if doc.published and doc.published[:4].isdigit():
-        return doc.published[:4], "published"
-    return None, "none"
-
-
 def _member_claim(member: Member, refs: Sequence[ReferenceRow]) -> Claim:
     claim, doc, mentions = member
-    time, time_from = _shown_time(claim, doc)
     extra: dict[str, object] = {
-        "time": time,
-        "time_from": time_from,
         "mentions": [mention_view(doc, m) for m in mentions],
         "sentences": frozenset(m.sentence for m in mentions if m.sentence),
     }

@@ -107,5 +107,4 @@ def to_claim(row: ClaimRow, document: DocumentRow, catalogue: Catalogue | None =
         published=document.published,
         cluster_id=row.cluster_id,
         confidence=row.confidence,
-        extra={"time_from": row.time_from},
     )

@@ -90,7 +90,7 @@ def test_a_stated_time_gives_the_period_with_its_basis():
     claim = to_claim(_row(time="2015-11", time_from="text", time_basis="context"), _doc("2024-05-07"))
     assert claim.period.label == "2015-11" and claim.period.basis == "context"
     assert claim.time_basis is TimeBasis.CONTEXT and claim.time == "2015-11"
-    assert claim.published == "2024-05-07" and claim.extra["time_from"] == "text"
+    assert claim.published == "2024-05-07" and claim_dict(claim)["time_from"] == "text"
 
 
 def test_older_rows_take_their_basis_from_time_from():
@@ -112,6 +112,25 @@ def test_without_a_time_the_document_date_dates_a_figure_but_not_a_date():
     assert undated.period is None and undated.time_basis is TimeBasis.NONE
     unreadable = to_claim(_row(), _doc("sometime"))
     assert unreadable.period is None
+
+
+@pytest.mark.parametrize(
+    ("row", "published", "shown"),
+    [
+        (dict(time="2015-11", time_from="text", time_basis="context"), "2024-05-07", ("2015-11", "text")),
+        (dict(time="Q3 2024", time_from="text", time_basis="none"), None, ("2024-Q3", "text")),
+        # Dated only by its page: the page's month, as the relations compare pages.
+        ({}, "2023-04-02", ("2023-04", "published")),
+        ({}, "2023", ("2023", "published")),
+        (dict(time="2023", time_from="published", time_basis="none"), "2023-04-02", ("2023", "published")),
+        (dict(metric="release_year", unit="year", value=2016.0), "2023-04-02", ("2023-04", "published")),
+        ({}, None, (None, "none")),
+        ({}, "sometime", (None, "none")),
+    ],
+)
+def test_a_listing_shows_the_period_the_relations_are_judged_on(row, published, shown):
+    out = claim_dict(to_claim(_row(**row), _doc(published)))
+    assert (out["time"], out["time_from"]) == shown
 
 
 def test_dimension_stored_or_from_the_catalogue():

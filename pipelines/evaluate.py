@@ -28,6 +28,7 @@ from pipelines.types import Mention, Quantity, Span
 # tagger about, and dates and money, which the tagger decides on but the rules cannot.
 _NEVER = NOT_MEASURES | {"date", "money"}
 _RELEASE = re.compile(r"\b(launch|release|introduc|open[- ]sourc|debut|creat|came out|first appeared)", re.I)
+_SLOTS_WITH_GOLD = ("version", "dimension", "time", "scope", "source")
 
 
 @dataclass
@@ -120,7 +121,6 @@ class Score:
         }
 
 
-_SLOTS_WITH_GOLD = ("version", "dimension", "time", "scope", "source")
 _WORD = re.compile(r"\w+")
 
 
@@ -145,7 +145,9 @@ def _same_subject(m: Mention, gold: dict[str, Any], gold_slots: dict[str, str]) 
     if m.subject == want:
         return True
     text = gold_slots.get("subject")
-    return bool(text) and m.subject == slug(text)
+    if not text:
+        return False
+    return m.subject == slug(text)
 
 
 def _same_version(a: str | None, b: str | None) -> bool:

@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pipelines.annotations import GoldDocument
 from pipelines.groups import GoldGroup, GoldKey, gold_claims, to_mention
@@ -120,11 +120,12 @@ class GraphScore:
         }
 
 
-def _majority(keys: Iterable[Any], order: Sequence[Any]) -> Any | None:
-    """The most frequent item; ties go to the one first in ``order``."""
+K = TypeVar("K", bound=Hashable)
+
+
+def _majority(keys: Sequence[K], order: Sequence[K | None]) -> K:
+    """The most frequent of ``keys`` (not empty); ties go to the one first in ``order``."""
     counts = Counter(keys)
-    if not counts:
-        return None
     rank = {k: i for i, k in enumerate(order)}
     return min(counts, key=lambda k: (-counts[k], rank.get(k, len(rank))))
 
@@ -198,7 +199,8 @@ def score(
             for j in range(i + 1, len(where)):
                 pairs += 1
                 together += where[i] is not None and where[i] == where[j]
-        top = _majority((c for c in where if c is not None), where)
+        found = [c for c in where if c is not None]
+        top = _majority(found, where) if found else None
         majority_cluster[g.id] = top
         system = view_of[top]["verdict"] if top is not None else "missing"
         confusion[f"{g.verdict}->{system}"] += 1
@@ -375,12 +377,12 @@ def run(
                 chunk = docs[lo : lo + batch]
                 articles = [article_for(d) for d in chunk]
                 # What service.core.process_batch does, keeping the mentions to match them to gold.
-                for doc, article, mentions in zip(chunk, articles, extract_each(extractor, articles), strict=True):
-                    if isinstance(mentions, Exception):
-                        raise mentions
-                    located.update(match_extracted(doc, mentions))
-                    dimensions.update({(doc.id, m.value_start): m.dimension for m in mentions})
-                    store_article(store, extractor, article, mentions)
+                for doc, article, extracted in zip(chunk, articles, extract_each(extractor, articles), strict=True):
+                    if isinstance(extracted, Exception):
+                        raise extracted
+                    located.update(match_extracted(doc, extracted))
+                    dimensions.update({(doc.id, m.value_start): m.dimension for m in extracted})
+                    store_article(store, extractor, article, extracted)
                 done += len(chunk)
                 if progress:
                     progress(done, len(docs))

@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from pipelines.annotations import ANNOTATIONS_DIR, GoldClaim, GoldDocument, _sentence_bounds, parse_ann
 from pipelines.catalogue import Catalogue, default_catalogue
@@ -125,7 +125,7 @@ def group_files(root: Path = GROUPS_DIR) -> list[Path]:
     return sorted(root.glob("*.jsonl"))
 
 
-def _int(value: Any) -> bool:
+def _int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -150,8 +150,7 @@ def _parse_group(item: Any, where: str, documents: dict[str, GoldDocument]) -> t
             problems.append(f"{at}: not an object with doc, claim and value")
             continue
         doc_id, index, value = ref.get("doc"), ref.get("claim"), ref.get("value")
-        doc = documents.get(doc_id) if isinstance(doc_id, str) else None
-        if doc is None:
+        if not isinstance(doc_id, str) or (doc := documents.get(doc_id)) is None:
             problems.append(f"{at}: no gold document {doc_id!r} in annotations/real")
             continue
         claims = gold_claims(doc)
@@ -160,10 +159,11 @@ def _parse_group(item: Any, where: str, documents: dict[str, GoldDocument]) -> t
                 f"{at}: claim {index!r} of {doc_id} is out of range (it has {len(claims)}: 0..{len(claims) - 1})"
             )
             continue
-        if claims[index].text != value:
-            problems.append(f"{at}: claim {index} of {doc_id} is {claims[index].text!r}, not {value!r}")
+        text = claims[index].text
+        if text != value:
+            problems.append(f"{at}: claim {index} of {doc_id} is {text!r}, not {value!r}")
             continue
-        refs.append(GroupRef(doc_id, index, value))
+        refs.append(GroupRef(doc_id, index, text))
     keys = [r.key for r in refs]
     if len(set(keys)) != len(keys):
         problems.append(f"{where}: a claim is listed twice in the group")
@@ -196,6 +196,7 @@ def _parse_group(item: Any, where: str, documents: dict[str, GoldDocument]) -> t
         pairs.append(GoldPair(a, b, relation, str(p.get("why", ""))))
     if problems:
         return None, problems
+    assert isinstance(gid, str) and isinstance(verdict, str)  # both checked above
     group = GoldGroup(
         id=gid,
         candidate=candidate,
@@ -246,14 +247,15 @@ def warnings(groups: Sequence[GoldGroup], candidates: Sequence[dict[str, Any]] |
     group, a verdict that does not follow from the pairs; with ``candidates`` (``candidate_groups``), a
     group whose claims are not all in the candidate it names (the numbering moved when ``.ann`` files did)."""
     out = []
-    for g in groups if candidates is not None else ():
-        members = (
-            {(c["doc"], c["claim"]) for c in candidates[g.candidate]["claims"]}
-            if g.candidate is not None and 0 <= g.candidate < len(candidates)
-            else set()
-        )
-        if g.candidate is not None and not set(g.keys) <= members:
-            out.append(f"{g.file}:{g.line} ({g.id}): claims not in candidate {g.candidate} as generated now")
+    if candidates is not None:
+        for g in groups:
+            members = (
+                {(c["doc"], c["claim"]) for c in candidates[g.candidate]["claims"]}
+                if g.candidate is not None and 0 <= g.candidate < len(candidates)
+                else set()
+            )
+            if g.candidate is not None and not set(g.keys) <= members:
+                out.append(f"{g.file}:{g.line} ({g.id}): claims not in candidate {g.candidate} as generated now")
     owner: dict[GoldKey, str] = {}
     for g in groups:
         for key in g.keys:
@@ -297,7 +299,8 @@ def candidate_groups(documents: Iterable[GoldDocument]) -> list[dict[str, Any]]:
     for n, (key, ms) in enumerate(kept):
         claims = []
         for d, i, c in ms:
-            scope = (c.slots.get("SCOPE") or [(None, None, None)])[0][2]
+            scope_slots = c.slots.get("SCOPE")
+            scope = scope_slots[0][2] if scope_slots else None
             claims.append(
                 {
                     "doc": d.id,

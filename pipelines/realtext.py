@@ -153,11 +153,11 @@ def show(excerpt: Excerpt) -> str:
     starts = line_starts(excerpt.text)
     per_line: dict[int, list[str]] = {}
     for start, _, surface in number_tokens(excerpt.text):
-        line = max(i for i, s in enumerate(starts) if s <= start) + 1
-        per_line.setdefault(line, []).append(surface)
+        line_no = max(i for i, s in enumerate(starts) if s <= start) + 1
+        per_line.setdefault(line_no, []).append(surface)
     out.append("number tokens by line (every one needs a claim or a distractor line):")
-    for line, toks in per_line.items():
-        out.append(f"  line {line}: " + " | ".join(toks))
+    for line_no, toks in per_line.items():
+        out.append(f"  line {line_no}: " + " | ".join(toks))
     return "\n".join(out)
 
 

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import torch
 from torch import nn
@@ -441,15 +441,18 @@ def export_training_set(
     save_file(weights, str(path / "encoder_slice.safetensors"))
     # Windows shared by several sets (every real excerpt is in four of the five folds) are stored once.
     windows: list[tuple[Any, ...]] = []
-    index: dict[tuple[Any, ...], int] = {}
+    index: dict[str, int] = {}
     payload: dict[str, Any] = {}
     for name, data in sets.items():
         members: list[int] = []
         first = 0
         for w in data.windows:
             n = len(w.markers)
-            labels = (tuple(data.claim[first : first + n]), tuple(data.metric[first : first + n]))
-            labels += (tuple(data.form[first : first + n]),)
+            labels = (
+                tuple(data.claim[first : first + n]),
+                tuple(data.metric[first : first + n]),
+                tuple(data.form[first : first + n]),
+            )
             first += n
             item = (w.input_ids, w.token_type_ids, w.markers, w.tag_labels, *labels)
             key = repr(item)
@@ -464,7 +467,8 @@ def export_training_set(
             "phrases": (phrases or {}).get(name),
         }
     with gzip.open(path / "training_sets.pt.gz", "wb") as fh:
-        torch.save({"windows": windows, "sets": payload, "config": asdict(config)}, fh)
+        # A GzipFile is a binary file, though typeshed does not declare it an IO[bytes] as torch asks.
+        torch.save({"windows": windows, "sets": payload, "config": asdict(config)}, cast(IO[bytes], fh))
     return path
 
 
@@ -496,7 +500,7 @@ def train_exported(
 ) -> dict[str, Any]:
     """Train on set ``name`` of an export made by :func:`export_training_set`; the model goes to ``out_dir``."""
     with gzip.open(path / "training_sets.pt.gz", "rb") as fh:
-        blob = torch.load(fh, weights_only=False)
+        blob = torch.load(cast(IO[bytes], fh), weights_only=False)  # a binary file (see export_training_set)
     config = TrainConfig(**blob["config"])
     raw = blob["sets"][name]
     _seeded(config)

@@ -46,8 +46,14 @@ MAX_CONTEXT_TOKENS = 32
 REL_POSITIONS = 32
 """Relative positions token - candidate are clipped to [-32, 32] for the slot head."""
 SLOT_HIDDEN = 128
-LORA_TARGETS = ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense")
-LORA_TARGETS += ("intermediate.dense", "output.dense")
+LORA_TARGETS = (
+    "attention.self.query",
+    "attention.self.key",
+    "attention.self.value",
+    "attention.output.dense",
+    "intermediate.dense",
+    "output.dense",
+)
 ARCHITECTURE = "window-markers-v1"
 PHRASE_BANK = "metric_phrases.json"
 """The metric phrases of the training annotations, saved beside the weights (``train.phrase_bank``)."""

@@ -46,7 +46,8 @@ def comparative_pairs(comps: Sequence[Claim]) -> list[Relation]:
     for comp in comps:
         if comp.other is None:
             continue
-        pair = tuple(sorted((comp.subject, comp.other)))
+        low, high = sorted((comp.subject, comp.other))
+        pair = (low, high)
         groups.setdefault(pair, {}).setdefault(direction_from(comp, pair[0]), []).append(comp)
     pairs: set[tuple[str, str]] = set()
     chosen: list[tuple[Claim, Claim]] = []

@@ -651,6 +651,7 @@ class Store:
                     .where(ClaimRow.cluster_id.is_not(None))
                     .group_by(ClaimRow.cluster_id)
                 )
+                if cid is not None  # as the query asks; said again for the type
             }
             comparatives = [
                 (tuple(subjects or ()), metric, cid)

@@ -101,7 +101,11 @@ M = Period.month
         (fig("2nd", 2, unit=Unit.RANK), fig("3rd", 3, unit=Unit.RANK), "unresolved"),
         (fig("2nd", 2, unit=Unit.RANK, doc="r"), fig("3rd", 3, unit=Unit.RANK, doc="r"), "different_scope"),
         (fig("before 2015", 2015, "<", Unit.YEAR), fig("2015", 2015, unit=Unit.YEAR), "unresolved"),
-        (fig("before 2015", 2015, "<", Unit.YEAR, doc="y"), fig("2015", 2015, unit=Unit.YEAR, doc="y"), "different_scope"),
+        (
+            fig("before 2015", 2015, "<", Unit.YEAR, doc="y"),
+            fig("2015", 2015, unit=Unit.YEAR, doc="y"),
+            "different_scope",
+        ),
     ],
 )
 def test_fact_checker_order(a, b, kind):

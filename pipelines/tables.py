@@ -15,7 +15,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-from pipelines.quantities.units import DURATION_SECONDS, SIZE_BYTES, TIME_WORDS, size_unit
+from pipelines.quantities.units import DURATION_SECONDS, PERIOD_WORDS, SIZE_BYTES, TIME_WORDS, size_unit
 from pipelines.types import Quantity
 
 _SEPARATOR = re.compile(r"^[^\S\n]*\|?(?:[^\S\n]*:?-{2,}:?[^\S\n]*\|)+(?:[^\S\n]*:?-{2,}:?[^\S\n]*)?[^\S\n]*$")
@@ -181,20 +181,6 @@ _RATE_TITLE = re.compile(
     r"(?i)(?:[a-z]+[^\S\n]*/[^\S\n]*(?P<p1>s|sec|second|min|minute|h|hr|hour|day|week|month|year)\b"
     r"|\b(?:per|/)[^\S\n]*(?P<p2>second|sec|minute|min|hour|day|week|month|year)\b|\b(?P<rps>qps|rps|fps|tps)\b)"
 )
-_PERIOD_CODE = {
-    "s": "second",
-    "sec": "second",
-    "second": "second",
-    "min": "minute",
-    "minute": "minute",
-    "h": "hour",
-    "hr": "hour",
-    "hour": "hour",
-    "day": "day",
-    "week": "week",
-    "month": "month",
-    "year": "year",
-}
 _MULT_WORDS = {"k": 1e3, "thousand": 1e3, "thousands": 1e3, "m": 1e6, "million": 1e6, "millions": 1e6, "b": 1e9}
 _SIZE_WORD = re.compile(r"^(?:[KMGTP]i?B|kB)$")
 _RATIO_TITLE = re.compile(r"(?i)\b(?:speed-?ups?|ratio|relative|times)\b|^[x×]$")
@@ -224,7 +210,7 @@ def header_unit(title: str) -> HeaderUnit | None:
     """
     rate = _RATE_TITLE.search(title)
     if rate:
-        per = _PERIOD_CODE[(rate["p1"] or rate["p2"] or "s").lower()]
+        per = PERIOD_WORDS[(rate["p1"] or rate["p2"] or "s").lower()]
         return HeaderUnit(dimension="rate", kind="rate", per=per)
     # "Latency (ms)", "Memory [GB]", a bare "ms", or the last words of a snake-case name ("kernel_us",
     # "time_s_bsz_1").

@@ -524,12 +524,8 @@ def cluster_view(store: Store, cluster_id: str) -> dict | None:
     return next((v for v in cluster_views(store, row.subject, row.metric) if v["cluster_id"] == cluster_id), None)
 
 
-def document_view(store: Store, doc_id: str) -> dict | None:
-    """A stored document: its original text and metadata, with every claim and the offsets of its mentions."""
-    found = store.document(doc_id)
-    if found is None:
-        return None
-    doc, pairs = found
+def document_fields(doc: DocumentRow) -> dict:
+    """A stored document's metadata as the API and the pages show it (without its text)."""
     return {
         "document_id": doc.id,
         "path": doc.path,
@@ -538,6 +534,17 @@ def document_view(store: Store, doc_id: str) -> dict | None:
         "published": doc.published,
         "publisher": doc.publisher,
         "format": doc.format,
+    }
+
+
+def document_view(store: Store, doc_id: str) -> dict | None:
+    """A stored document: its original text and metadata, with every claim and the offsets of its mentions."""
+    found = store.document(doc_id)
+    if found is None:
+        return None
+    doc, pairs = found
+    return {
+        **document_fields(doc),
         "text": doc.text,
         "claims": [
             {

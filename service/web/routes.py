@@ -213,27 +213,31 @@ def clusters_page(
     rows = [present.summary_row(v, name_of) for v in chosen]
     if _want(download):
         return _download("clusters", download or "", rows, CLUSTER_COLUMNS)
-    page, pages = _paging(page, len(rows))
     form = {"q": q, "subject": subject, "metric": metric, "verdict": verdict, "since": since, "until": until}
     return _page(
         request,
         "clusters.html",
         {
-            "rows": rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
-            "matching": len(rows),
-            "page": page,
-            "pages": pages,
-            "form": form,
-            "query": {k: v for k, v in form.items() if v},
+            **_listing(rows, page, form),
             "facets": _facets(_store(request)),
             "verdicts": sorted({v["verdict"] for v in _views(request)}),
         },
     )
 
 
-def _paging(page: int, total: int) -> tuple[int, int]:
-    pages = max(1, math.ceil(total / PAGE_SIZE))
-    return min(max(page, 1), pages), pages
+def _listing(rows: list[dict], page: int, form: dict[str, str]) -> dict[str, Any]:
+    """What a filtered list page shows: page ``page`` of ``rows`` (clamped to the pages there are), how many
+    matched, and the filter form with the query string its links keep (the filled fields)."""
+    pages = max(1, math.ceil(len(rows) / PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    return {
+        "rows": rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        "matching": len(rows),
+        "page": page,
+        "pages": pages,
+        "form": form,
+        "query": {k: v for k, v in form.items() if v},
+    }
 
 
 # --- one cluster --------------------------------------------------------------------------------------------
@@ -408,18 +412,12 @@ def documents_page(
     rows.sort(key=lambda r: r["published"] or "", reverse=True)
     if _want(download):
         return _download("documents", download or "", rows, DOCUMENT_COLUMNS)
-    page, pages = _paging(page, len(rows))
     form = {"q": q, "subject": subject, "since": since, "until": until}
     return _page(
         request,
         "documents.html",
         {
-            "rows": rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
-            "matching": len(rows),
-            "page": page,
-            "pages": pages,
-            "form": form,
-            "query": {k: v for k, v in form.items() if v},
+            **_listing(rows, page, form),
             "facets": _facets(store),
         },
     )

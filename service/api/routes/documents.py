@@ -24,20 +24,7 @@ def _utc(when: datetime) -> datetime:
 def list_documents(store: StoreDep, page: PageDep) -> dict:
     """Stored documents (without their text), by path, with their number of claims."""
     rows, total = store.document_summaries(page.limit, page.offset)
-    items = [
-        {
-            "document_id": doc.id,
-            "path": doc.path,
-            "title": doc.title,
-            "url": doc.url,
-            "published": doc.published,
-            "publisher": doc.publisher,
-            "format": doc.format,
-            "ingested_at": _utc(doc.ingested_at),
-            "claims": n,
-        }
-        for doc, n in rows
-    ]
+    items = [{**core.document_fields(doc), "ingested_at": _utc(doc.ingested_at), "claims": n} for doc, n in rows]
     return page.of(items, total)
 
 

@@ -5,7 +5,9 @@ Modules say what each does:
 * ``periods`` — how two claims' periods stand (same, contains, within, overlaps, before, after, unknown);
 * ``scopes`` — scope phrases normalised and compared (same, different, subset, superset, unknown);
 * ``established`` — whether two claims are established to speak of the same period and population;
+* ``first_release`` — two pages dating one framework's first release to different years (tried first);
 * ``numeric_pair`` — two figures: agrees, trend, different_scope, conflicts or unresolved;
+* ``one_page`` — two different figures of one page: a change it tells of, else different settings;
 * ``comparative_pair`` — two comparatives about the same pair of subjects;
 * ``comparative_figures`` — a comparative against the figures of its two subjects, bounded;
 * ``cluster_verdict`` — every pair (small clusters) or an O(k log k) summary (large ones), and the verdict;
@@ -22,6 +24,7 @@ from collections.abc import Callable
 
 from pipelines.claims import Claim, Relation
 from pipelines.relations.comparative_pair import relate_comparatives
+from pipelines.relations.first_release import relate_first_releases
 from pipelines.relations.numeric_pair import relate_figures
 
 PairRelater = Callable[[Claim, Claim], Relation | None]
@@ -44,6 +47,7 @@ def relate(a: Claim, b: Claim) -> Relation | None:
     return None
 
 
+register(relate_first_releases)
 register(relate_figures)
 register(relate_comparatives)
 

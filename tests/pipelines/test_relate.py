@@ -272,7 +272,7 @@ def _release(surface, year, doc, scope=None, version=None):
         id=f"{doc}-{surface}",
         document_id=doc,
         kind=Kind.NUMERIC,
-        subjects=("onnxruntime",),
+        subjects=("onnx_runtime",),
         metric="release_year",
         dimension="date",
         value_text=surface,
@@ -289,3 +289,50 @@ def test_two_pages_dating_a_release_differently_stay_unresolved():
     undated pages to establish one event; stated alike (same source, same stated period) they would."""
     assert relate(_release("2018", 2018, "p1"), _release("2019", 2019, "p2")).kind == "unresolved"
     assert relate(_release("2018", 2018, "p1"), _release("2018", 2018, "p2")).kind == "agrees"
+
+
+def _said(claim, sentence):
+    return replace(claim, extra={"sentences": frozenset({sentence})})
+
+
+def test_two_pages_dating_a_first_release_to_different_years_conflict():
+    """A first release happens once: worded as such on both pages, 2018 and May 2019 cannot both be true."""
+    a = _said(_release("2018", 2018, "p1"), "Microsoft open-sourced ONNX Runtime, its inference engine, in 2018.")
+    b = _said(_release("May 2019", 2019, "p2"), "ONNX Runtime • Initial release: May 2019 • Stable: 1.17.0 (2024)")
+    r = relate(a, b)
+    assert r.kind == "conflicts" and "first release" in r.reason and "2018 vs May 2019" in r.reason
+    assert relate(b, a).kind == "conflicts"
+
+
+FIRST = "ONNX Runtime was first released in 2018."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "why"),
+    [
+        ("ONNX Runtime 1.0 shipped in 2019.", "not worded as a first release"),
+        ("ONNX Runtime 2.0 was first released in 2019.", "a version's first release"),
+        (
+            "ONNX Runtime was first made available under a restricted licence in 2019, with full open-source release"
+            " in 2020.",
+            "a sentence naming two release events",
+        ),
+        ("ONNX Runtime: initial release May 2017, stable version 1.17.0 (2019)", "a number between wording and value"),
+        ("Initial release: 2019", "the sentence names no framework: whose release is it?"),
+        ("ONNX Runtime and ONNX were first released in 2019.", "two frameworks named"),
+    ],
+)
+def test_a_release_date_not_worded_as_the_first_release_establishes_nothing(sentence, why):
+    a = _said(_release("2018", 2018, "p1"), FIRST)
+    b = _said(_release("2019", 2019, "p2"), sentence)
+    assert relate(a, b).kind == "unresolved", why
+
+
+def test_first_release_dates_of_one_page_or_one_year_are_no_conflict():
+    a = _said(_release("2018", 2018, "p1"), FIRST)
+    one_page = _said(_release("2019", 2019, "p1"), "ONNX Runtime was initially released in 2019.")
+    assert relate(a, one_page).kind != "conflicts"
+    month = _said(_release("March 2018", 2018, "p2"), "The first release of ONNX Runtime came in March 2018.")
+    assert relate(a, month).kind == "agrees"
+    versioned = replace(_said(_release("2019", 2019, "p2"), "ONNX Runtime was first released in 2019."), version="2.0")
+    assert relate(a, versioned).kind != "conflicts"

@@ -1,0 +1,102 @@
+"""Two pages dating one framework's first release to different years: a conflict, whatever their dates.
+
+A first release happens once, so unlike a share or a count it does not change with the time of writing:
+"initially released in 2014" and "first appearance … March 2015" about one library cannot both be true.
+Misread dates are the risk (a major version's release, an end of support, a port's launch, another
+library named in the sentence), so the rule asks for evidence on both sides and otherwise says nothing
+(the pair goes on to ``numeric_pair``, where two undated pages stay ``unresolved``):
+
+* the metric is a release date, the subject a framework without a version, and the two claims come from
+  different documents (one page establishes nothing by itself);
+* each value's sentence names the framework and no other (an infobox line "Initial release: May 2019"
+  does not say whose release it is; a sentence naming ONNX Runtime does not date ONNX);
+* each value follows a *first-release* wording in its own sentence — "first released", "initially
+  released", "initial release:", "originally launched", "open-sourced … in", "debuted", "first appearance",
+  an infobox's "Released | …" — with no other number between the wording and the value (so "Initial
+  release: May 2019 • Stable version: 1.17.0 (March 2024)" dates only May 2019), no version number just
+  before the wording ("Keras 3 was first released" is a version's release), and no other release wording
+  in the sentence (one that names two release events tells them apart);
+* the two dates fall in different years (sources that date one release a month apart are not taken as
+  contradicting each other), and neither lies after today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from pipelines.catalogue import default_catalogue
+from pipelines.claims import Claim, Relation, RelationKind
+from pipelines.relations.established import sentences
+
+METRICS = frozenset({"release_year"})
+"""Metrics whose value dates a framework's (first) release."""
+_CUE = re.compile(
+    r"(?i)\b(?:(?:first|initially|originally)\s+(?:released|launched|published|appeared|shipped|made\s+available)"
+    r"|initial\s+release|first\s+(?:release|appearance|version)|open[- ]sourced|debut(?:ed|s)?|released\s*\|)"
+)
+_EVENT = re.compile(rf"{_CUE.pattern}|(?i:\breleas\w*|\bavailable\b|\bopen[- ]source\w*|\blaunch\w*)")
+"""Any wording of a release event: a sentence with two ("first made available under a restricted licence
+in April 2015, with full open-source release in January 2016") tells events apart, so dates none alone."""
+_NUMBER = re.compile(r"\d")
+_VERSION_BEFORE = re.compile(r"(?i)\bv?\d+(?:\.\d+)*(?:\s+\w+){0,2}$")
+"""A version number just before the wording: "Keras 3 was", "TensorFlow 2.0 is"."""
+REACH = 120
+"""The first-release wording must stand within this many characters before the value."""
+
+
+def _year(claim: Claim) -> int | None:
+    if claim.value is None or claim.value_high not in (None, claim.value):
+        return None
+    return int(claim.value) if float(claim.value).is_integer() else None
+
+
+def _names_only(sentence: str, subject: str) -> bool:
+    """Whether the sentence names the subject and no other framework (the longest name wins: "ONNX
+    Runtime" is not ONNX), so that the date it gives is the subject's."""
+    named = {hit.framework for hit in default_catalogue().find_frameworks(sentence)}
+    return named == {subject}
+
+
+def dated_as_first_release(claim: Claim) -> bool:
+    """Whether one of the claim's sentences gives its value right after a first-release wording."""
+    if claim.metric not in METRICS or claim.version or len(claim.subjects) != 1 or not claim.value_text:
+        return False
+    for sentence in sentences(claim):
+        at = sentence.find(claim.value_text)
+        if at < 0 or sentence.find(claim.value_text, at + 1) >= 0:
+            continue
+        if len(_EVENT.findall(sentence)) != 1 or not _names_only(sentence, claim.subject):
+            continue
+        before = sentence[max(0, at - REACH) : at]
+        cues = list(_CUE.finditer(before))
+        if not cues:
+            continue
+        cue = cues[-1]
+        if _NUMBER.search(before[cue.end() :]):
+            continue
+        if _VERSION_BEFORE.search(before[: cue.start()].rstrip()[-24:]):
+            continue
+        return True
+    return False
+
+
+def relate_first_releases(a: Claim, b: Claim) -> Relation | None:
+    """A conflict between two pages' first-release years of one framework; None when not established."""
+    if a.metric not in METRICS or b.metric != a.metric or a.subjects != b.subjects:
+        return None
+    if not a.document_id or a.document_id == b.document_id:
+        return None
+    ya, yb = _year(a), _year(b)
+    this_year = dt.date.today().year
+    if ya is None or yb is None or ya == yb or max(ya, yb) > this_year:
+        return None
+    if not (dated_as_first_release(a) and dated_as_first_release(b)):
+        return None
+    return Relation(
+        a.id,
+        b.id,
+        RelationKind.CONFLICTS,
+        f"{a.value_text} vs {b.value_text}: two pages date the first release of {a.subject}, which happens once,"
+        " to different years: they cannot both be true",
+    )

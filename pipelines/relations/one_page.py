@@ -2,7 +2,7 @@
 
 A page that gives two values of one property almost always lists them for different settings (rows of a
 benchmark, model sizes, hardware, before and after an optimisation) or tells of a change ("from 198 ms to
-85 ms", "70%, up from 62%"); it seldom contradicts itself. Of the 1,251 labelled pairs of gold groups whose
+85 ms", "70%, up from 62%"); it seldom contradicts itself. Of the 1,252 labelled pairs of gold groups whose
 two claims share a page (`annotations/groups/`), 2 are conflicts (one in each annotator's file); the others
 are differences of settings, agreements and changes. So when the
 period and population of such a pair are not established alike (``pipelines.relations.established``):

@@ -40,6 +40,8 @@ class Metric:
     dimension: str
     """One of DIMENSIONS; ``any`` only for ``other``, whose dimension comes from each claim."""
     aliases: tuple[str, ...]
+    measurement: bool = False
+    """A benchmark measurement: it holds for its own setup (model, hardware, settings), not for a period."""
 
     @property
     def unit_kind(self) -> str:
@@ -138,11 +140,16 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
             choices = ", ".join(DIMENSIONS)
             problems.append(f"metric {mid!r} has an unknown unit dimension {dimension!r} (one of {choices})")
             continue
+        measurement = m.get("measurement", False)
+        if not isinstance(measurement, bool):
+            problems.append(f"metric {mid!r} has measurement = {measurement!r} (true or false)")
+            continue
         metrics[mid] = Metric(
             id=mid,
             description=m.get("description", ""),
             dimension=dimension,
             aliases=tuple(m.get("aliases", [])),
+            measurement=measurement,
         )
     if "other" not in metrics:
         problems.append("the catalogue needs the metric 'other'")

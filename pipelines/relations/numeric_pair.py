@@ -10,7 +10,9 @@
 4. ``conflicts`` — only when the same period and scope are established (``pipelines.relations.established``);
 5. one page giving both figures, not established alike: ``trend`` when a sentence tells of a change from
    one to the other, else ``different_scope`` (``pipelines.relations.one_page``);
-6. ``unresolved`` — anything else: kept and shown, never listed as a contradiction.
+6. two benchmark measurements from two pages, not established alike: ``different_scope``, two setups; a
+   benchmark does not age, so page dates alone make no ``trend`` (``pipelines.relations.measurements``);
+7. ``unresolved`` — anything else: kept and shown, never listed as a contradiction.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import math
 
 from pipelines.claims import Claim, Relation, RelationKind
 from pipelines.relations.established import context_of
+from pipelines.relations.measurements import dated_by_text, measured
 from pipelines.relations.one_page import change_between
 from pipelines.relations.periods import DIFFERENT as DIFFERENT_PERIODS
 from pipelines.relations.periods import PeriodRelation, claim_period, period_label
@@ -100,7 +103,8 @@ def relate_figure_intervals(
             RelationKind.DIFFERENT_SCOPE,
             f"{a.value_text} of {a.scope} vs {b.value_text} of {b.scope}: {how}",
         )
-    if context.period in DIFFERENT_PERIODS:
+    benchmark = measured(a, b)
+    if context.period in DIFFERENT_PERIODS and not (benchmark and not dated_by_text(a, b)):
         later, earlier = (a, b) if context.period is PeriodRelation.AFTER else (b, a)
         return Relation(a.id, b.id, RelationKind.TREND, f"{described(later)} vs {described(earlier)}: a later figure")
     if context.established:
@@ -109,6 +113,14 @@ def relate_figure_intervals(
         )
     if context.same_document:
         return _one_page(a, b, context)
+    if benchmark:
+        return Relation(
+            a.id,
+            b.id,
+            RelationKind.DIFFERENT_SCOPE,
+            f"{_pair(a, b)}: measurements reported by two pages, each of its own setup (model, hardware, settings),"
+            " not shown to be the same",
+        )
     return Relation(
         a.id,
         b.id,

@@ -49,6 +49,7 @@ def test_short_aliases_are_case_sensitive():
     [
         ('[metrics.stars]\ndescription = "stars"\n', "metric 'stars' declares no unit dimension"),
         ('[metrics.stars]\ndescription = "stars"\ndimension = "furlongs"\n', "unknown unit dimension 'furlongs'"),
+        ('[metrics.speed]\ndimension = "ratio"\nmeasurement = "yes"\n', "metric 'speed' has measurement = 'yes'"),
     ],
 )
 def test_a_metric_without_a_known_unit_is_refused_by_name(tmp_path: Path, entry: str, message: str):
@@ -56,3 +57,9 @@ def test_a_metric_without_a_known_unit_is_refused_by_name(tmp_path: Path, entry:
     path.write_text('[frameworks.x]\nname = "X"\n[metrics.other]\ndescription = "o"\ndimension = "any"\n' + entry)
     with pytest.raises(CatalogueError, match=message):
         load_catalogue(path)
+
+
+def test_benchmark_metrics_are_marked_measurements():
+    metrics = default_catalogue().metrics
+    assert metrics["inference_speed_ratio"].measurement and metrics["runtime_seconds"].measurement
+    assert not metrics["github_stars"].measurement and not metrics["research_paper_share"].measurement

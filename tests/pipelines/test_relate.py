@@ -336,3 +336,33 @@ def test_first_release_dates_of_one_page_or_one_year_are_no_conflict():
     assert relate(a, month).kind == "agrees"
     versioned = replace(_said(_release("2019", 2019, "p2"), "ONNX Runtime was first released in 2019."), version="2.0")
     assert relate(a, versioned).kind != "conflicts"
+
+
+def _speedup(surface, value, doc, *, period=None, basis="sentence", scope=None):
+    return replace(
+        fig(surface, value, unit=Unit.RATIO, doc=doc, period=period, basis=basis, scope=scope),
+        metric="inference_speed_ratio",
+        dimension="ratio",
+    )
+
+
+def test_benchmark_measurements_of_two_pages_are_two_setups():
+    """A speed-up holds for its own model, hardware and settings: two pages' figures that disagree are two
+    setups, unless their setup is stated alike; a benchmark does not age, so page dates make no trend."""
+    a, b = _speedup("3x", 3.0, "p1"), _speedup("1.2x", 1.2, "p2")
+    r = relate(a, b)
+    assert r.kind == "different_scope" and "own setup" in r.reason
+    dated_by_pages = (
+        _speedup("3x", 3.0, "p1", period=Y(2025), basis="document"),
+        _speedup("1.2x", 1.2, "p2", period=Y(2021), basis="document"),
+    )
+    assert relate(*dated_by_pages).kind == "different_scope"
+    stated_years = _speedup("3x", 3.0, "p1", period=Y(2025)), _speedup("1.2x", 1.2, "p2", period=Y(2021))
+    assert relate(*stated_years).kind == "trend"  # periods stated in the text still make a series
+    same_setup = (
+        _speedup("3x", 3.0, "p1", period=Y(2025), scope="ResNet-50 on one A100"),
+        _speedup("1.2x", 1.2, "p2", period=Y(2025), scope="ResNet-50 on one A100"),
+    )
+    assert relate(*same_setup).kind == "conflicts"
+    # Not a measurement: a share from two undated pages stays unresolved.
+    assert relate(fig("70%", 0.7, doc="p1"), fig("50%", 0.5, doc="p2")).kind == "unresolved"

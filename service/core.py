@@ -22,6 +22,7 @@ from pipelines.types import Mention, content_id
 from service.extraction import ExtractionRun, read_articles
 from service.listing import (  # noqa: F401  (the listings' public names, re-exported)
     RATIO_METRICS,
+    ListingMemo,
     cluster_view,
     cluster_views,
     fact_check,

@@ -8,8 +8,9 @@ fact-check), judged by ``pipelines.relations.judge.judge_cluster`` and serialise
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Hashable, Sequence
 from dataclasses import replace
+from typing import Any, TypeVar
 
 from pipelines.catalogue import default_catalogue
 from pipelines.claims import Claim, Cluster, Comparator, Kind, Unit
@@ -17,10 +18,10 @@ from pipelines.relations.comparative_figures import FigureIndex
 from pipelines.relations.judge import judge_cluster
 from pipelines.relations.numeric_pair import overlap
 from pipelines.relations.periods import claim_period
-from pipelines.serialize import cluster_dict
+from pipelines.serialize import claim_dict, cluster_dict
 from service.store.records import as_enum, to_claim
-from service.store.repository import Store
-from service.store.tables import ClaimRow, DocumentRow, MentionRow, ReferenceRow
+from service.store.repository import ClaimKey, Store
+from service.store.tables import ClaimRow, ClusterRow, DocumentRow, MentionRow, ReferenceRow
 
 
 def mention_view(doc: DocumentRow, m: MentionRow) -> dict:
@@ -35,11 +36,13 @@ def mention_view(doc: DocumentRow, m: MentionRow) -> dict:
 
 
 # Metrics whose figures are themselves comparisons between two frameworks ("3x faster").
+T = TypeVar("T")
 RATIO_METRICS = frozenset(m.id for m in default_catalogue().metrics.values() if m.unit_kind == "ratio")
 Member = tuple[ClaimRow, DocumentRow, list[MentionRow]]
 
 
-def _member_claim(member: Member, refs: Sequence[ReferenceRow]) -> Claim:
+def _member_claim(member: Member, refs: Sequence[ReferenceRow] | None) -> Claim:
+    """A stored claim as a listing shows it; fact-checked against ``refs`` (not when None)."""
     claim, doc, mentions = member
     extra: dict[str, object] = {
         "mentions": [mention_view(doc, m) for m in mentions],
@@ -48,10 +51,124 @@ def _member_claim(member: Member, refs: Sequence[ReferenceRow]) -> Claim:
     converted = to_claim(claim, doc)
     converted.extra.update(extra)  # a fresh claim: its extra is its own
     extra = converted.extra
-    if converted.kind is Kind.NUMERIC:
+    if converted.kind is Kind.NUMERIC and refs is not None:
         # The claim's extra is this dict: the fact-check travels with it to the serialiser.
         extra["fact_check"] = fact_check(converted, refs)
     return converted
+
+
+class ListingMemo:
+    """What ``cluster_views`` keeps from one call to the next, for a caller that has made sure the store only
+    grew since the memo was made: no claim, document or reference changed or went (``service.api.views``
+    starts a new memo otherwise). All of it follows from rows that never change once stored, so a listing
+    computed with it is the listing computed without it:
+
+    * ``claims``: each claim converted once (shown time, mentions), and per (subject, metric) whose references
+      fact-check it; its rows are read only the first time (``Store.claim_members``), the listing's shape from
+      ids and columns (``Store.cluster_member_keys``);
+    * ``subject_indexes``, ``indexes``, ``own_indexes``: the figures a cluster checks its comparatives against
+      (each other subject's, those of the subjects a cluster pairs with, the cluster's own), bucketed, while
+      they are the same figures;
+    * ``judged``: per cluster id, what ``judge_cluster`` reused or computed (its ``memo``, kept by id);
+    * ``dicts``: each claim serialised once.
+    """
+
+    def __init__(self) -> None:
+        self.claims: dict[tuple[str, ...], Claim] = {}
+        self.subject_indexes: dict[tuple[str, str], tuple[list[Claim], FigureIndex]] = {}
+        self.indexes: dict[tuple[str, ...], tuple[list[FigureIndex], FigureIndex]] = {}
+        self.own_indexes: dict[str, tuple[list[Claim], FigureIndex]] = {}
+        self.judged: dict[str, dict] = {}
+        self.dicts: dict[int, tuple[Claim, dict]] = {}
+
+    def claim_dict(self, claim: Claim) -> dict:
+        """``claim_dict(claim)``, once per claim (the claim is held with it, so its id is never reused here)."""
+        found = self.dicts.get(id(claim))
+        if found is None or found[0] is not claim:
+            found = self.dicts[id(claim)] = (claim, claim_dict(claim))
+        return found[1]
+
+
+def _kept(kept: dict[Any, tuple[list, T]] | None, key: Hashable, made_of: list, make: Callable[[list], T]) -> T:
+    """``make(made_of)``, or what it made before under ``key`` from the same objects (with a memo)."""
+    found = kept.get(key) if kept is not None else None
+    if found is not None and len(found[0]) == len(made_of):
+        if all(a is b for a, b in zip(found[0], made_of, strict=True)):
+            return found[1]
+    made = make(made_of)
+    if kept is not None:
+        kept[key] = (made_of, made)
+    return made
+
+
+class _Claims:
+    """The claims of one ``cluster_views`` call, as the store holds them: from their rows (read with the
+    listing's shape), or, given a ``ListingMemo``, from the memo, reading rows only for the claims it lacks."""
+
+    def __init__(self, store: Store, memo: ListingMemo | None) -> None:
+        self.store = store
+        self.memo = memo
+        self.references: dict[tuple[str, str], list[ReferenceRow]] = {}
+        for ref in store.references():
+            self.references.setdefault((ref.subject, ref.metric), []).append(ref)
+        self.converted: dict[tuple[str, ...], Claim] = memo.claims if memo is not None else {}
+        self._rows: dict[str, Member] = {}
+
+    def cluster_members(
+        self, subject: str | None = None, metric: str | None = None, *, pairs: Collection[tuple[str, str]] | None = None
+    ) -> list[tuple[ClusterRow, list[ClaimRow | ClaimKey]]]:
+        """``Store.cluster_members``, each member as its claim row (or its key, with a memo)."""
+        if self.memo is None:
+            found = self.store.cluster_members(subject, metric, pairs=pairs)
+            self._rows.update((m[0].id, m) for _, members in found for m in members)
+            return [(cluster, [m[0] for m in members]) for cluster, members in found]
+        keyed = self.store.cluster_member_keys(subject, metric, pairs=pairs)
+        self._read([k for _, keys in keyed for k in keys])
+        return [(cluster, list(keys)) for cluster, keys in keyed]
+
+    def comparatives(self, metric: str | None) -> list[ClaimRow | ClaimKey]:
+        """``Store.comparatives(metric)``, each as its claim row (or its key, with a memo)."""
+        if self.memo is None:
+            found = self.store.comparatives(metric)
+            self._rows.update((m[0].id, m) for m in found)
+            return [m[0] for m in found]
+        keys = self.store.comparative_keys(metric)
+        self._read(keys)
+        return list(keys)
+
+    def _read(self, keys: Sequence[ClaimKey]) -> None:
+        """The rows of the claims the memo has not converted yet (new since it was made), in one read."""
+        missing = [k.id for k in keys if (k.id,) not in self.converted and k.id not in self._rows]
+        if missing:
+            self._rows.update(self.store.claim_members(missing))
+
+    def claim(self, row: ClaimRow | ClaimKey, subject: str, metric: str) -> Claim:
+        """The claim as a listing shows it, fact-checked against the references of (``subject``, ``metric``)."""
+        key = (row.id, subject, metric)
+        found = self.converted.get(key)
+        if found is not None:
+            return found
+        if self.memo is None:
+            found = _member_claim(self._rows[row.id], self.references.get((subject, metric), []))
+        else:
+            base = self.converted.get((row.id,))
+            if base is None:  # converted without its fact-check, once; rows read are let go
+                base = self.converted[(row.id,)] = _member_claim(self._rows.pop(row.id), None)
+            found = base
+            if base.kind is Kind.NUMERIC:
+                checked = fact_check(base, self.references.get((subject, metric), []))
+                found = replace(base, extra={**base.extra, "fact_check": checked})
+        self.converted[key] = found
+        return found
+
+    def counterpart(self, row: ClaimRow | ClaimKey, subject: str, metric: str) -> Claim:
+        """Another subject's comparative, seen from a cluster of ``subject`` (marked ``counterpart``)."""
+        key = (row.id, subject, metric, "counterpart")
+        found = self.converted.get(key)
+        if found is None:
+            other = self.claim(row, subject, metric)
+            found = self.converted[key] = replace(other, extra={**other.extra, "counterpart": True})
+        return found
 
 
 def cluster_views(
@@ -60,7 +177,7 @@ def cluster_views(
     metric: str | None = None,
     *,
     only: Collection[tuple[str, str]] | None = None,
-    memo: dict[str, dict] | None = None,
+    memo: ListingMemo | None = None,
 ) -> list[dict]:
     """Every cluster with its claims side by side, the pairwise relations and the cluster's verdict.
 
@@ -70,115 +187,97 @@ def cluster_views(
     subjects, with the figures of the other subject it is checked against (marked ``counterpart``).
 
     ``only``: the clusters of these (subject, metric) pairs alone (each view the same as in the whole
-    listing), for a cache that recomputes what a write touched. ``memo``: per cluster id, the comparatives'
-    figure relations of the last computation, keyed by the counts of the figures they were checked against;
-    only for a caller that has made sure the store only grew since (``service.api.views``).
+    listing), for a cache that recomputes what a write touched. ``memo``: what the last calls converted,
+    indexed and judged (``ListingMemo``), reused; only for a caller that has made sure the store only grew
+    since (``service.api.views``). The views are the same with or without it; with it, they share their
+    claims' dictionaries with earlier views, and must not be modified.
     """
-    references: dict[tuple[str, str], list[ReferenceRow]] = {}
-    for ref in store.references():
-        references.setdefault((ref.subject, ref.metric), []).append(ref)
+    claims = _Claims(store, memo)
     if only is None:
-        loaded = store.cluster_members(subject, metric)
+        loaded = claims.cluster_members(subject, metric)
         wanted_metrics: list[str | None] = [metric]
     else:
-        loaded = store.cluster_members(pairs=only) if only else []
+        loaded = claims.cluster_members(pairs=only) if only else []
         wanted_metrics = [*sorted({m for _, m in only})]
-    comparatives: dict[tuple[str, str], list[Member]] = {}  # by (metric, either of the first two subjects)
-    for member in (c for m in wanted_metrics for c in store.comparatives(m)):
-        for named in dict.fromkeys(member[0].subjects[:2]):
-            comparatives.setdefault((member[0].metric, named), []).append(member)
-    figures_of: dict[tuple[str, str], list[Member]] = {}
+    comparatives: dict[tuple[str, str], list[ClaimRow | ClaimKey]] = {}  # by (metric, either of the first two subjects)
+    for member in (c for m in wanted_metrics for c in claims.comparatives(m)):
+        for named in dict.fromkeys((member.subjects or [])[:2]):
+            comparatives.setdefault((member.metric, named), []).append(member)
+    figures_of: dict[tuple[str, str], list[ClaimRow | ClaimKey]] = {}
     for cluster, members in loaded:
         figures_of.setdefault((cluster.subject, cluster.metric), []).extend(
-            m for m in members if m[0].kind != "comparative"
+            m for m in members if m.kind != "comparative"
         )
 
     if only is not None:
         # The other subjects whose figures the clusters' comparatives are checked against, in one read.
         counterparts = {
-            (other, m[0].metric)
+            (other, m.metric)
             for _, members in loaded
             for m in members
-            if m[0].kind == "comparative" and m[0].metric != "other"
-            for other in m[0].subjects[:2]
+            if m.kind == "comparative" and m.metric != "other"
+            for other in (m.subjects or [])[:2]
         }
         counterparts |= {
             (other, row.metric)
             for row, _ in loaded
             if row.metric != "other"
             for member in comparatives.get((row.metric, row.subject), [])
-            for other in member[0].subjects[:2]
+            for other in (member.subjects or [])[:2]
         }
         missing = counterparts - set(figures_of)
-        fetched: dict[tuple[str, str], list[Member]] = {pair: [] for pair in missing}
-        for cluster, members in store.cluster_members(pairs=missing) if missing else []:
-            fetched[(cluster.subject, cluster.metric)].extend(m for m in members if m[0].kind != "comparative")
+        fetched: dict[tuple[str, str], list[ClaimRow | ClaimKey]] = {pair: [] for pair in missing}
+        for cluster, members in claims.cluster_members(pairs=missing) if missing else []:
+            fetched[(cluster.subject, cluster.metric)].extend(m for m in members if m.kind != "comparative")
         figures_of.update(fetched)
-    converted: dict[tuple[str, str, str], Claim] = {}
-    indexed: dict[tuple[str, ...], tuple[list[Claim], FigureIndex, bool]] = {}
+    indexed: dict[tuple[str, ...], FigureIndex] = {}
 
-    def other_claim(member: Member, other: str, metric_id: str) -> Claim:
-        """Another subject's figure as a claim, converted once for every cluster it is a counterpart in."""
-        key = (member[0].id, other, metric_id)
-        if key not in converted:
-            converted[key] = _member_claim(member, references.get((other, metric_id), []))
-        return converted[key]
-
-    def figures(subject_id: str, metric_id: str) -> list[Member]:
+    def figures(subject_id: str, metric_id: str) -> list[ClaimRow | ClaimKey]:
         if (subject_id, metric_id) not in figures_of:
-            fetched = store.cluster_members(subject_id, metric_id) if metric_id != "other" else []
-            figures_of[(subject_id, metric_id)] = [m for _, ms in fetched for m in ms if m[0].kind != "comparative"]
+            fetched = claims.cluster_members(subject_id, metric_id) if metric_id != "other" else []
+            figures_of[(subject_id, metric_id)] = [m for _, ms in fetched for m in ms if m.kind != "comparative"]
         return figures_of[(subject_id, metric_id)]
+
+    def subject_index(subject_id: str, metric_id: str) -> FigureIndex:
+        """One other subject's figures, converted (once for every cluster they are counterparts in) and
+        bucketed; with a memo, kept while they are the same figures."""
+        others = [claims.claim(m, subject_id, metric_id) for m in figures(subject_id, metric_id)]
+        return _kept(memo.subject_indexes if memo else None, (subject_id, metric_id), others, FigureIndex)
+
+    def other_index(key: tuple[str, ...]) -> FigureIndex:
+        """The figures of the other subjects in ``key`` (metric, subjects...), bucketed once per listing: the
+        subjects' indexes joined."""
+        parts = [subject_index(other, key[0]) for other in key[1:]]
+        return _kept(memo.indexes if memo else None, key, parts, lambda ps: FigureIndex.combine(*ps))
 
     views = []
     for row, members in loaded:
-        refs = references.get((row.subject, row.metric), [])
-        own = [_member_claim(m, refs) for m in members if m[0].kind != "comparative"]
+        own = [claims.claim(m, row.subject, row.metric) for m in members if m.kind != "comparative"]
         own_ids = {c.id for c in own}
-        comps = [_member_claim(m, refs) for m in members if m[0].kind == "comparative"]
+        comps = [claims.claim(m, row.subject, row.metric) for m in members if m.kind == "comparative"]
         if row.metric != "other":
             shown = own_ids | {c.id for c in comps}
             for member in comparatives.get((row.metric, row.subject), []):
-                claim = member[0]
-                if claim.id not in shown:
-                    other = _member_claim(member, refs)  # the other subject's comparative, seen from this one
-                    comps.append(replace(other, extra={**other.extra, "counterpart": True}))
+                if member.id not in shown:  # the other subject's comparative, seen from this one
+                    comps.append(claims.counterpart(member, row.subject, row.metric))
         pair_subjects = {s for c in comps for s in c.subjects[:2]} - {row.subject}
         key = (row.metric, *sorted(pair_subjects))
-        if key not in indexed:  # the other subjects' figures, converted and bucketed once per listing
-            others = [other_claim(m, other, row.metric) for other in key[1:] for m in figures(other, row.metric)]
-            # Counts stand for the figures only where each is its cluster's subject's.
-            plain = all(
-                other_claim(m, other, row.metric).subject == other
-                for other in key[1:]
-                for m in figures(other, row.metric)
-            )
-            indexed[key] = (others, FigureIndex(others), plain)
-        others, other_index, plain = indexed[key]
-        fingerprint = None
-        if memo is not None and plain and all(c.subject == row.subject for c in own):
-            counts = {other: len(figures(other, row.metric)) for other in key[1:]}
-
-            def fingerprint(
-                comp: Claim, counts: dict[str, int] = counts, n_own: int = len(own), subject: str = row.subject
-            ) -> tuple:
-                named = sorted(set(comp.subjects[:2]) - {subject})
-                return (comp.id, "counterpart" in comp.extra, n_own, tuple((s, counts.get(s)) for s in named))
-
+        if key not in indexed:
+            indexed[key] = other_index(key)
+        others = indexed[key]
         kept: dict = {}
         judged = judge_cluster(
             Cluster(id=row.id, subject=row.subject, metric=row.metric, key=row.key),
             own,
             comps,
-            others,
             ratio=row.metric in RATIO_METRICS,
-            other_index=other_index,
-            memo=(memo.get(row.id, {}), kept) if memo is not None else None,
-            fingerprint=fingerprint,
+            other_index=others,
+            own_index=_kept(memo.own_indexes if memo else None, row.id, own, FigureIndex) if comps else None,
+            memo=(memo.judged.get(row.id, {}), kept) if memo is not None else None,
         )
         if memo is not None:
-            memo[row.id] = kept
-        views.append(cluster_dict(judged))
+            memo.judged[row.id] = kept
+        views.append(cluster_dict(judged, memo.claim_dict if memo is not None else claim_dict))
     return views
 
 

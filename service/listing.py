@@ -142,14 +142,18 @@ class _Claims:
         if missing:
             self._rows.update(self.store.claim_members(missing))
 
-    def claim(self, row: ClaimRow | ClaimKey, subject: str, metric: str) -> Claim:
-        """The claim as a listing shows it, fact-checked against the references of (``subject``, ``metric``)."""
+    def claim(self, row: ClaimRow | ClaimKey, subject: str, metric: str, *, shared: bool = True) -> Claim:
+        """The claim as a listing shows it, fact-checked against the references of (``subject``, ``metric``).
+        ``shared``: shown in other clusters too (another subject's figure), so kept for them even without a
+        memo; a cluster's own members are not, so that a listing holds only the claims it is judging."""
         key = (row.id, subject, metric)
         found = self.converted.get(key)
         if found is not None:
             return found
         if self.memo is None:
             found = _member_claim(self._rows[row.id], self.references.get((subject, metric), []))
+            if not shared:
+                return found
         else:
             base = self.converted.get((row.id,))
             if base is None:  # converted without its fact-check, once; rows read are let go
@@ -166,8 +170,10 @@ class _Claims:
         key = (row.id, subject, metric, "counterpart")
         found = self.converted.get(key)
         if found is None:
-            other = self.claim(row, subject, metric)
-            found = self.converted[key] = replace(other, extra={**other.extra, "counterpart": True})
+            other = self.claim(row, subject, metric, shared=self.memo is not None)
+            found = replace(other, extra={**other.extra, "counterpart": True})
+            if self.memo is not None:
+                self.converted[key] = found
         return found
 
 
@@ -252,9 +258,9 @@ def cluster_views(
 
     views = []
     for row, members in loaded:
-        own = [claims.claim(m, row.subject, row.metric) for m in members if m.kind != "comparative"]
+        own = [claims.claim(m, row.subject, row.metric, shared=False) for m in members if m.kind != "comparative"]
         own_ids = {c.id for c in own}
-        comps = [claims.claim(m, row.subject, row.metric) for m in members if m.kind == "comparative"]
+        comps = [claims.claim(m, row.subject, row.metric, shared=False) for m in members if m.kind == "comparative"]
         if row.metric != "other":
             shown = own_ids | {c.id for c in comps}
             for member in comparatives.get((row.metric, row.subject), []):

@@ -244,11 +244,13 @@ def cluster_views(
             figures_of[(subject_id, metric_id)] = [m for _, ms in fetched for m in ms if m.kind != "comparative"]
         return figures_of[(subject_id, metric_id)]
 
+    subject_indexes: dict[tuple[str, str], tuple[list[Claim], FigureIndex]] = memo.subject_indexes if memo else {}
+
     def subject_index(subject_id: str, metric_id: str) -> FigureIndex:
-        """One other subject's figures, converted (once for every cluster they are counterparts in) and
-        bucketed; with a memo, kept while they are the same figures."""
+        """One other subject's figures, converted and bucketed once for every cluster they are counterparts
+        in (with a memo, kept while they are the same figures)."""
         others = [claims.claim(m, subject_id, metric_id) for m in figures(subject_id, metric_id)]
-        return _kept(memo.subject_indexes if memo else None, (subject_id, metric_id), others, FigureIndex)
+        return _kept(subject_indexes, (subject_id, metric_id), others, FigureIndex)
 
     def other_index(key: tuple[str, ...]) -> FigureIndex:
         """The figures of the other subjects in ``key`` (metric, subjects...), bucketed once per listing: the

@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pipelines.claims import Claim, Kind, Relation, RelationKind, Unit
 from pipelines.relations.comparative_pair import WORDS
@@ -228,16 +228,16 @@ def check_ratio(comp: Claim, figures: Iterable[Claim] | FigureIndex) -> list[Rel
 # --- absolute metrics ------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Bucket:
     """Figures of one subject with one period and one scope: their extremes are all a comparison needs."""
 
-    members: list[Claim] = field(default_factory=list)
+    size: int = 0
     highest: tuple[float, Claim] | None = None  # the largest lower end
     lowest: tuple[float, Claim] | None = None  # the smallest upper end
 
     def add(self, claim: Claim, interval: tuple[float, float]) -> None:
-        self.members.append(claim)
+        self.size += 1
         lo, hi = interval
         if self.highest is None or lo > self.highest[0]:
             self.highest = (lo, claim)
@@ -282,7 +282,7 @@ class _Sorted:
             low = next(f for f in self.by_high if f.document_id != document_id)
         bucket.highest = (comparison_interval(high)[0], high)
         bucket.lowest = (comparison_interval(low)[1], low)
-        bucket.members = [None] * (self.size - left_out)  # type: ignore[list-item]  # only its size is read
+        bucket.size = self.size - left_out
         return bucket
 
 

@@ -217,3 +217,30 @@ def test_after_several_writes_the_cache_serves_what_a_fresh_computation_gives(wr
     # Generated articles (figures and comparatives), two stored before the next read, then one more.
     check(gen.article(), gen.article())
     check(gen.article())
+
+
+def test_the_cache_holds_no_reference_cycles(written):
+    """What the views cache keeps is freed by reference counting alone when it goes (``views._settle`` freezes
+    a large listing out of the cyclic collector's passes, which is only safe so)."""
+    import gc
+
+    from pipelines.claims import Claim
+
+    store, extractor, gen = written
+    views = ClusterViews(store)
+    views.views()
+    views.views(None, "github_stars")
+    article, mentions = gen.article()
+    assert store_article(store, extractor, article, mentions).stored
+    views.views()
+    assert views.recomputed
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        del views
+        gc.collect()
+        cyclic = [o for o in gc.garbage if isinstance(o, Claim | ClusterViews) or type(o).__name__ == "FigureIndex"]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert cyclic == []

@@ -33,7 +33,6 @@ import os
 import pickle
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -42,13 +41,20 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+if str(Path(__file__).resolve().parent) not in sys.path:  # loaded by path (the tests), not run as a script
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
+from _common import (  # noqa: E402  (before pipelines: offline models, this checkout on sys.path)
+    CACHE,
+    building_store,
+    exponent,
+    remove_sqlite,
+    reset_peak,
+    rss_mb,
+    run_stage,
+    schema_digest,
+)
 
 from pipelines.catalogue import Catalogue, default_catalogue  # noqa: E402
 from pipelines.claims import Claim, Comparator, Kind, TimeBasis, Unit  # noqa: E402
@@ -59,7 +65,6 @@ from pipelines.relations.cluster_verdict import ALL_PAIRS_UP_TO  # noqa: E402
 
 VERSION = 2
 """Bump when the generator changes: cached embeddings, assignments and stores are keyed by it."""
-CACHE = Path(os.environ.get("CLAIMGRAPH_BENCH_CACHE", "/tmp/claimgraph_bench"))
 SEED = 20261121
 
 # Ways people write a property no catalogue metric covers: concepts × paraphrases × qualifiers.
@@ -341,31 +346,18 @@ def relate_all(data: Synthetic, cluster_of: np.ndarray, all_pairs_up_to: int = A
 # --- measuring one stage in a subprocess ----------------------------------------------------------------
 
 
-def _rss_mb() -> tuple[float, float]:
-    """(current, peak since the last reset) resident set size in MiB, from /proc."""
-    fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
-    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
-
-
-def _reset_peak() -> None:
-    try:
-        Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM (Linux >= 4.0)
-    except OSError:
-        pass
-
-
 def _stage(args: argparse.Namespace) -> dict:
     catalogue = default_catalogue()
     data = generate(args.n, catalogue=catalogue)
     assigned = CACHE / f"assign_v{VERSION}_{args.n}.pkl"
     if args.stage == "assign":
         embedder = pool_embedder(catalogue, log=lambda m: print(m, file=sys.stderr))
-        base, _ = _rss_mb()
-        _reset_peak()
+        base, _ = rss_mb()
+        reset_peak()
         t0, c0 = time.perf_counter(), time.process_time()
         cluster_of, refs = assign_all(data, catalogue, embedder)
         took, cpu = time.perf_counter() - t0, time.process_time() - c0
-        _, peak = _rss_mb()
+        _, peak = rss_mb()
         with assigned.open("wb") as fh:
             pickle.dump((cluster_of, refs), fh)
         others = sum(r.metric == "other" for r in refs)
@@ -380,26 +372,13 @@ def _stage(args: argparse.Namespace) -> dict:
         }
     with assigned.open("rb") as fh:
         cluster_of, _refs = pickle.load(fh)
-    base, _ = _rss_mb()
-    _reset_peak()
+    base, _ = rss_mb()
+    reset_peak()
     t0, c0 = time.perf_counter(), time.process_time()
     found = relate_all(data, cluster_of)
     took, cpu = time.perf_counter() - t0, time.process_time() - c0
-    _, peak = _rss_mb()
+    _, peak = rss_mb()
     return {"seconds": took, "cpu_seconds": cpu, "base_mb": base, "peak_mb": peak, "load": os.getloadavg()[0], **found}
-
-
-def run_stage(stage: str, n: int) -> dict:
-    out = subprocess.run(
-        [sys.executable, __file__, "--stage", stage, "--n", str(n)], check=True, capture_output=True, text=True
-    )
-    sys.stderr.write(out.stderr)
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def exponent(n1: float, n2: float, y1: float, y2: float) -> float:
-    """Growth exponent of y between n1 and n2: 1.0 is linear, 2.0 quadratic."""
-    return math.log(y2 / y1) / math.log(n2 / n1)
 
 
 # --- the store: 1M claims in SQLite, then incremental adds -----------------------------------------------
@@ -458,11 +437,6 @@ def mentions_of(data: Synthetic, text: str, spans: Sequence[tuple[int, int]], ro
     return out
 
 
-def _schema_digest() -> str:
-    versions = sorted((REPO / "service" / "store" / "migrations" / "versions").glob("*.py"))
-    return hashlib.sha256(b"".join(p.read_bytes() for p in versions)).hexdigest()[:10]
-
-
 def build_store(
     path: Path, data: Synthetic, cluster_of: np.ndarray, refs: Sequence[ClusterRef], catalogue: Catalogue
 ) -> float:
@@ -472,105 +446,96 @@ def build_store(
     from sqlalchemy import insert
 
     from pipelines.types import content_id
-    from service.store import Store
     from service.store.tables import ClaimRow, ClusterRow, DocumentRow, MentionRow
 
     t0 = time.perf_counter()
-    tmp = path.with_suffix(".building")
-    for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-        p.unlink(missing_ok=True)
-    store = Store(f"sqlite:///{tmp}")
-    store.migrate()
-    now = datetime.now(UTC)
-    has_kind = "kind" in ClaimRow.__table__.c
-    with store.engine.begin() as conn:
-        conn.exec_driver_sql("PRAGMA synchronous=OFF")
-        conn.execute(
-            insert(ClusterRow.__table__),
-            [
-                {
-                    "id": r.id,
-                    "subject": r.subject,
-                    "metric": r.metric,
-                    "key": r.key,
-                    "embedding": list(r.embedding) if r.embedding else None,
-                }
-                for r in refs
-            ],
-        )
-    bounds = np.flatnonzero(np.diff(data.article)) + 1
-    starts, ends = [0, *bounds.tolist()], [*bounds.tolist(), len(data)]
-    chunk = 2000  # articles per transaction
-    for c in range(0, len(starts), chunk):
-        docs, claims, mentions = [], [], []
-        for start, end in zip(starts[c : c + chunk], ends[c : c + chunk], strict=True):
-            rows = list(range(start, end))
-            text_, spans = article_text(data, catalogue, rows)
-            doc_id = hashlib.sha256(text_.encode("utf-8")).hexdigest()
-            name = f"synthetic/{int(data.article[start]):07d}.txt"
-            docs.append(
-                {
-                    "id": doc_id,
-                    "path": name,
-                    "title": None,
-                    "url": None,
-                    "published": None,
-                    "publisher": None,
-                    "format": "text",
-                    "text": text_,
-                    "ingested_at": now,
-                }
-            )
-            for m in mentions_of(data, text_, spans, rows, name):
-                cid = content_id(doc_id, m.value_start, prefix="c_")
-                claim = {
-                    "id": cid,
-                    "document_id": doc_id,
-                    "subject": m.subject,
-                    "subjects": list(m.subjects),
-                    "metric": m.metric,
-                    "metric_phrase": m.metric_phrase,
-                    "value_text": m.value_text,
-                    "value": m.value,
-                    "value_high": m.value_high,
-                    "unit": m.unit,
-                    "comparator": m.comparator,
-                    "time": m.time,
-                    "time_from": m.time_from,
-                    "scope": m.scope,
-                    "source": None,
-                    "confidence": m.confidence,
-                    "cluster_id": None,
-                }
-                if has_kind:
-                    claim["kind"] = "numeric"
-                claims.append(claim)
-                mentions.append(
-                    {
-                        "id": content_id(doc_id, m.value_start, m.value_end, prefix="m_"),
-                        "claim_id": cid,
-                        "document_id": doc_id,
-                        "value_start": m.value_start,
-                        "value_end": m.value_end,
-                        "value_text": m.value_text,
-                        "sentence": m.sentence,
-                        "sentence_start": m.sentence_start,
-                        "sentence_end": m.sentence_end,
-                        "confidence": m.confidence,
-                        "spans": {},
-                    }
-                )
-            for claim, i in zip(claims[len(claims) - len(rows) :], rows, strict=True):
-                claim["cluster_id"] = refs[int(cluster_of[i])].id
+    with building_store(path) as store:
+        now = datetime.now(UTC)
+        has_kind = "kind" in ClaimRow.__table__.c
         with store.engine.begin() as conn:
             conn.exec_driver_sql("PRAGMA synchronous=OFF")
-            conn.execute(insert(DocumentRow.__table__), docs)
-            conn.execute(insert(ClaimRow.__table__), claims)
-            conn.execute(insert(MentionRow.__table__), mentions)
-    with store.engine.begin() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    store.engine.dispose()
-    tmp.replace(path)
+            conn.execute(
+                insert(ClusterRow.__table__),
+                [
+                    {
+                        "id": r.id,
+                        "subject": r.subject,
+                        "metric": r.metric,
+                        "key": r.key,
+                        "embedding": list(r.embedding) if r.embedding else None,
+                    }
+                    for r in refs
+                ],
+            )
+        bounds = np.flatnonzero(np.diff(data.article)) + 1
+        starts, ends = [0, *bounds.tolist()], [*bounds.tolist(), len(data)]
+        chunk = 2000  # articles per transaction
+        for c in range(0, len(starts), chunk):
+            docs, claims, mentions = [], [], []
+            for start, end in zip(starts[c : c + chunk], ends[c : c + chunk], strict=True):
+                rows = list(range(start, end))
+                text_, spans = article_text(data, catalogue, rows)
+                doc_id = hashlib.sha256(text_.encode("utf-8")).hexdigest()
+                name = f"synthetic/{int(data.article[start]):07d}.txt"
+                docs.append(
+                    {
+                        "id": doc_id,
+                        "path": name,
+                        "title": None,
+                        "url": None,
+                        "published": None,
+                        "publisher": None,
+                        "format": "text",
+                        "text": text_,
+                        "ingested_at": now,
+                    }
+                )
+                for m in mentions_of(data, text_, spans, rows, name):
+                    cid = content_id(doc_id, m.value_start, prefix="c_")
+                    claim = {
+                        "id": cid,
+                        "document_id": doc_id,
+                        "subject": m.subject,
+                        "subjects": list(m.subjects),
+                        "metric": m.metric,
+                        "metric_phrase": m.metric_phrase,
+                        "value_text": m.value_text,
+                        "value": m.value,
+                        "value_high": m.value_high,
+                        "unit": m.unit,
+                        "comparator": m.comparator,
+                        "time": m.time,
+                        "time_from": m.time_from,
+                        "scope": m.scope,
+                        "source": None,
+                        "confidence": m.confidence,
+                        "cluster_id": None,
+                    }
+                    if has_kind:
+                        claim["kind"] = "numeric"
+                    claims.append(claim)
+                    mentions.append(
+                        {
+                            "id": content_id(doc_id, m.value_start, m.value_end, prefix="m_"),
+                            "claim_id": cid,
+                            "document_id": doc_id,
+                            "value_start": m.value_start,
+                            "value_end": m.value_end,
+                            "value_text": m.value_text,
+                            "sentence": m.sentence,
+                            "sentence_start": m.sentence_start,
+                            "sentence_end": m.sentence_end,
+                            "confidence": m.confidence,
+                            "spans": {},
+                        }
+                    )
+                for claim, i in zip(claims[len(claims) - len(rows) :], rows, strict=True):
+                    claim["cluster_id"] = refs[int(cluster_of[i])].id
+            with store.engine.begin() as conn:
+                conn.exec_driver_sql("PRAGMA synchronous=OFF")
+                conn.execute(insert(DocumentRow.__table__), docs)
+                conn.execute(insert(ClaimRow.__table__), claims)
+                conn.execute(insert(MentionRow.__table__), mentions)
     return time.perf_counter() - t0
 
 
@@ -585,8 +550,7 @@ def timed_adds(
     from service.store import Store
 
     work = store_path.with_suffix(".adds.db")
-    for p in (work, Path(f"{work}-wal"), Path(f"{work}-shm")):
-        p.unlink(missing_ok=True)
+    remove_sqlite(work)
     shutil.copyfile(store_path, work)
     store = Store(f"sqlite:///{work}")
     store.migrate()
@@ -620,8 +584,7 @@ def timed_adds(
         other += sum(m.metric == "other" for m in mentions)
     after = store.counts()
     store.engine.dispose()
-    for p in (work, Path(f"{work}-wal"), Path(f"{work}-shm")):
-        p.unlink(missing_ok=True)
+    remove_sqlite(work)
     warm = sorted(times[1:])
 
     def p95(values: list[float]) -> float:
@@ -671,7 +634,7 @@ def _store_stage(args: argparse.Namespace) -> dict:
     catalogue = default_catalogue()
     with (CACHE / f"assign_v{VERSION}_{args.n}.pkl").open("rb") as fh:
         cluster_of, refs = pickle.load(fh)
-    path = CACHE / f"store_v{VERSION}_{_schema_digest()}_{args.n}.db"
+    path = CACHE / f"store_v{VERSION}_{schema_digest()}_{args.n}.db"
     built = None
     if not path.exists():
         built = build_store(path, generate(args.n, catalogue=catalogue), cluster_of, refs, catalogue)
@@ -704,8 +667,8 @@ def main() -> None:
     print(f"relate_cluster: every pair up to {ALL_PAIRS_UP_TO} claims, summary above")
     rows = []
     for n in sizes:
-        a = run_stage("assign", n)
-        r = run_stage("relate", n)
+        a = run_stage(__file__, "--stage", "assign", "--n", str(n))
+        r = run_stage(__file__, "--stage", "relate", "--n", str(n))
         rows.append({"n": n, "assign": a, "relate": r})
         print(
             f"n={n:>9,}  assign {a['seconds']:7.2f} s wall {a['cpu_seconds']:7.2f} s CPU  peak RSS"
@@ -737,7 +700,7 @@ def main() -> None:
         "targets: time <= 1.2, memory <= 1.0. Time exponents from CPU time (the machine is shared: wall time"
         " grows with the load average), memory from the peak RSS above the stage's starting RSS."
     )
-    store = run_stage_store(sizes[-1], args.adds)
+    store = run_stage(__file__, "--stage", "store", "--n", str(sizes[-1]), "--adds", str(args.adds))
     built = f"built in {store['build_seconds']:.0f} s" if store["build_seconds"] else "cached"
     print(
         f"store: {store['store_claims']:,} claims, {store['other_clusters']:,} `other` clusters, "
@@ -763,17 +726,6 @@ def main() -> None:
     )
     if args.json:
         args.json.write_text(json.dumps({"sizes": rows, "growth": exps, "store": store}, indent=2))
-
-
-def run_stage_store(n: int, adds: int) -> dict:
-    out = subprocess.run(
-        [sys.executable, __file__, "--stage", "store", "--n", str(n), "--adds", str(adds)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    sys.stderr.write(out.stderr)
-    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":

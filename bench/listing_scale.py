@@ -36,15 +36,12 @@ cache folder by generator version, size and migration files (``--rebuild`` write
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
-import math
 import os
 import random
 import shutil
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -53,17 +50,23 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+if str(Path(__file__).resolve().parent) not in sys.path:  # loaded by path (the tests), not run as a script
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import (  # noqa: E402  (before pipelines: offline models, this checkout on sys.path)
+    CACHE,
+    building_store,
+    exponent,
+    reset_peak,
+    rss_mb,
+    run_stage,
+    schema_digest,
+)
 
 from pipelines.catalogue import Catalogue, default_catalogue  # noqa: E402
 
 VERSION = 1
 """Bump when the generator changes: cached stores are keyed by it."""
-CACHE = Path(os.environ.get("CLAIMGRAPH_BENCH_CACHE", "/tmp/claimgraph_bench"))
 SEED = 20261204
 TARGET_EXPONENT = 1.2
 TARGET_FIRST_READ_S = 1.0
@@ -278,13 +281,8 @@ class Generator:
         return a, b
 
 
-def _schema_digest() -> str:
-    versions = sorted((REPO / "service" / "store" / "migrations" / "versions").glob("*.py"))
-    return hashlib.sha256(b"".join(p.read_bytes() for p in versions)).hexdigest()[:10]
-
-
 def store_path(n: int) -> Path:
-    return CACHE / f"listing_v{VERSION}_{_schema_digest()}_{SEED}_{n}.db"
+    return CACHE / f"listing_v{VERSION}_{schema_digest()}_{SEED}_{n}.db"
 
 
 def build_store(path: Path, n: int, seed: int = SEED) -> dict:
@@ -292,49 +290,28 @@ def build_store(path: Path, n: int, seed: int = SEED) -> dict:
     Built beside ``path`` and renamed into place, so an interrupted build never leaves a half store behind."""
     from pipelines.extract.pipeline import Extractor
     from service.core import store_article
-    from service.store import Store
 
     catalogue = default_catalogue()
-    tmp = path.with_suffix(".building")
-    for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-        p.unlink(missing_ok=True)
-    store = Store(f"sqlite:///{tmp}")
-    store.migrate()
     extractor = Extractor(catalogue=catalogue)  # its catalogue places claims; no model is loaded (no `other`)
     gen = Generator(catalogue, seed)
-    t0 = time.perf_counter()
-    adds = []
-    for _ in range(n):
-        article, mentions = gen.article()
-        a0 = time.perf_counter()
-        outcome = store_article(store, extractor, article, mentions)
-        adds.append(time.perf_counter() - a0)
-        if not outcome.stored:
-            raise RuntimeError(f"{article.name} not stored: {outcome.failure}")
-    took = time.perf_counter() - t0
-    counts = store.counts()
-    with store.engine.begin() as conn:
-        counts["clusters"] = conn.exec_driver_sql("SELECT count(*) FROM clusters").scalar_one()
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    store.engine.dispose()
-    tmp.replace(path)
+    with building_store(path) as store:
+        t0 = time.perf_counter()
+        adds = []
+        for _ in range(n):
+            article, mentions = gen.article()
+            a0 = time.perf_counter()
+            outcome = store_article(store, extractor, article, mentions)
+            adds.append(time.perf_counter() - a0)
+            if not outcome.stored:
+                raise RuntimeError(f"{article.name} not stored: {outcome.failure}")
+        took = time.perf_counter() - t0
+        counts = store.counts()
+        with store.engine.begin() as conn:
+            counts["clusters"] = conn.exec_driver_sql("SELECT count(*) FROM clusters").scalar_one()
     return {"seconds": took, "add_median_ms": 1000 * statistics.median(adds), "counts": counts}
 
 
 # --- measuring in a fresh subprocess --------------------------------------------------------------------
-
-
-def _rss_mb() -> tuple[float, float]:
-    """(current, peak since the last reset) resident set size in MiB, from /proc."""
-    fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
-    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
-
-
-def _reset_peak() -> None:
-    try:
-        Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM (Linux >= 4.0)
-    except OSError:
-        pass
 
 
 def describe(views: Sequence[dict]) -> dict:
@@ -377,8 +354,8 @@ def _listing_stage(db: Path, listing: str, timeout: float | None = None) -> dict
     store = Store(f"sqlite:///{db}")
     counts = store.counts()  # connects; the engine's start-up is not the listing's
     comparatives = len(store.comparatives())
-    base, _ = _rss_mb()
-    _reset_peak()
+    base, _ = rss_mb()
+    reset_peak()
     if timeout:
         signal.signal(signal.SIGALRM, _stop)
         signal.setitimer(signal.ITIMER_REAL, timeout)
@@ -389,7 +366,7 @@ def _listing_stage(db: Path, listing: str, timeout: float | None = None) -> dict
             views = [v for v in views if v["verdict"] == "conflicts"]
     except StageTimeout:
         took, cpu = time.perf_counter() - t0, time.process_time() - c0
-        _, peak = _rss_mb()
+        _, peak = rss_mb()
         return {
             "timed_out": True,
             "seconds": took,
@@ -400,7 +377,7 @@ def _listing_stage(db: Path, listing: str, timeout: float | None = None) -> dict
         }
     took, cpu = time.perf_counter() - t0, time.process_time() - c0
     signal.setitimer(signal.ITIMER_REAL, 0)
-    _, peak = _rss_mb()
+    _, peak = rss_mb()
     store.engine.dispose()
     return {
         "seconds": took,
@@ -479,17 +456,6 @@ def _api_stage(db: Path, writes: int) -> dict:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def run_stage(*args: str) -> dict:
-    out = subprocess.run([sys.executable, __file__, *args], check=True, capture_output=True, text=True)
-    sys.stderr.write(out.stderr)
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def exponent(n1: float, n2: float, y1: float, y2: float) -> float:
-    """Growth exponent of y between n1 and n2: 1.0 is linear, 2.0 quadratic."""
-    return math.log(y2 / y1) / math.log(n2 / n1)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="100 and 400 articles; the API on 400")
@@ -529,7 +495,7 @@ def main() -> None:
     for n in sorted({*sizes, api_size}):
         path = store_path(n)
         if args.rebuild or not path.exists():
-            builds[n] = run_stage("--stage", "build", "--n", str(n))
+            builds[n] = run_stage(__file__, "--stage", "build", "--n", str(n))
             b = builds[n]
             print(
                 f"store of {n:,} articles built through store_article in {b['seconds']:.1f} s (median "
@@ -548,7 +514,7 @@ def main() -> None:
                 print(f"n={n:>6,} {listing:>14}: not run (the clusters listing, the same views, timed out)")
                 continue
             limit = ["--timeout", str(args.stage_timeout)] if args.stage_timeout else []
-            r = row[listing] = run_stage("--stage", listing, "--n", str(n), *limit)
+            r = row[listing] = run_stage(__file__, "--stage", listing, "--n", str(n), *limit)
             if r.get("timed_out"):
                 print(
                     f"n={n:>6,} {listing:>14}: > {r['seconds']:.1f} s wall (stopped), > {r['cpu_seconds']:.1f} s CPU,"
@@ -601,7 +567,7 @@ def main() -> None:
         f"target: listing time growth exponent <= {TARGET_EXPONENT} from 200 to 3,000 articles (wall; CPU time "
         "beside it, steadier on a shared machine); memory: peak RSS above the stage's starting RSS"
     )
-    api = run_stage("--stage", "api", "--n", str(api_size), "--writes", str(args.writes))
+    api = run_stage(__file__, "--stage", "api", "--n", str(api_size), "--writes", str(args.writes))
     print(f"API on the {api_size:,}-article store (TestClient in process), load {api['load']:.1f}:")
     for key in ("clusters", "contradictions", "web_clusters"):
         times = ", ".join(f"{t:.2f}" for t in api["first_read_after_write_seconds"][key])

@@ -9,6 +9,7 @@ travels in ``Claim.extra``.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from pipelines.claims import Claim, Cluster, Kind, Relation, TimeBasis
@@ -80,7 +81,8 @@ def relation_dict(relation: Relation) -> dict[str, Any]:
     return {"a": relation.a, "b": relation.b, "relation": str(relation.kind), "reason": relation.reason}
 
 
-def cluster_dict(cluster: Cluster) -> dict[str, Any]:
+def cluster_dict(cluster: Cluster, claim_as: Callable[[Claim], dict[str, Any]] = claim_dict) -> dict[str, Any]:
+    """The cluster as plain data; ``claim_as`` serialises its claims (a caller may keep them serialised)."""
     relations = [relation_dict(r) for r in cluster.relations]
     return {
         "cluster_id": cluster.id,
@@ -91,7 +93,7 @@ def cluster_dict(cluster: Cluster) -> dict[str, Any]:
         "verdict": str(cluster.verdict),
         "reason": cluster.reason,
         "consensus": cluster.consensus,
-        "claims": [claim_dict(c) for c in cluster.claims],
+        "claims": [claim_as(c) for c in cluster.claims],
         "relations": relations,
         "relation_counts": dict(Counter(r["relation"] for r in relations)),
         "relations_exhaustive": cluster.exhaustive,

@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pipelines.claims import Claim, Kind, Relation, RelationKind, Unit
 from pipelines.relations.comparative_pair import WORDS
@@ -228,16 +228,16 @@ def check_ratio(comp: Claim, figures: Iterable[Claim] | FigureIndex) -> list[Rel
 # --- absolute metrics ------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Bucket:
     """Figures of one subject with one period and one scope: their extremes are all a comparison needs."""
 
-    members: list[Claim] = field(default_factory=list)
+    size: int = 0
     highest: tuple[float, Claim] | None = None  # the largest lower end
     lowest: tuple[float, Claim] | None = None  # the smallest upper end
 
     def add(self, claim: Claim, interval: tuple[float, float]) -> None:
-        self.members.append(claim)
+        self.size += 1
         lo, hi = interval
         if self.highest is None or lo > self.highest[0]:
             self.highest = (lo, claim)
@@ -282,7 +282,7 @@ class _Sorted:
             low = next(f for f in self.by_high if f.document_id != document_id)
         bucket.highest = (comparison_interval(high)[0], high)
         bucket.lowest = (comparison_interval(low)[1], low)
-        bucket.members = [None] * (self.size - left_out)  # type: ignore[list-item]  # only its size is read
+        bucket.size = self.size - left_out
         return bucket
 
 
@@ -304,6 +304,7 @@ class _Part:
             self.absolute.setdefault(subject, {}).setdefault(key, []).append(fig)
             self.per_document.setdefault((subject, fig.document_id), {}).setdefault(key, []).append(fig)
         self._ranked: dict[str, list[tuple[_Key, _Sorted]]] = {}
+        self._buckets: dict[tuple[str, str], list[_Bucket]] = {}
         self._positions: dict[int, int] | None = None
         self._ratio_groups: dict[tuple[str, str | None], _RatioGroup] = {}
 
@@ -343,6 +344,7 @@ class FigureIndex:
         self._merged: dict[str, _Part] = {}
         self._merged_ratio: dict[tuple[str, str | None], _RatioGroup] = {}
         self._by_id: dict[str, Claim] | None = None
+        self._candidates: dict[tuple[str, str | None, str], list[Claim]] = {}
 
     @classmethod
     def combine(cls, *indexes: FigureIndex) -> FigureIndex:
@@ -368,11 +370,21 @@ class FigureIndex:
         return self._merged[subject]
 
     def buckets(self, comp: Claim, subject: str) -> list[_Bucket]:
-        """What bucketing ``subject``'s figures for ``comp`` gives: its document's buckets, then the largest."""
+        """What bucketing ``subject``'s figures for ``comp`` gives: its document's buckets, then the largest.
+        The same for every comparative of one document: kept per document with the figures (an index that
+        joins them again finds them made); readers must not modify them."""
         part = self._part_of(subject)
         if part is None:
             return []
-        mine = part.per_document.get((subject, comp.document_id), {})
+        key = (comp.document_id, subject)
+        found = part._buckets.get(key)
+        if found is None:
+            found = part._buckets[key] = self._bucketed(part, comp.document_id, subject)
+        return found
+
+    @staticmethod
+    def _bucketed(part: _Part, document_id: str, subject: str) -> list[_Bucket]:
+        mine = part.per_document.get((subject, document_id), {})
         own: list[tuple[tuple, _Bucket]] = []
         for key, members in mine.items():
             bucket = _Bucket()
@@ -387,7 +399,7 @@ class FigureIndex:
             left_out = len(mine.get(key, ()))
             if left_out >= sorted_bucket.size:
                 continue
-            bucket = sorted_bucket.without(comp.document_id, left_out)
+            bucket = sorted_bucket.without(document_id, left_out)
             rest.append((_rank(key, False, sorted_bucket.size - left_out), bucket))
         rest.sort(key=lambda kv: kv[0])
         return [b for _, b in own] + [b for _, b in rest[:MAX_BUCKETS]]
@@ -401,7 +413,15 @@ class FigureIndex:
         return self._merged_ratio[key]
 
     def ratio_candidates(self, comp: Claim) -> list[Claim]:
-        """The ratio figures ``check_ratio`` relates ``comp`` to, in the order they were given."""
+        """The ratio figures ``check_ratio`` relates ``comp`` to, in the order they were given (kept per pair of
+        subjects and document; readers must not modify them)."""
+        key = (comp.subject, comp.other, comp.document_id)
+        found = self._candidates.get(key)
+        if found is None:
+            found = self._candidates[key] = self._ratio_candidates(comp)
+        return found
+
+    def _ratio_candidates(self, comp: Claim) -> list[Claim]:
         keys: list[tuple[str, str | None]] = [(comp.subject, comp.other), (comp.subject, None)]
         if comp.other:
             keys += [(comp.other, comp.subject), (comp.other, None)]
@@ -513,6 +533,20 @@ def check_absolute(
                 if len(out) >= MAX_RELATIONS:
                     return out
     return out
+
+
+def figures_read(comp: Claim, index: FigureIndex, *, ratio: bool) -> tuple:
+    """The figures ``relate_comparative_to_figures(comp, index, ratio=ratio)`` relates ``comp`` to, by id and in
+    order: all it reads of the index. Two indexes that give the same tuple give the same relations, so with
+    claims that never change under their id it keys a memo of them (``judge_cluster``)."""
+    if comp.kind is not Kind.COMPARATIVE:
+        return ()
+    if ratio:
+        return ("ratio", *(f.id for f in index.ratio_candidates(comp)))
+    if comp.other is None:
+        return ()
+    sides = (index.buckets(comp, comp.subject), index.buckets(comp, comp.other))
+    return tuple(tuple((b.highest[1].id, b.lowest[1].id) for b in side if b.highest and b.lowest) for side in sides)
 
 
 def relate_comparative_to_figures(

@@ -4,14 +4,19 @@ verdict set and the consensus computed. What ``service.core.cluster_views`` call
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 from pipelines.claims import Claim, Cluster, Relation, RelationKind
 from pipelines.consensus import consensus
 from pipelines.relations.cluster_verdict import ALL_PAIRS_UP_TO, relate_cluster, verdict_of
-from pipelines.relations.comparative_figures import MAX_COUNTERPARTS, FigureIndex, relate_comparative_to_figures
+from pipelines.relations.comparative_figures import (
+    MAX_COUNTERPARTS,
+    FigureIndex,
+    figures_read,
+    relate_comparative_to_figures,
+)
 from pipelines.relations.comparative_pair import direction_from, relate_comparatives
 from pipelines.relations.established import source_key
 from pipelines.relations.periods import claim_period, period_key, stated
@@ -115,8 +120,8 @@ def judge_cluster(
     all_pairs_up_to: int = ALL_PAIRS_UP_TO,
     max_counterparts: int = MAX_COUNTERPARTS,
     other_index: FigureIndex | None = None,
+    own_index: FigureIndex | None = None,
     memo: tuple[Mapping[Hashable, Any], dict[Hashable, Any]] | None = None,
-    fingerprint: Callable[[Claim], Hashable | None] | None = None,
 ) -> Cluster:
     """Fill ``cluster`` with its claims, relations, verdict, reason and consensus.
 
@@ -132,33 +137,36 @@ def judge_cluster(
         max_counterparts: Bound on another subject's figures shown in this cluster.
         other_index: ``FigureIndex(other_figures)``, when the caller keeps one for several clusters (a
             listing indexes each other subject's figures once); built here otherwise.
-        memo: (earlier, now): a comparative's figure relations found in ``earlier`` under its
-            ``fingerprint`` are reused, and every one is put in ``now``. The caller's fingerprint must change
-            whenever the figures of the comparative's two subjects it is checked against do (a cache that
-            knows the store only grew uses their counts); None: not kept. Given a fingerprint, the own
-            figures' relations are kept too, under their count.
+        own_index: ``FigureIndex(own)``, when the caller keeps it (a listing, while the figures are the same).
+        memo: (earlier, now), for a caller whose claims never change under their id (a listing of a store
+            that only grows): what is found in ``earlier`` is reused, and all that was used is put in ``now``.
+            Kept under everything it was computed from, by id: the own figures' relations under the own
+            figures, a comparative's figure relations under the figures it is related to
+            (``figures_read``), the comparatives' pairs under the comparatives. None: not kept.
     """
-    own_key = ("own", len(own), all_pairs_up_to) if fingerprint is not None else None
-    related = memo[0].get(own_key) if memo is not None and own_key is not None else None
+    own_key = ("own", tuple(c.id for c in own), all_pairs_up_to)
+    related = memo[0].get(own_key) if memo is not None else None
     if related is None:
         related = relate_cluster(own, all_pairs_up_to=all_pairs_up_to)
-    if memo is not None and own_key is not None:
+    if memo is not None:
         memo[1][own_key] = related
     relations: list[Relation] = list(related.relations)
     comps = sorted(comparatives, key=lambda c: c.id)
     if other_index is None:
         other_index = FigureIndex(other_figures if comps else ())
-    figures = FigureIndex.combine(FigureIndex(own if comps else ()), other_index)  # bucketed once per cluster
+    if own_index is None or not comps:
+        own_index = FigureIndex(own if comps else ())
+    figures = FigureIndex.combine(own_index, other_index)  # bucketed once per cluster
     by_id = other_index.by_id
     cited: dict[str, list[str]] = {}
     seen: set[tuple[str, str]] = set()
     comp_relations: list[Relation] = []
     for comp in comps:
-        key = fingerprint(comp) if memo is not None and fingerprint is not None else None
-        found = memo[0].get(key) if memo is not None and key is not None else None
+        key = ("figures", comp.id, figures_read(comp, figures, ratio=ratio)) if memo is not None else None
+        found = memo[0].get(key) if memo is not None else None
         if found is None:
             found = relate_comparative_to_figures(comp, figures, ratio=ratio)
-        if memo is not None and key is not None:
+        if memo is not None:
             memo[1][key] = found
         for r in found:
             if (r.a, r.b) in seen:
@@ -172,7 +180,13 @@ def judge_cluster(
                     shown.append(fig.id)
             seen.add((r.a, r.b))
             comp_relations.append(r)
-    comp_relations += comparative_pairs(comps)
+    pairs_key = ("pairs", tuple(c.id for c in comps))
+    paired = memo[0].get(pairs_key) if memo is not None else None
+    if paired is None:
+        paired = comparative_pairs(comps)
+    if memo is not None:
+        memo[1][pairs_key] = paired
+    comp_relations += paired
     relations += comp_relations
     counterparts = [_counterpart(by_id[i]) for ids in cited.values() for i in ids]
     shown_claims = [*own, *comps, *counterparts]

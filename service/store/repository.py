@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, NamedTuple, ParamSpec, TypeVar
 from urllib.parse import quote
 
-from sqlalchemy import create_engine, event, func, select, text, update
+from sqlalchemy import Select, create_engine, event, func, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, defer, sessionmaker
@@ -31,6 +31,15 @@ READ_BACK_CHUNK = 500
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+class ClaimKey(NamedTuple):
+    """What a listing reads of a stored claim before its rows: ``Store.cluster_member_keys``."""
+
+    id: str
+    kind: str | None
+    subjects: list[str] | None
+    metric: str
 
 
 @dataclass(frozen=True)
@@ -498,33 +507,44 @@ class Store:
                 for r in rows
             ]
 
+    @staticmethod
+    def _clusters_query(
+        s: Session, subject: str | None, metric: str | None, pairs: Iterable[tuple[str, str]] | None
+    ) -> Select[ClusterRow] | None:
+        """The clusters of a listing (filtered by subject and metric, or of these (subject, metric) pairs), in
+        listing order; None when none can match."""
+        if not _findable(subject, metric):
+            return None
+        wanted_pairs = sorted(p for p in set(pairs) if _findable(*p)) if pairs is not None else None
+        if wanted_pairs is not None and not wanted_pairs:
+            return None
+        query = select(ClusterRow).order_by(ClusterRow.subject, ClusterRow.metric, ClusterRow.id)
+        if subject:
+            query = query.where(ClusterRow.subject == subject)
+        if metric:
+            query = query.where(ClusterRow.metric == metric)
+        if wanted_pairs is not None:
+            # The pairs' cluster ids first (a list of pairs compiles slowly as SQL; ids go as one
+            # expanding parameter, compiled once).
+            chosen = set(wanted_pairs)
+            ids = [
+                cid
+                for cid, subj, met in s.execute(select(ClusterRow.id, ClusterRow.subject, ClusterRow.metric))
+                if (subj, met) in chosen
+            ]
+            query = query.where(ClusterRow.id.in_(ids))
+        return query
+
     @database_errors
     def cluster_members(
         self, subject: str | None = None, metric: str | None = None, *, pairs: Iterable[tuple[str, str]] | None = None
     ) -> list[tuple[ClusterRow, list[tuple[ClaimRow, DocumentRow, list[MentionRow]]]]]:
         """Every cluster (filtered) with its claims, each with its document (its text not loaded) and mentions;
         ``pairs``: the clusters of these (subject, metric) pairs only (in the same four queries)."""
-        if not _findable(subject, metric):
-            return []
-        wanted_pairs = sorted(p for p in set(pairs) if _findable(*p)) if pairs is not None else None
-        if wanted_pairs is not None and not wanted_pairs:
-            return []
         with self.session() as s:
-            query = select(ClusterRow).order_by(ClusterRow.subject, ClusterRow.metric, ClusterRow.id)
-            if subject:
-                query = query.where(ClusterRow.subject == subject)
-            if metric:
-                query = query.where(ClusterRow.metric == metric)
-            if wanted_pairs is not None:
-                # The pairs' cluster ids first (a list of pairs compiles slowly as SQL; ids go as one
-                # expanding parameter, compiled once).
-                chosen = set(wanted_pairs)
-                ids = [
-                    cid
-                    for cid, subj, met in s.execute(select(ClusterRow.id, ClusterRow.subject, ClusterRow.metric))
-                    if (subj, met) in chosen
-                ]
-                query = query.where(ClusterRow.id.in_(ids))
+            query = self._clusters_query(s, subject, metric, pairs)
+            if query is None:
+                return []
             clusters = list(s.scalars(query))
             # Three queries whatever the size: claims, their documents, their mentions.
             wanted = query.with_only_columns(ClusterRow.id).order_by(None).scalar_subquery()
@@ -550,6 +570,67 @@ class Store:
                 )
             out = [(cluster, by_cluster.get(cluster.id, [])) for cluster in clusters]
             return out
+
+    @database_errors
+    def cluster_member_keys(
+        self, subject: str | None = None, metric: str | None = None, *, pairs: Iterable[tuple[str, str]] | None = None
+    ) -> list[tuple[ClusterRow, list[ClaimKey]]]:
+        """``cluster_members`` without the rows: each claim's (id, kind, subjects, metric), in the same order, for
+        a caller that keeps the claims it has converted (``service.listing.ListingMemo``; ``claim_members``
+        reads the rows of the others). Two queries, of columns only."""
+        with self.session() as s:
+            query = self._clusters_query(s, subject, metric, pairs)
+            if query is None:
+                return []
+            clusters = list(s.scalars(query))
+            wanted = query.with_only_columns(ClusterRow.id).order_by(None).scalar_subquery()
+            by_cluster: dict[str, list[ClaimKey]] = {}
+            for cid, kind, subjects, claim_metric, cluster in s.execute(
+                select(ClaimRow.id, ClaimRow.kind, ClaimRow.subjects, ClaimRow.metric, ClaimRow.cluster_id)
+                .where(ClaimRow.cluster_id.in_(wanted))
+                .order_by(ClaimRow.id)
+            ):
+                by_cluster.setdefault(cluster or "", []).append(ClaimKey(cid, kind, subjects, claim_metric))
+            return [(cluster, by_cluster.get(cluster.id, [])) for cluster in clusters]
+
+    @database_errors
+    def comparative_keys(self, metric: str | None = None) -> list[ClaimKey]:
+        """``comparatives`` without the rows: (id, kind, subjects, metric) of each, in the same order."""
+        if not _findable(metric):
+            return []
+        query = select(ClaimRow.id, ClaimRow.kind, ClaimRow.subjects, ClaimRow.metric).where(
+            ClaimRow.kind == "comparative"
+        )
+        if metric:
+            query = query.where(ClaimRow.metric == metric)
+        with self.session() as s:
+            return [ClaimKey(*row) for row in s.execute(query.order_by(ClaimRow.id))]
+
+    @database_errors
+    def claim_members(self, claim_ids: Iterable[str]) -> dict[str, tuple[ClaimRow, DocumentRow, list[MentionRow]]]:
+        """These claims by id, each with its document (its text not loaded) and its mentions in text order, as
+        ``cluster_members`` gives them; unknown ids are left out."""
+        wanted = sorted(set(claim_ids))
+        out: dict[str, tuple[ClaimRow, DocumentRow, list[MentionRow]]] = {}
+        with self.session() as s:
+            for start in range(0, len(wanted), READ_BACK_CHUNK):
+                chunk = wanted[start : start + READ_BACK_CHUNK]
+                claims = list(s.scalars(select(ClaimRow).where(ClaimRow.id.in_(chunk))))
+                docs = {
+                    d.id: d
+                    for d in s.scalars(
+                        select(DocumentRow)
+                        .where(DocumentRow.id.in_({c.document_id for c in claims}))
+                        .options(defer(DocumentRow.text))
+                    )
+                }
+                mentions: dict[str, list[MentionRow]] = {}
+                for m in s.scalars(
+                    select(MentionRow).where(MentionRow.claim_id.in_(chunk)).order_by(MentionRow.value_start)
+                ):
+                    mentions.setdefault(m.claim_id, []).append(m)
+                out.update((c.id, (c, docs[c.document_id], mentions.get(c.id, []))) for c in claims)
+        return out
 
     @database_errors
     def add_references(self, rows: Sequence[ReferenceRow]) -> int:

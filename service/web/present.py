@@ -68,12 +68,17 @@ def established(view: dict) -> bool:
     return view.get("verdict") == "conflicts"
 
 
-def rank(views: Iterable[dict]) -> list[dict]:
+def rank(
+    views: Iterable[dict],
+    documents: Callable[[dict], int] = documents_of,
+    latest: Callable[[dict], str] = latest_period,
+) -> list[dict]:
     """Clusters in the order a person should read them: established conflicts first, then the ones most
-    documents talk about, then the most recent; the catch-all metric ``other`` after named metrics."""
+    documents talk about, then the most recent; the catch-all metric ``other`` after named metrics.
+    ``documents`` and ``latest``: ``documents_of`` and ``latest_period``, for a caller that keeps them."""
     out = sorted(views, key=lambda v: (v.get("subject", ""), v.get("metric", "")))
-    out.sort(key=latest_period, reverse=True)  # stable sorts: the last one decides first
-    out.sort(key=lambda v: (not established(v), v.get("metric") == "other", -documents_of(v)))
+    out.sort(key=latest, reverse=True)  # stable sorts: the last one decides first
+    out.sort(key=lambda v: (not established(v), v.get("metric") == "other", -documents(v)))
     return out
 
 

@@ -53,6 +53,57 @@ def _same(a: list[dict], b: list[dict]) -> bool:
     return json.dumps(a, sort_keys=True, default=str) == json.dumps(b, sort_keys=True, default=str)
 
 
+def _article(ls, name: str, lines: list[tuple]):
+    """An article of one sentence per line, with the Mentions an extractor would give: a figure
+    ``(subject, metric, value)`` in its metric's unit, or a comparative ``(subject, metric, ">", other)``."""
+    from pipelines.ingest import article_from_text
+    from pipelines.types import Mention
+
+    catalogue = default_catalogue()
+    text, mentions = "", []
+    for subject, metric, value, *other in lines:
+        unit = ls.KIND_UNIT[catalogue.metrics[metric].unit_kind]
+        what = catalogue.metrics[metric].description
+        if other:
+            head, surface = f"{catalogue.frameworks[subject].name} ", "has surpassed"
+            tail = f" {catalogue.frameworks[other[0]].name} in {what}."
+            fields = dict(subjects=(subject, other[0]), value=None, comparator=value, form="versus")
+            fields.update(dimension=None, kind="comparative")
+        else:
+            _, _, surface = ls._figure(unit, value, "=")
+            head, tail = f"{catalogue.frameworks[subject].name}: {what} stood at ", "."
+            fields = dict(subjects=(subject,), value=ls._figure(unit, value, "=")[0], comparator="=", form="single")
+            fields.update(dimension=catalogue.metrics[metric].dimension, kind="numeric")
+        line = head + surface + tail
+        start = len(text) + len(head)
+        mentions.append(
+            Mention(
+                document=name,
+                value_start=start,
+                value_end=start + len(surface),
+                value_text=surface,
+                sentence=line,
+                sentence_start=len(text),
+                sentence_end=len(text) + len(line),
+                subject=subject,
+                metric=metric,
+                metric_phrase=None,
+                value_high=None,
+                unit=unit,
+                time=None,
+                time_from="none",
+                scope=None,
+                source=None,
+                confidence=0.9,
+                **fields,
+            )
+        )
+        text += line + "\n"
+    article = article_from_text(text, name=name, fmt="text")
+    assert all(article.original[m.value_start : m.value_end] == m.value_text for m in mentions)
+    return article, mentions
+
+
 def test_a_write_judges_again_only_what_it_touched(written):
     store, extractor, gen = written
     views = ClusterViews(store)
@@ -115,3 +166,81 @@ def test_a_change_new_documents_do_not_explain_starts_over(written):
     after = views.views()
     assert views.recomputed is None
     assert _same(after, core.cluster_views(store))
+
+
+def test_after_several_writes_the_cache_serves_what_a_fresh_computation_gives(written, ls):
+    """Writes that add to existing clusters, one that opens a new cluster (with a comparative against a
+    subject already listed), two in a row without a read between: after each, every cached listing (whole
+    and filtered) is what ``cluster_views`` computes from scratch, and it was updated, not started over."""
+    store, extractor, gen = written
+    views = ClusterViews(store)
+    filters = [(None, None), (None, "github_stars"), ("pytorch", None)]
+    for subject, metric in filters:
+        views.views(subject, metric)
+    state = store.listing_state()
+    pairs = {(s, m) for _, s, m in state.clusters}
+    new_subject = next(f for f in default_catalogue().frameworks if (f, "github_stars") not in pairs)
+    largest = max(state.clusters, key=lambda c: state.counts.get(c[0], 0))
+    _, big_subject, big_metric = largest
+    assert ls.KIND_UNIT.get(default_catalogue().metrics[big_metric].unit_kind)
+
+    def check(*articles):
+        before = store.listing_state()
+        for article, mentions in articles:
+            assert store_article(store, extractor, article, mentions).stored
+        after = store.listing_state()
+        for subject, metric in filters:
+            assert _same(views.views(subject, metric), core.cluster_views(store, subject, metric)), (subject, metric)
+        assert views.recomputed  # updated where the writes touched, not started over
+        return before, after
+
+    # A figure on the largest cluster's pair and comparatives about its subject: existing clusters change.
+    before, after = check(
+        _article(
+            ls,
+            "t/grow.txt",
+            [(big_subject, big_metric, 0.42), ("pytorch", "github_stars", ">", "tensorflow")],
+        )
+    )
+    assert after.counts[largest[0]] > before.counts[largest[0]]
+    # A subject with no stars cluster yet: a new cluster, and a comparative showing it beside pytorch's.
+    before, after = check(
+        _article(
+            ls,
+            "t/new.txt",
+            [(new_subject, "github_stars", 0.5), (new_subject, "github_stars", "<", "pytorch")],
+        )
+    )
+    opened = {c for c, s, m in after.clusters} - {c for c, s, m in before.clusters}
+    assert opened and all(s == new_subject for c, s, m in after.clusters if c in opened)
+    assert any(v["cluster_id"] in opened for v in views.views(None, "github_stars"))
+    # Generated articles (figures and comparatives), two stored before the next read, then one more.
+    check(gen.article(), gen.article())
+    check(gen.article())
+
+
+def test_the_cache_holds_no_reference_cycles(written):
+    """What the views cache keeps is freed by reference counting alone when it goes (``views._settle`` freezes
+    a large listing out of the cyclic collector's passes, which is only safe so)."""
+    import gc
+
+    from pipelines.claims import Claim
+
+    store, extractor, gen = written
+    views = ClusterViews(store)
+    views.views()
+    views.views(None, "github_stars")
+    article, mentions = gen.article()
+    assert store_article(store, extractor, article, mentions).stored
+    views.views()
+    assert views.recomputed
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        del views
+        gc.collect()
+        cyclic = [o for o in gc.garbage if isinstance(o, Claim | ClusterViews) or type(o).__name__ == "FigureIndex"]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert cyclic == []

@@ -81,6 +81,32 @@ def test_home_ranking_puts_established_conflicts_first_then_documents_then_recen
     assert order == ["k4", "k3", "k6", "k2", "k1", "k5"]
 
 
+def test_the_cluster_list_keeps_rows_per_view_and_ranks_as_present_does(monkeypatch):
+    """``SummaryRows`` (the cluster list's rows, kept per view object): the same ranking and rows as
+    ``rank`` and ``summary_row``; a view that is a new object (its cluster changed) gets its row made again."""
+    from service.web import present
+    from service.web.routes import SummaryRows
+
+    views = [
+        _view("k1", [_claim("a", "1%", 0.01, time="2025", doc="x"), _claim("b", "5%", 0.05, doc="y")]),
+        _view("k2", [_claim(c, "1%", 0.01, time="2019", doc=c) for c in "abcd"]),
+        _view("k3", [_claim("a", "1%", 0.01), _claim("b", "9%", 0.09)], [_conflict("a", "b")]),
+        _view("k5", [_claim(c, "1%", 0.01, doc=c) for c in "abcdefg"], metric="other"),
+    ]
+    made = []
+    monkeypatch.setattr(
+        present, "summary_row", lambda v, name_of: made.append(v["cluster_id"]) or summary_row(v, name_of)
+    )
+    rows = SummaryRows(str.upper)
+    assert rows.rank(views) == rank(views)
+    assert [rows.row(v) for v in views] == [summary_row(v, str.upper) for v in views]
+    assert sorted(made) == ["k1", "k2", "k3", "k5"]
+    changed = _view("k1", [_claim(c, "1%", 0.01, time="2026", doc=c) for c in "abcdefgh"])  # k1 after a write
+    views = [changed, *views[1:]]
+    assert rows.rank(views) == rank(views) and rows.rank(views)[1] is changed  # after the conflict, most documents
+    assert rows.row(changed) == summary_row(changed, str.upper) and made.count("k1") == 2 and len(made) == 5
+
+
 def test_unresolved_clusters_are_not_established_conflicts():
     """A cluster whose figures disagree without an established same period and population is shown, ranked
     with the calm ones by documents and recency, never with the conflicts."""

@@ -410,7 +410,9 @@ def assign(
     if not others:
         return [ref for ref in out if ref is not None]
     texts = [metric_text(catalogue, frames[i]) for i in others]
-    vectors = np.asarray(embedder.embed(texts), dtype=np.float32)
+    distinct = list(dict.fromkeys(texts))  # each phrase embedded once, however many claims share it
+    row_of = {t: n for n, t in enumerate(distinct)}
+    vectors = np.asarray(embedder.embed(distinct), dtype=np.float32)[[row_of[t] for t in texts]]
     groups: dict[tuple[str, str | None], list[int]] = {}
     for j, i in enumerate(others):
         groups.setdefault((subject_key(frames[i]), dimension_of(catalogue, frames[i])), []).append(j)

@@ -219,3 +219,20 @@ def test_index_from_refs_with_members_matches_the_live_index(catalogue):
         r.id for r in place(catalogue, embedder, probe, live)
     ]
     assert place(catalogue, embedder, probe, live)[0].id != log[0].id  # c is far from a, a member
+
+
+def test_each_distinct_phrase_is_embedded_once(catalogue):
+    """Clustering embeds only ``other`` phrases, each distinct one once however many claims share it."""
+    seen: list[str] = []
+
+    class Counting(TableEmbedder):
+        def embed(self, texts):
+            seen.extend(texts)
+            return super().embed(texts)
+
+    embedder = Counting({"lines of code": [1, 0], "commits": [0, 1]})
+    frames = [ClaimFrame("jax", "other", "lines of code")] * 3 + [ClaimFrame("jax", "other", "commits")]
+    frames.append(ClaimFrame("jax", "github_stars", "stars"))
+    refs = place(catalogue, embedder, frames)
+    assert sorted(seen) == ["commits", "lines of code"]
+    assert refs[0].id == refs[1].id == refs[2].id != refs[3].id

@@ -214,6 +214,21 @@ def parse_quantity(surface: str) -> Quantity | None:
     return dataclasses.replace(_to_quantity(stripped, cands[0]), start=0, end=len(surface), surface=surface)
 
 
+_UNIT_SCALES = tuple(
+    sorted({10.0**k for k in range(-12, 13)} | {1024.0**k for k in range(1, 5)} | {60.0, 3600.0, 86400.0})
+)
+
+
+def _unit_scale(ratio: float) -> float:
+    """The unit conversion a value went through (1e-3 for ms -> s, 1024**3 for GiB, 3600 for h), or 1 when the
+    ratio is not one: "faster by 2%" is 1.02 from 0.02, a reading, not a change of unit."""
+    r = abs(ratio)
+    for scale in _UNIT_SCALES:
+        if math.isclose(r, scale, rel_tol=1e-9):
+            return scale
+    return 1.0
+
+
 @functools.lru_cache(maxsize=8192)
 def _rounding(surface: str, value: float | None = None) -> float:
     """Rounding step of the number as written (70% -> 0.01, 74k -> 1000, 8.41% -> 0.0001, 2.5h -> 360 s).
@@ -226,7 +241,7 @@ def _rounding(surface: str, value: float | None = None) -> float:
         cand = max(cands, key=lambda c: c[1] - c[0])
         step, parsed = cand[4], cand[3].get("value")
         if value is not None and parsed and value != parsed and math.isfinite(value):
-            step *= abs(value / parsed)
+            step *= _unit_scale(value / parsed)
         return step
     digits = re.search(r"\d+(?:\.(\d+))?", surface)
     return 10.0 ** -len(digits[1] or "") if digits else 0.0

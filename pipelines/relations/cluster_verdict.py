@@ -5,9 +5,11 @@ popular subject and metric gather. ``relate_cluster`` relates every pair up to `
 (with the registered pair relaters, ``pipelines.relations.relate``) and above that works in O(k log k):
 
 * **established conflicts** are found exactly from per-group extremes: two figures can only conflict when
-  their period and scope are established the same (``pipelines.relations.established``) — one document
-  and one period, or one stated period and one stated scope, or one source and one stated period — and
-  within such a group it is enough to look at the two smallest upper ends and the two largest lower ends;
+  their period and scope are established the same (``pipelines.relations.established``) — one stated
+  period and one stated scope, or one source and one stated period — and within such a group it is enough
+  to look at the two smallest upper ends and the two largest lower ends; two pages dating one framework's
+  first release apart (``pipelines.relations.first_release``) are found from the earliest and latest such
+  dates;
 * **all agree** is exact too: intervals on a line overlap pairwise exactly when the largest lower end is at
   most the smallest upper end;
 * otherwise what explains the disagreeing pairs is counted on a deterministic sample of O(k) pairs
@@ -28,6 +30,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from pipelines.claims import Claim, Relation, RelationKind, Verdict
+from pipelines.relations import first_release
 from pipelines.relations.established import source_key
 from pipelines.relations.numeric_pair import TOLERANCE, below, figure_interval
 from pipelines.relations.periods import claim_period, period_key, stated
@@ -200,10 +203,34 @@ def _group_candidates(
     return out
 
 
+def _first_release_pair(claims: list[Claim]) -> tuple[int, int] | None:
+    """The earliest and the latest first-release dates of two different pages, if the claims hold any."""
+    dated = []
+    for i, c in enumerate(claims):
+        if c.metric in first_release.METRICS and first_release.dated_as_first_release(c):
+            period = first_release.dated(c)
+            if period is not None:
+                dated.append((period, i))
+    if len(dated) < 2:
+        return None
+    earliest = min(dated, key=lambda d: (d[0].end, d[1]))
+    latest = max(dated, key=lambda d: (d[0].start, -d[1]))
+    if claims[earliest[1]].document_id == claims[latest[1]].document_id:
+        others = [d for d in dated if claims[d[1]].document_id != claims[earliest[1]].document_id]
+        if not others:
+            return None
+        late_other = max(others, key=lambda d: (d[0].start, -d[1]))
+        early_other = min(others, key=lambda d: (d[0].end, d[1]))
+        gap_late = late_other[0].start - earliest[0].end
+        gap_early = latest[0].start - early_other[0].end
+        earliest, latest = (earliest, late_other) if gap_late >= gap_early else (early_other, latest)
+    a, b = sorted((earliest[1], latest[1]))
+    return (a, b) if a != b else None
+
+
 def _summarise(claims: list[Claim], relate: PairRelater, representatives: int, tolerance: float) -> ClusterRelations:
     k = len(claims)
     intervals = [figure_interval(c, tolerance) if c.numeric else (math.nan, math.nan) for c in claims]
-    by_document: dict[tuple, dict[object, _Extremes]] = {}
     by_stated: dict[tuple, dict[object, _Extremes]] = {}
     by_source: dict[tuple, dict[object, _Extremes]] = {}
     scopes: dict[object, Scope] = {}
@@ -218,7 +245,6 @@ def _summarise(claims: list[Claim], relate: PairRelater, representatives: int, t
             scopes.setdefault(skey, scope)
         pkey = period_key(period)
         unit = (str(c.unit), c.dimension)  # figures of different units or dimensions are never related
-        by_document.setdefault((unit, c.document_id, pkey), {}).setdefault(skey, _Extremes()).push(lo, hi, i)
         if stated(period) and skey is not None:
             by_stated.setdefault((unit, pkey, skey), {}).setdefault(skey, _Extremes()).push(lo, hi, i)
         source = source_key(c)
@@ -228,11 +254,7 @@ def _summarise(claims: list[Claim], relate: PairRelater, representatives: int, t
     conflicts: list[Relation] = []
     seen: set[tuple[int, int]] = set()
     conflicting_groups = 0
-    for x, y in (
-        _group_candidates(by_document, scopes)
-        + _group_candidates(by_stated, scopes)
-        + _group_candidates(by_source, scopes)
-    ):
+    for x, y in _group_candidates(by_stated, scopes) + _group_candidates(by_source, scopes):
         found = _disjoint(x, y)
         if found is None:
             continue
@@ -242,6 +264,17 @@ def _summarise(claims: list[Claim], relate: PairRelater, representatives: int, t
         r = relate(claims[a], claims[b])
         if r is not None and r.kind is RelationKind.CONFLICTS:
             seen.add((a, b))  # a pair found not to conflict is still counted with the sample below
+            conflicting_groups += 1
+            if len(conflicts) < representatives:
+                conflicts.append(r)
+
+    # Two pages dating one framework's first release apart (pipelines.relations.first_release): the pages'
+    # earliest and latest such dates are the pair that can conflict.
+    pair = _first_release_pair(claims)
+    if pair is not None and pair not in seen:
+        r = relate(claims[pair[0]], claims[pair[1]])
+        if r is not None and r.kind is RelationKind.CONFLICTS:
+            seen.add(pair)
             conflicting_groups += 1
             if len(conflicts) < representatives:
                 conflicts.append(r)
@@ -280,6 +313,9 @@ def _summarise(claims: list[Claim], relate: PairRelater, representatives: int, t
         bucket = kept.setdefault(r.kind, [])
         if len(bucket) < representatives:
             bucket.append(r)
+    for r in kept.get(RelationKind.CONFLICTS, []):  # a sampled pair found in conflict is one too
+        if len(conflicts) < representatives and r not in conflicts:
+            conflicts.append(r)
     if all_agree:
         counts = Counter({RelationKind.AGREES: counts.get(RelationKind.AGREES, 0) or 1})
         kept = {RelationKind.AGREES: kept.get(RelationKind.AGREES, [])}

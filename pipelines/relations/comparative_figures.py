@@ -11,8 +11,10 @@ comparative agrees with it or not. Two kinds of metric:
 
 A disagreement is a ``conflicts`` only when the comparative is established to speak of the same period and
 population as each figure (``pipelines.relations.established``: the same stated period and population, or
-one source and one stated period); one page giving both is a difference of settings
-(``pipelines.relations.one_page``); otherwise ``unresolved``. A comparative of a period established
+one source and one stated period); one page giving both is a difference of settings, as for two figures
+of one page (``pipelines.relations.one_page``), and so are benchmark measurements of two pages
+(``pipelines.relations.measurements``: a benchmark does not age either, so page dates make no trend of it);
+otherwise ``unresolved``. A comparative of a period established
 different from its figures' is a ``trend``; of another population, ``different_scope``.
 
 Bounded at any size: figures are bucketed by period and scope, each bucket reduced to its extremes
@@ -35,6 +37,7 @@ from dataclasses import dataclass
 from pipelines.claims import Claim, Kind, Relation, RelationKind, Unit
 from pipelines.relations.comparative_pair import WORDS
 from pipelines.relations.established import Context, context_of
+from pipelines.relations.measurements import TWO_SETUPS, ages, measured
 from pipelines.relations.periods import DIFFERENT as DIFFERENT_PERIODS
 from pipelines.relations.periods import claim_period, period_key, relate_periods
 from pipelines.relations.scopes import DIFFERENT as DIFFERENT_SCOPES
@@ -115,7 +118,7 @@ def _context_relation(comp: Claim, figures: Sequence[Claim]) -> Relation | None:
     """A comparative of an established different period, or of another population, than its figures."""
     for fig in figures:
         context = _context(comp, fig)
-        if context.period in DIFFERENT_PERIODS:
+        if context.period in DIFFERENT_PERIODS and ages(comp, fig):
             return Relation(
                 comp.id,
                 fig.id,
@@ -137,24 +140,30 @@ def _established(comp: Claim, figures: Sequence[Claim]) -> bool:
     return all(_context(comp, f).established for f in figures)
 
 
-def _verdict(comp: Claim, figures: Sequence[Claim], implied: str) -> RelationKind:
+ONE_PAGE = "both given by one page, for different settings or cases"
+
+
+def _verdict(comp: Claim, figures: Sequence[Claim], implied: str) -> tuple[RelationKind, str]:
+    """The relation's kind and, for a difference of settings, why."""
     if _fits(str(comp.comparator), implied):
-        return RelationKind.AGREES
+        return RelationKind.AGREES, ""
     if _established(comp, figures):
-        return RelationKind.CONFLICTS
-    if all(f.document_id == comp.document_id for f in figures):
-        return RelationKind.DIFFERENT_SCOPE  # one page: different settings or cases (relations.one_page)
-    return RelationKind.UNRESOLVED
+        return RelationKind.CONFLICTS, ""
+    if figures and all(_context(comp, f).same_document for f in figures):
+        return RelationKind.DIFFERENT_SCOPE, ONE_PAGE  # a page seldom contradicts itself (relations.one_page)
+    if figures and all(measured(comp, f) for f in figures):
+        return RelationKind.DIFFERENT_SCOPE, TWO_SETUPS  # benchmarks of two setups (relations.measurements)
+    return RelationKind.UNRESOLVED, ""
 
 
-def _reason(comp: Claim, kind: RelationKind, evidence: str, whom: str) -> str:
+def _reason(comp: Claim, kind: RelationKind, evidence: str, whom: str, why: str = "") -> str:
     said = _said(comp)
     if kind is RelationKind.AGREES:
         return f"{said}; {evidence} fits: {whom}"
     if kind is RelationKind.CONFLICTS:
         return f"{said}, but {evidence}: {whom}, for the same period and population"
     if kind is RelationKind.DIFFERENT_SCOPE:
-        return f"{said}, but {evidence}: {whom}; both given by one page, for different settings or cases"
+        return f"{said}, but {evidence}: {whom}; {why}"
     return f"{said}, but {evidence}: {whom}; not shown to be the same period and population, so it cannot be told"
 
 
@@ -197,7 +206,7 @@ def check_ratio(comp: Claim, figures: Iterable[Claim] | FigureIndex) -> list[Rel
         if ratio is None:
             continue
         context = _context(comp, fig)
-        if context.period in DIFFERENT_PERIODS or context.scope in DIFFERENT_SCOPES:
+        if (context.period in DIFFERENT_PERIODS and ages(comp, fig)) or context.scope in DIFFERENT_SCOPES:
             found.append((3, fig, ratio, None))
             continue
         implied = order(ratio, (1.0, 1.0))
@@ -220,8 +229,9 @@ def check_ratio(comp: Claim, figures: Iterable[Claim] | FigureIndex) -> list[Rel
         evidence = f"{fig.value_text} for {fig.subject}"
         evidence += f" vs {fig.other}" if fig.other else ""
         evidence += f" puts {comp.subject} over {comp.other or 'the baseline'} {shown}"
-        kind = _verdict(comp, [fig], implied)
-        out.append(Relation(comp.id, fig.id, kind, _reason(comp, kind, evidence, f"a ratio {WORDS[implied]} than 1")))
+        kind, why = _verdict(comp, [fig], implied)
+        whom = f"a ratio {WORDS[implied]} than 1"
+        out.append(Relation(comp.id, fig.id, kind, _reason(comp, kind, evidence, whom, why)))
     return out
 
 
@@ -491,8 +501,8 @@ def _pair_relation(comp: Claim, a: Claim, b: Claim) -> Relation | None:
     if implied is None:
         return None
     evidence = f"{comp.subject} {a.value_text} vs {comp.other} {b.value_text}"
-    kind = _verdict(comp, [a, b], implied)
-    return Relation(comp.id, a.id, kind, _reason(comp, kind, evidence, f"{comp.subject} has {WORDS[implied]}"))
+    kind, why = _verdict(comp, [a, b], implied)
+    return Relation(comp.id, a.id, kind, _reason(comp, kind, evidence, f"{comp.subject} has {WORDS[implied]}", why))
 
 
 def check_absolute(

@@ -2,13 +2,15 @@
 
 Opposite orders of one period make a trend when the periods are established different, a conflict only
 when the same period and scope are established (``pipelines.relations.established``), a difference of
-settings when one page gives both (``pipelines.relations.one_page``), else unresolved.
+settings when one page gives both or both compare benchmark measurements
+(``pipelines.relations.measurements``), else unresolved.
 """
 
 from __future__ import annotations
 
 from pipelines.claims import Claim, Kind, Relation, RelationKind
 from pipelines.relations.established import context_of
+from pipelines.relations.measurements import TWO_SETUPS, ages, measured
 from pipelines.relations.periods import DIFFERENT as DIFFERENT_PERIODS
 from pipelines.relations.periods import PeriodRelation
 from pipelines.relations.scopes import DIFFERENT as DIFFERENT_SCOPES
@@ -40,7 +42,7 @@ def relate_comparatives(a: Claim, b: Claim) -> Relation | None:
             f"{a.value_text!r} and {b.value_text!r} order {a.subject} and {a.other} alike",
         )
     context = context_of(a, b)
-    if context.period in DIFFERENT_PERIODS:
+    if context.period in DIFFERENT_PERIODS and ages(a, b):
         later, earlier = (a, b) if context.period is PeriodRelation.AFTER else (b, a)
         return Relation(a.id, b.id, RelationKind.TREND, f"{described(later)} vs {described(earlier)}: a later order")
     said = f"{a.value_text!r} says {a.subject} has {WORDS[first]} than {a.other}; {b.value_text!r} says the opposite"
@@ -56,6 +58,8 @@ def relate_comparatives(a: Claim, b: Claim) -> Relation | None:
         return Relation(
             a.id, b.id, RelationKind.DIFFERENT_SCOPE, f"{said}: both given by one page, for different settings or cases"
         )
+    if measured(a, b):
+        return Relation(a.id, b.id, RelationKind.DIFFERENT_SCOPE, f"{said}: {TWO_SETUPS}")
     return Relation(
         a.id, b.id, RelationKind.UNRESOLVED, f"{said}: {missing(a, b)}, so it cannot be told whether they disagree"
     )

@@ -11,10 +11,12 @@ Sharing a document establishes nothing by itself, neither for two figures nor fo
 it is checked against: a page giving two values of one property mostly lists settings (rows of a
 benchmark, models, hardware) that the scope slot did not tell apart, rather than contradicting itself;
 unless its period and population are stated alike, such a pair is a change or a difference of settings
-(``pipelines.relations.one_page``), never a conflict. Nor do two pages dating a first release differently
-establish one event: on extracted claims the release metric, the subject and the version are too often
-misread (an end of support, a port's launch, a major version) for "it happens once" to be evidence. A
-stated period after today is a misread number (a sequence length of 2048), never evidence.
+(``pipelines.relations.one_page``), never a conflict. Two pages dating a first release differently do not
+establish one event by themselves either: on extracted claims the release metric, the subject and the
+version are too often misread (an end of support, a port's launch, a major version) for "it happens once"
+to be evidence, unless both sentences word the date as that framework's first release
+(``pipelines.relations.first_release``, tried before these rules). A stated period after today is a
+misread number (a sequence length of 2048), never evidence.
 
 Never when both figures are stated in one sentence: a sentence giving two values of one property speaks
 of a change ("70%, up from 62% in 2022") or of different settings ("three times faster in some tests and
@@ -25,6 +27,7 @@ travel in ``Claim.extra["sentences"]`` when the caller knows them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from pipelines.claims import Claim
@@ -50,6 +53,13 @@ class Context:
 def source_key(claim: Claim) -> str | None:
     """The attributed source, normalised for comparison ("Papers With Code" == "papers with code")."""
     return " ".join(claim.source.lower().split()) if claim.source and claim.source.strip() else None
+
+
+def place_in(sentence: str, value_text: str) -> int | None:
+    """Where a figure as written stands in a sentence, when it stands there once and not as part of a longer
+    number ("5%" is not the end of "15%" nor "2" the start of "2.5x")."""
+    found = [m.start() for m in re.finditer(rf"(?<![\w.,]){re.escape(value_text)}(?![\d])(?![.,]\d)", sentence)]
+    return found[0] if len(found) == 1 else None
 
 
 def sentences(claim: Claim) -> frozenset[str]:

@@ -16,8 +16,9 @@ library named in the sentence), so the rule asks for evidence on both sides and 
   release: May 2019 • Stable version: 1.17.0 (March 2024)" dates only May 2019), no version number just
   before the wording ("Keras 3 was first released" is a version's release), and no other release wording
   in the sentence (one that names two release events tells them apart);
-* the two dates fall in different years (sources that date one release a month apart are not taken as
-  contradicting each other), and neither lies after today.
+* the two dates fall in different years and more than a month apart (2014 and March 2015 contradict each
+  other; December 2018 and January 2019 are one release dated a month apart), and neither lies after
+  today.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ import re
 
 from pipelines.catalogue import default_catalogue
 from pipelines.claims import Claim, Relation, RelationKind
-from pipelines.relations.established import sentences
+from pipelines.context import Period, parse_period
+from pipelines.relations.established import place_in, sentences
 
 METRICS = frozenset({"release_year"})
 """Metrics whose value dates a framework's (first) release."""
@@ -41,14 +43,21 @@ in April 2015, with full open-source release in January 2016") tells events apar
 _NUMBER = re.compile(r"\d")
 _VERSION_BEFORE = re.compile(r"(?i)\bv?\d+(?:\.\d+)*(?:\s+\w+){0,2}$")
 """A version number just before the wording: "Keras 3 was", "TensorFlow 2.0 is"."""
+GAP_DAYS = 31
+"""Two dates of one release this close (end of one to start of the other) are not taken as contradicting."""
 REACH = 120
 """The first-release wording must stand within this many characters before the value."""
 
 
-def _year(claim: Claim) -> int | None:
-    if claim.value is None or claim.value_high not in (None, claim.value):
+def dated(claim: Claim) -> Period | None:
+    """The release date as an interval of days: the full date when the claim has one ("2019-05"), else the
+    year of its value."""
+    if claim.value is None or claim.value_high not in (None, claim.value) or not float(claim.value).is_integer():
         return None
-    return int(claim.value) if float(claim.value).is_integer() else None
+    period = parse_period(claim.date) if claim.date else None
+    if period is None or period.start.year != int(claim.value):
+        period = parse_period(str(int(claim.value)))
+    return period
 
 
 def _names_only(sentence: str, subject: str) -> bool:
@@ -63,8 +72,8 @@ def dated_as_first_release(claim: Claim) -> bool:
     if claim.metric not in METRICS or claim.version or len(claim.subjects) != 1 or not claim.value_text:
         return False
     for sentence in sentences(claim):
-        at = sentence.find(claim.value_text)
-        if at < 0 or sentence.find(claim.value_text, at + 1) >= 0:
+        at = place_in(sentence, claim.value_text)
+        if at is None:
             continue
         if len(_EVENT.findall(sentence)) != 1 or not _names_only(sentence, claim.subject):
             continue
@@ -87,10 +96,12 @@ def relate_first_releases(a: Claim, b: Claim) -> Relation | None:
         return None
     if not a.document_id or a.document_id == b.document_id:
         return None
-    ya, yb = _year(a), _year(b)
-    this_year = dt.date.today().year
-    if ya is None or yb is None or ya == yb or max(ya, yb) > this_year:
+    pa, pb = dated(a), dated(b)
+    if pa is None or pb is None or pa.start.year == pb.start.year or max(pa.end, pb.end) > dt.date.today():
         return None
+    earlier, later = (pa, pb) if pa.start < pb.start else (pb, pa)
+    if (later.start - earlier.end).days <= GAP_DAYS:
+        return None  # December 2018 and January 2019: one release dated a month apart
     if not (dated_as_first_release(a) and dated_as_first_release(b)):
         return None
     return Relation(

@@ -19,6 +19,11 @@ from pipelines.catalogue import default_catalogue
 from pipelines.claims import Claim
 from pipelines.relations.periods import claim_period, stated
 
+TWO_SETUPS = (
+    "measurements reported by two pages, each of its own setup (model, hardware, settings), not shown to be the same"
+)
+"""Why two benchmark figures (or a comparison and figures) of two pages are a difference of setup."""
+
 
 @cache
 def is_measurement(metric: str) -> bool:
@@ -35,3 +40,9 @@ def measured(a: Claim, b: Claim) -> bool:
 def dated_by_text(a: Claim, b: Claim) -> bool:
     """Whether both claims' periods are stated by their text (not only their pages' dates)."""
     return stated(claim_period(a)) and stated(claim_period(b))
+
+
+def ages(a: Claim, b: Claim) -> bool:
+    """Whether a difference of periods between two claims makes a trend: always, except for benchmark
+    measurements dated only by their pages."""
+    return not measured(a, b) or dated_by_text(a, b)

@@ -21,7 +21,7 @@ import math
 
 from pipelines.claims import Claim, Relation, RelationKind
 from pipelines.relations.established import context_of
-from pipelines.relations.measurements import dated_by_text, measured
+from pipelines.relations.measurements import TWO_SETUPS, ages, measured
 from pipelines.relations.one_page import change_between
 from pipelines.relations.periods import DIFFERENT as DIFFERENT_PERIODS
 from pipelines.relations.periods import PeriodRelation, claim_period, period_label
@@ -104,7 +104,7 @@ def relate_figure_intervals(
             f"{a.value_text} of {a.scope} vs {b.value_text} of {b.scope}: {how}",
         )
     benchmark = measured(a, b)
-    if context.period in DIFFERENT_PERIODS and not (benchmark and not dated_by_text(a, b)):
+    if context.period in DIFFERENT_PERIODS and ages(a, b):
         later, earlier = (a, b) if context.period is PeriodRelation.AFTER else (b, a)
         return Relation(a.id, b.id, RelationKind.TREND, f"{described(later)} vs {described(earlier)}: a later figure")
     if context.established:
@@ -118,8 +118,7 @@ def relate_figure_intervals(
             a.id,
             b.id,
             RelationKind.DIFFERENT_SCOPE,
-            f"{_pair(a, b)}: measurements reported by two pages, each of its own setup (model, hardware, settings),"
-            " not shown to be the same",
+            f"{_pair(a, b)}: {TWO_SETUPS}",
         )
     return Relation(
         a.id,

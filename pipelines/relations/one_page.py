@@ -7,8 +7,9 @@ two claims share a page (`annotations/groups/`), 2 are conflicts (one in each an
 are differences of settings, agreements and changes. So when the
 period and population of such a pair are not established alike (``pipelines.relations.established``):
 
-* one sentence that tells of a change from one figure to the other ("from X to Y", "X → Y", "Y, up from
-  X") makes a ``trend`` — the figure the change ends at supersedes the other;
+* one sentence that tells of a change from one figure to the other ("fell from X to Y", "X → Y", "Y, up
+  from X") makes a ``trend`` — the figure the change ends at supersedes the other; "from X to Y" without a
+  word of change before it, or in a sentence of ranges ("vary from 1.5x for small models to 3x"), is not;
 * otherwise the pair is explained by ``different_scope``: the page speaks of two settings, cases or
   events that the extracted scope did not name.
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 import re
 
 from pipelines.claims import Claim
-from pipelines.relations.established import sentences
+from pipelines.relations.established import place_in, sentences
 
 _ARROW = r"(?:→|->|⟶|=>|➜)"
 _HEDGE = r"(?:about|around|roughly|~|just|only|over)?"
@@ -28,22 +29,22 @@ _FROM_BEFORE = re.compile(rf"\bfrom\s*{_HEDGE}\s*$", re.I)
 """Just before the first figure: "from" (reduced from 198 ms to 85 ms)."""
 _TO_BETWEEN = re.compile(rf"^\W*(?:\w+\W+){{0,4}}?(?:to|{_ARROW})\s*{_HEDGE}\s*$", re.I)
 """Between the figures after "from": a few words then "to" or an arrow (from 62% in 2022 to 70%)."""
+_CHANGE = re.compile(
+    r"(?i)\b(?:went|go(?:es)?|moved?|rose|rise[sn]?|ris(?:ing)|fell|falls?|falling|dropp?(?:ed|s|ing)?|grew|grow(?:s|n|ing)?|"
+    r"increas\w*|decreas\w*|reduc\w*|cut(?:s|ting)?|improv\w*|climb\w*|jump\w*|shr[ai]nk\w*|sank|changed?|"
+    r"doubled|tripled|halved|up|down)\b"
+)
+"""A word of change before "from … to …": without one, "from 8 to 64" is a range."""
+_RANGE = re.compile(r"(?i)\b(?:rang\w*|var(?:y|ies|ied|ying)|between|depending|depends|across|spans?)\b")
+"""Words of a range: "speed-ups vary from 1.5x for small models to 3x for large ones"."""
 _ARROW_BETWEEN = re.compile(rf"^\W*{_ARROW}\W*$")
 """Only an arrow between the figures: 198ms → 85ms."""
 _UP_FROM_BETWEEN = re.compile(
-    r"\b(?:up|down|increas\w*|decreas\w*|ris\w*|rose|fell|fall\w*|dropp\w*|grow\w*|grew|climb\w*|jump\w*|"
-    rf"improv\w*|reduc\w*|shrunk|shrank|cut)\s+from\s*{_HEDGE}\s*$",
+    r"^\W*(?:\w+\W+){0,2}?(?:up|down|increas\w*|decreas\w*|ris\w*|rose|fell|fall\w*|dropp\w*|grow\w*|grew|"
+    rf"climb\w*|jump\w*|improv\w*|reduc\w*|shrunk|shrank|cut)\s+from\s*{_HEDGE}\s*$",
     re.I,
 )
 """Between the figures: "up from" / "down from" / "increased from" before the earlier one (70%, up from 62%)."""
-
-
-def _place(sentence: str, text: str) -> int | None:
-    """Where a figure stands in its sentence, when it stands there exactly once."""
-    at = sentence.find(text)
-    if at < 0 or sentence.find(text, at + 1) >= 0:
-        return None
-    return at
 
 
 def change_between(a: Claim, b: Claim) -> tuple[Claim, Claim] | None:
@@ -51,7 +52,7 @@ def change_between(a: Claim, b: Claim) -> tuple[Claim, Claim] | None:
     if not (a.value_text and b.value_text) or a.value_text == b.value_text:
         return None
     for sentence in sorted(sentences(a) & sentences(b)):
-        at_a, at_b = _place(sentence, a.value_text), _place(sentence, b.value_text)
+        at_a, at_b = place_in(sentence, a.value_text), place_in(sentence, b.value_text)
         if at_a is None or at_b is None:
             continue
         (first, at_first), (second, at_second) = sorted(((a, at_a), (b, at_b)), key=lambda x: x[1])
@@ -60,7 +61,9 @@ def change_between(a: Claim, b: Claim) -> tuple[Claim, Claim] | None:
             continue
         between = sentence[end_first:at_second]
         before = sentence[max(0, at_first - 40) : at_first]
-        if _FROM_BEFORE.search(before) and _TO_BETWEEN.search(between):
+        if _RANGE.search(sentence):
+            continue
+        if _FROM_BEFORE.search(before) and _TO_BETWEEN.search(between) and _CHANGE.search(sentence[:at_first]):
             return first, second
         if _ARROW_BETWEEN.search(between):
             return first, second

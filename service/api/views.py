@@ -24,7 +24,6 @@ the cache starts over, as it did before for every write. So do the graph exports
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections import Counter
 from typing import Any
@@ -33,9 +32,6 @@ from service import core
 from service.store.repository import ListingState, Store
 
 Pair = tuple[str, str]
-SETTLE_FROM = 1000
-"""Clusters from which a whole listing is frozen out of the collector's passes (``_settle``): below, a pass
-over what the cache keeps is short."""
 
 
 class ClusterViews:
@@ -162,8 +158,6 @@ class ClusterViews:
             views = core.cluster_views(self.store, subject, metric, memo=self._memo)
             for view in views:
                 by_pair.setdefault((view["subject"], view["metric"]), []).append(view)
-            if not subject and not metric and len(views) >= SETTLE_FROM:
-                _settle()
             return _Listing(by_pair, None, views)
 
         return self._get(key, compute).views
@@ -191,18 +185,3 @@ class _Listing(dict):
                 (v for vs in by_pair.values() for v in vs), key=lambda v: order.get(v["cluster_id"], len(order))
             )
         self.views = views
-
-
-def _settle() -> None:
-    """After a whole listing: the objects it leaves (hundreds of thousands, as long-lived as the cache) are
-    frozen out of the cyclic collector's passes (``gc.freeze``, process-wide).
-
-    Otherwise every full pass walks them all again: on a thousand articles over half a second, landing on some
-    request every few writes. None of them is in a reference cycle (dropped, reference counts free them; a
-    test holds to that), so freezing them keeps nothing alive. What was frozen before is thawed and collected
-    first, so whatever of it became cyclic garbage since (an earlier app in the same process) is reclaimed.
-    Over many writes without a new whole listing the updated views build up outside the frozen set again.
-    """
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()

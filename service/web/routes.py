@@ -106,6 +106,7 @@ class SummaryRows:
     def __init__(self, name_of: Callable[[str], str]) -> None:
         self.name_of = name_of
         self._rows: dict[int, tuple[dict, dict[str, Any]]] = {}  # id(view) -> (view, row): the view is held
+        self._largest = 0  # the longest listing ranked: a short (filtered) one does not let the others' rows go
 
     def row(self, view: dict) -> dict[str, Any]:
         """``present.summary_row(view, name_of)``; callers must not modify it."""
@@ -115,8 +116,10 @@ class SummaryRows:
         return found[1]
 
     def rank(self, views: Sequence[dict]) -> list[dict]:
-        """``present.rank(views)``; rows of views no longer listed are let go."""
-        if len(self._rows) > 2 * len(views) + 1000:
+        """``present.rank(views)``; rows of views no longer listed are let go once there are many more rows
+        than the longest listing holds (writes replace views; filtered listings are parts of the whole)."""
+        self._largest = max(self._largest, len(views))
+        if len(self._rows) > 2 * self._largest + 1000 and len(views) == self._largest:
             self._rows = {id(v): self._rows[id(v)] for v in views if self._rows.get(id(v), (None,))[0] is v}
         return present.rank(
             views, documents=lambda v: self.row(v)["documents"], latest=lambda v: self.row(v)["latest_period"] or ""

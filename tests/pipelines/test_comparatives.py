@@ -277,3 +277,27 @@ def test_checking_a_comparative_is_bounded():
     assert 0 < len(relations) <= 2 * MAX_RELATIONS
     assert {r.kind for r in relations} == {"unresolved"}  # other articles: not established
     assert {r.a for r in relations} == {"c"}
+
+
+def test_benchmark_comparisons_of_two_pages_are_two_setups():
+    """ "JAX faster than Keras" on a page of 2019 and "Keras faster than JAX" on one of 2023 are benchmarks of
+    two setups (a benchmark does not age with its page), not a trend; stated years still make one."""
+    from dataclasses import replace
+
+    from pipelines.claims import TimeBasis
+
+    def speed(claim, year=None, basis=TimeBasis.DOCUMENT):
+        claim = replace(claim, metric="inference_speed_ratio")
+        if year is None:
+            return claim
+        return replace(claim, time=str(year), time_basis=basis, period=parse_period(str(year)).anchored(str(basis)))
+
+    a = speed(comparative("a", "is faster than", "jax", "keras", ">", doc="p1"), 2019)
+    b = speed(comparative("b", "is faster than", "keras", "jax", ">", doc="p2"), 2023)
+    r = relate_comparatives(a, b)
+    assert r.kind == "different_scope" and "own setup" in r.reason
+    stated = speed(a, 2019, TimeBasis.SENTENCE), speed(b, 2023, TimeBasis.SENTENCE)
+    assert relate_comparatives(*stated).kind == "trend"
+    fig = speed(ratio("f", "0.5x", 0.5, subjects=("jax", "keras"), doc="p2"), 2023)
+    [relation] = check_ratio(a, [fig])
+    assert relation.kind == "different_scope" and "own setup" in relation.reason

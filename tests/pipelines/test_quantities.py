@@ -484,6 +484,16 @@ def test_interval_of_a_cell_whose_unit_is_in_its_header() -> None:
     b = Quantity(start=0, end=5, surface="27.41", value=27.41e-6, unit="seconds", kind="duration")
     assert interval(a) == (pytest.approx(16.775e-6), pytest.approx(16.785e-6))
     assert interval(a)[1] < interval(b)[0]
+    gib = Quantity(start=0, end=3, surface="1.5", value=1.5 * 1024**3, unit="bytes", kind="size")
+    assert interval(gib) == (pytest.approx(1.45 * 1024**3), pytest.approx(1.55 * 1024**3))
+
+
+@pytest.mark.parametrize(("surface", "value", "half"), [("faster by 2%", 1.02, 0.005), ("25% faster", 1.25, 0.005)])
+def test_a_speed_up_read_from_a_percentage_keeps_its_rounding(surface: str, value: float, half: float) -> None:
+    """ "faster by 2%" is 1.02 from 0.02: a reading, not a unit, so its rounding step is not scaled by 51."""
+    [q] = [q for q in find_quantities(f"It was {surface} here.") if q.surface == surface]
+    assert q.value == pytest.approx(value)
+    assert interval(q) == (pytest.approx(value - half), pytest.approx(value + half))
 
 
 @pytest.mark.parametrize(

@@ -239,6 +239,7 @@ def _in(sentence, claim):
         ("Its share went from 62% in 2022 to 70% now.", "62%", "70%", "70%"),
         ("It now holds 70% of papers, up from 62%.", "70%", "62%", "70%"),
         ("Accuracy is 91%, down from about 95%.", "91%", "about 95%", "91%"),
+        ("Accuracy went from 5% to 25% after tuning.", "5%", "25%", "25%"),  # "5%" is not the end of "25%"
     ],
 )
 def test_one_sentence_telling_of_a_change_is_a_trend(sentence, first, second, later):
@@ -256,6 +257,9 @@ def test_one_sentence_telling_of_a_change_is_a_trend(sentence, first, second, la
         "We obtain 1.3x and 1.9x speedups while using 4x and 2x lower resources, respectively.",
         "Throughput rose 4x to 2x depending on batch size.",  # "to" without "from" is no change
         "Up to 2x on GPUs and from 4x on TPUs.",
+        "Speed-ups vary from 2x for small models to 4x for large ones.",  # a range, not a change
+        "Batch sizes from 2x to 4x the default were tried.",  # no word of change
+        "On CIFAR it reaches 4x, while on ImageNet the same model improved from 2x.",  # "improved from" far off
     ],
 )
 def test_one_sentence_of_two_settings_is_a_difference_of_scope(sentence):
@@ -284,9 +288,9 @@ def _release(surface, year, doc, scope=None, version=None):
     )
 
 
-def test_two_pages_dating_a_release_differently_stay_unresolved():
+def test_two_pages_dating_a_release_differently_without_first_release_wording_stay_unresolved():
     """Extracted release dates are too often of another event (a major version, an end of support) for two
-    undated pages to establish one event; stated alike (same source, same stated period) they would."""
+    undated pages to establish one event without the sentences wording each as the first release."""
     assert relate(_release("2018", 2018, "p1"), _release("2019", 2019, "p2")).kind == "unresolved"
     assert relate(_release("2018", 2018, "p1"), _release("2018", 2018, "p2")).kind == "agrees"
 
@@ -299,9 +303,12 @@ def test_two_pages_dating_a_first_release_to_different_years_conflict():
     """A first release happens once: worded as such on both pages, 2018 and May 2019 cannot both be true."""
     a = _said(_release("2018", 2018, "p1"), "Microsoft open-sourced ONNX Runtime, its inference engine, in 2018.")
     b = _said(_release("May 2019", 2019, "p2"), "ONNX Runtime • Initial release: May 2019 • Stable: 1.17.0 (2024)")
+    b = replace(b, date="2019-05")
     r = relate(a, b)
     assert r.kind == "conflicts" and "first release" in r.reason and "2018 vs May 2019" in r.reason
     assert relate(b, a).kind == "conflicts"
+    # Two bare neighbouring years may be one release dated a month apart (December and January).
+    assert relate(a, replace(b, date=None)).kind == "unresolved"
 
 
 FIRST = "ONNX Runtime was first released in 2018."
@@ -323,9 +330,11 @@ FIRST = "ONNX Runtime was first released in 2018."
     ],
 )
 def test_a_release_date_not_worded_as_the_first_release_establishes_nothing(sentence, why):
-    a = _said(_release("2018", 2018, "p1"), FIRST)
+    a = _said(_release("2016", 2016, "p1"), FIRST.replace("2018", "2016"))
     b = _said(_release("2019", 2019, "p2"), sentence)
     assert relate(a, b).kind == "unresolved", why
+    worded = _said(_release("2019", 2019, "p2"), "ONNX Runtime was first released in 2019.")
+    assert relate(a, worded).kind == "conflicts"  # the same pair, worded as the first release, conflicts
 
 
 def test_first_release_dates_of_one_page_or_one_year_are_no_conflict():
@@ -334,6 +343,14 @@ def test_first_release_dates_of_one_page_or_one_year_are_no_conflict():
     assert relate(a, one_page).kind != "conflicts"
     month = _said(_release("March 2018", 2018, "p2"), "The first release of ONNX Runtime came in March 2018.")
     assert relate(a, month).kind == "agrees"
+    december = replace(
+        _said(_release("December 2018", 2018, "p1"), FIRST.replace("2018", "December 2018")), date="2018-12"
+    )
+    january = replace(_said(_release("January 2019", 2019, "p2"), "ONNX Runtime was first released in January 2019."))
+    january = replace(january, date="2019-01")
+    assert relate(december, january).kind != "conflicts"  # one release, dated a month apart
+    march = replace(_said(_release("March 2019", 2019, "p2"), "ONNX Runtime was first released in March 2019."))
+    assert relate(december, replace(march, date="2019-03")).kind == "conflicts"
     versioned = replace(_said(_release("2019", 2019, "p2"), "ONNX Runtime was first released in 2019."), version="2.0")
     assert relate(a, versioned).kind != "conflicts"
 
@@ -366,3 +383,16 @@ def test_benchmark_measurements_of_two_pages_are_two_setups():
     assert relate(*same_setup).kind == "conflicts"
     # Not a measurement: a share from two undated pages stays unresolved.
     assert relate(fig("70%", 0.7, doc="p1"), fig("50%", 0.5, doc="p2")).kind == "unresolved"
+
+
+def test_a_large_cluster_finds_two_pages_dating_a_first_release_apart():
+    """Above the all-pairs size the summary looks at the pages' earliest and latest first-release dates."""
+    from pipelines.relations import relate_cluster
+
+    same = [_said(replace(_release("2018", 2018, f"p{n}"), id=f"c{n:02d}"), FIRST) for n in range(60)]
+    assert relate_cluster(same).verdict == "agrees"
+    later = _said(replace(_release("2020", 2020, "late"), id="c99"), "ONNX Runtime was first released in 2020.")
+    for size in (10, 61):
+        result = relate_cluster([*same[: size - 1], later])
+        assert result.verdict == "conflicts", size
+        assert any(r.kind == "conflicts" and "first release" in r.reason for r in result.relations)

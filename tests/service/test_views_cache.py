@@ -220,8 +220,8 @@ def test_after_several_writes_the_cache_serves_what_a_fresh_computation_gives(wr
 
 
 def test_the_cache_holds_no_reference_cycles(written):
-    """What the views cache keeps is freed by reference counting alone when it goes (``views._settle`` freezes
-    a large listing out of the cyclic collector's passes, which is only safe so)."""
+    """What the views cache keeps is freed by reference counting alone when it goes: hundreds of thousands of
+    long-lived objects in cycles would make every cyclic-collector pass walk them."""
     import gc
 
     from pipelines.claims import Claim

@@ -107,6 +107,24 @@ def test_the_cluster_list_keeps_rows_per_view_and_ranks_as_present_does(monkeypa
     assert rows.row(changed) == summary_row(changed, str.upper) and made.count("k1") == 2 and len(made) == 5
 
 
+def test_a_filtered_list_does_not_drop_the_whole_lists_rows(monkeypatch):
+    from service.web import present
+    from service.web.routes import SummaryRows
+
+    views = [_view(f"k{n}", [_claim("a", "1%", 0.01, doc=f"d{n}")]) for n in range(1500)]
+    made = []
+    monkeypatch.setattr(
+        present, "summary_row", lambda v, name_of: made.append(v["cluster_id"]) or {"documents": 1, "latest_period": ""}
+    )
+    rows = SummaryRows(str.upper)
+    rows.rank(views)
+    rows.rank(views[:10])  # a page filtered to one subject
+    for _ in range(3):  # writes replace views; the whole list is ranked again
+        views = [*views[1:], _view("new", [_claim("a", "1%", 0.01)])]
+        rows.rank(views)
+    assert len(made) == 1500 + 3  # only the new views' rows were made again
+
+
 def test_unresolved_clusters_are_not_established_conflicts():
     """A cluster whose figures disagree without an established same period and population is shown, ranked
     with the calm ones by documents and recency, never with the conflicts."""

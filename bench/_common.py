@@ -60,8 +60,9 @@ def exponent(n1: float, n2: float, y1: float, y2: float) -> float:
 def run_stage(script: str | Path, *args: str) -> dict:
     """Run ``script`` with ``args`` in a fresh Python process; its stderr is passed on, the JSON object on
     the last line of its stdout returned."""
-    out = subprocess.run([sys.executable, str(script), *args], check=True, capture_output=True, text=True)
-    sys.stderr.write(out.stderr)
+    out = subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True)
+    sys.stderr.write(out.stderr)  # what the stage said, also when it failed
+    out.check_returncode()
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -87,4 +88,5 @@ def building_store(path: Path) -> Iterator[Store]:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         store.engine.dispose()
+    remove_sqlite(path)  # an old store's WAL must not be replayed onto the new file
     tmp.replace(path)

@@ -24,6 +24,7 @@ the cache starts over, as it did before for every write. So do the graph exports
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections import Counter
 from typing import Any
@@ -34,12 +35,17 @@ from service.store.repository import ListingState, Store
 Pair = tuple[str, str]
 
 
+def _today() -> dt.date:
+    return dt.date.today()
+
+
 class ClusterViews:
     """``core.cluster_views`` / ``cluster_view`` / ``export_graph`` with a cache that follows the store."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self._version: tuple[int, str, int] | None = None
+        self._day = _today()
         self._state: ListingState | None = None
         # ("views", subject, metric) -> {(subject, metric): [view, ...]}; ("graph", fmt) -> str
         self._cache: dict[tuple[str, ...], Any] = {}
@@ -130,7 +136,10 @@ class ClusterViews:
 
     def _get(self, key: tuple[str, ...], compute: Any) -> Any:
         version = self.store.version()
+        day = _today()
         with self._lock:
+            if day != self._day:  # relations read today's date (a "period" after today is no evidence)
+                self._day, self._state, self._version = day, None, None
             if version != self._version:
                 self._refresh(version)
             if key in self._cache:

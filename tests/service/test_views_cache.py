@@ -152,6 +152,24 @@ for _ in range(2):
     assert _same(after, core.cluster_views(store))
 
 
+def test_a_new_day_starts_over(written, monkeypatch):
+    """Relations read today's date (a "period" after today is a misread number): a cached listing is not
+    served past midnight without being judged again."""
+    import datetime as dt
+
+    from service.api import views as views_module
+
+    store, _, _ = written
+    views = ClusterViews(store)
+    first = views.views()
+    assert views.views() is first  # same day, no write: the cached listing
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    monkeypatch.setattr(views_module, "_today", lambda: tomorrow)
+    again = views.views()
+    assert again is not first and views.recomputed is None
+    assert _same(again, core.cluster_views(store))
+
+
 def test_a_change_new_documents_do_not_explain_starts_over(written):
     store, extractor, gen = written
     views = ClusterViews(store)

@@ -56,6 +56,25 @@ class ListingState:
     references: int
 
 
+def _with_documents_and_mentions(
+    s: Session, claims: list[ClaimRow]
+) -> list[tuple[ClaimRow, DocumentRow, list[MentionRow]]]:
+    """Each claim with its document (its text not loaded) and its mentions in text order, read in two queries."""
+    docs = {
+        d.id: d
+        for d in s.scalars(
+            select(DocumentRow)
+            .where(DocumentRow.id.in_({c.document_id for c in claims}))
+            .options(defer(DocumentRow.text))
+        )
+    }
+    mentions: dict[str, list[MentionRow]] = {}
+    ids = [c.id for c in claims]
+    for m in s.scalars(select(MentionRow).where(MentionRow.claim_id.in_(ids)).order_by(MentionRow.value_start)):
+        mentions.setdefault(m.claim_id, []).append(m)
+    return [(c, docs[c.document_id], mentions.get(c.id, [])) for c in claims]
+
+
 class StoreError(ClaimgraphError):
     """The database failed as a whole (gone, corrupt, full, read-only, unreachable): nothing more can be
     stored, and what was reported stored must not be trusted without reading it back."""
@@ -616,20 +635,7 @@ class Store:
             for start in range(0, len(wanted), READ_BACK_CHUNK):
                 chunk = wanted[start : start + READ_BACK_CHUNK]
                 claims = list(s.scalars(select(ClaimRow).where(ClaimRow.id.in_(chunk))))
-                docs = {
-                    d.id: d
-                    for d in s.scalars(
-                        select(DocumentRow)
-                        .where(DocumentRow.id.in_({c.document_id for c in claims}))
-                        .options(defer(DocumentRow.text))
-                    )
-                }
-                mentions: dict[str, list[MentionRow]] = {}
-                for m in s.scalars(
-                    select(MentionRow).where(MentionRow.claim_id.in_(chunk)).order_by(MentionRow.value_start)
-                ):
-                    mentions.setdefault(m.claim_id, []).append(m)
-                out.update((c.id, (c, docs[c.document_id], mentions.get(c.id, []))) for c in claims)
+                out.update((row[0].id, row) for row in _with_documents_and_mentions(s, claims))
         return out
 
     @database_errors
@@ -687,20 +693,7 @@ class Store:
             query = select(ClaimRow).where(ClaimRow.kind == "comparative").order_by(ClaimRow.id)
             if metric:
                 query = query.where(ClaimRow.metric == metric)
-            claims = list(s.scalars(query))
-            docs = {
-                d.id: d
-                for d in s.scalars(
-                    select(DocumentRow)
-                    .where(DocumentRow.id.in_({c.document_id for c in claims}))
-                    .options(defer(DocumentRow.text))
-                )
-            }
-            mentions: dict[str, list[MentionRow]] = {}
-            ids = [c.id for c in claims]
-            for m in s.scalars(select(MentionRow).where(MentionRow.claim_id.in_(ids)).order_by(MentionRow.value_start)):
-                mentions.setdefault(m.claim_id, []).append(m)
-            return [(c, docs[c.document_id], mentions.get(c.id, [])) for c in claims]
+            return _with_documents_and_mentions(s, list(s.scalars(query)))
 
     @database_errors
     def cluster(self, cluster_id: str) -> ClusterRow | None:

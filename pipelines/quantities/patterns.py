@@ -297,6 +297,8 @@ _DOWN_VERBS = (
     r"fell|fall(?:s|en|ing)?|dropp?(?:s|ed|ing)?|declin(?:e[sd]?|ing)|decreas(?:e[sd]?|ing)|shr[ai]nk(?:s|ing)?|shrunk"
     r"|slipp?(?:s|ed|ing)?|lost|los(?:es|ing)|plung(?:e[sd]?|ing)|down|slid(?:es|ing)?|dipp?(?:s|ed|ing)?"
 )
+CHANGE_VERBS = rf"{_UP_VERBS}|{_DOWN_VERBS}"
+"""Words of a rise or a fall ("grew", "fell", "up", "down"), for patterns elsewhere that read a change."""
 CHANGE_BEFORE = re.compile(rf"(?i)\b(?:(?P<up>{_UP_VERBS})|(?P<down>{_DOWN_VERBS}))(?:\s+by)?\s+$")
 CHANGE_AFTER = re.compile(
     r"(?i)[^\S\n]*(?:-[^\S\n]*)?(?:(?P<up>increase|growth|rise|gain|jump|surge|uplift|improvement|boost|YoY|QoQ|MoM"

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 
 from pipelines.claims import Claim
+from pipelines.quantities.patterns import CHANGE_VERBS
 from pipelines.relations.established import place_in, sentences
 
 _ARROW = r"(?:→|->|⟶|=>|➜)"
@@ -30,9 +31,7 @@ _FROM_BEFORE = re.compile(rf"\bfrom\s*{_HEDGE}\s*$", re.I)
 _TO_BETWEEN = re.compile(rf"^\W*(?:\w+\W+){{0,4}}?(?:to|{_ARROW})\s*{_HEDGE}\s*$", re.I)
 """Between the figures after "from": a few words then "to" or an arrow (from 62% in 2022 to 70%)."""
 _CHANGE = re.compile(
-    r"(?i)\b(?:went|go(?:es)?|moved?|rose|rise[sn]?|ris(?:ing)|fell|falls?|falling|dropp?(?:ed|s|ing)?|grew|grow(?:s|n|ing)?|"
-    r"increas\w*|decreas\w*|reduc\w*|cut(?:s|ting)?|improv\w*|climb\w*|jump\w*|shr[ai]nk\w*|sank|changed?|"
-    r"doubled|tripled|halved|up|down)\b"
+    rf"(?i)\b(?:{CHANGE_VERBS}|went|go(?:es)?|moved?|reduc\w*|cut(?:s|ting)?|sank|changed?|doubled|tripled|halved)\b"
 )
 """A word of change before "from … to …": without one, "from 8 to 64" is a range."""
 _RANGE = re.compile(r"(?i)\b(?:rang\w*|var(?:y|ies|ied|ying)|between|depending|depends|across|spans?)\b")
@@ -40,8 +39,7 @@ _RANGE = re.compile(r"(?i)\b(?:rang\w*|var(?:y|ies|ied|ying)|between|depending|d
 _ARROW_BETWEEN = re.compile(rf"^\W*{_ARROW}\W*$")
 """Only an arrow between the figures: 198ms → 85ms."""
 _UP_FROM_BETWEEN = re.compile(
-    r"^\W*(?:\w+\W+){0,2}?(?:up|down|increas\w*|decreas\w*|ris\w*|rose|fell|fall\w*|dropp\w*|grow\w*|grew|"
-    rf"climb\w*|jump\w*|improv\w*|reduc\w*|shrunk|shrank|cut)\s+from\s*{_HEDGE}\s*$",
+    rf"^\W*(?:\w+\W+){{0,2}}?(?:{CHANGE_VERBS}|reduc\w*|cut)\s+from\s*{_HEDGE}\s*$",
     re.I,
 )
 """Between the figures: "up from" / "down from" / "increased from" before the earlier one (70%, up from 62%)."""

@@ -68,9 +68,17 @@ def _names_only(sentence: str, subject: str) -> bool:
 
 
 def dated_as_first_release(claim: Claim) -> bool:
-    """Whether one of the claim's sentences gives its value right after a first-release wording."""
+    """Whether one of the claim's sentences gives its value right after a first-release wording (read once
+    per claim and kept on it, as its interval is: a cluster asks for every pair)."""
     if claim.metric not in METRICS or claim.version or len(claim.subjects) != 1 or not claim.value_text:
         return False
+    found = claim.__dict__.get("_first_release")
+    if found is None:
+        found = claim.__dict__["_first_release"] = _reads_as_first_release(claim)
+    return found
+
+
+def _reads_as_first_release(claim: Claim) -> bool:
     for sentence in sentences(claim):
         at = place_in(sentence, claim.value_text)
         if at is None:

@@ -33,6 +33,17 @@ model_option = click.option(
 )
 
 
+def groups_option(lead: str) -> Callable[[Callable], Callable]:
+    """``--groups DIR``: the folder of gold claim-group files (default: annotations/groups)."""
+    return click.option(
+        "--groups",
+        "groups_dir",
+        type=click.Path(file_okay=False, exists=True, path_type=Path),
+        default=None,
+        help=f"{lead} of group files (*.jsonl).  [default: annotations/groups]",
+    )
+
+
 def extractor_for(model: Path | None = None, inference: str | None = None):
     """The extractor on the chosen inference backend (the option, else the settings)."""
     from pipelines.extract.pipeline import Extractor
@@ -188,13 +199,7 @@ def _model_card(out_dir: Path, report: dict, score: bool, cv: Path | None) -> No
     is_flag=True,
     help="With --graph: store what the extractor finds in the grouped excerpts instead of the gold claims.",
 )
-@click.option(
-    "--groups",
-    "groups_dir",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=None,
-    help="With --graph: folder of group files (*.jsonl).  [default: annotations/groups]",
-)
+@groups_option("With --graph: folder")
 @format_option("table")
 @click.option("--json", "as_json", is_flag=True, hidden=True, help="Same as --format json.")
 @inference_option
@@ -417,13 +422,7 @@ def annotations_groups_candidates(out: Path | None) -> None:
 
 
 @annotations_groups.command("check")
-@click.option(
-    "--groups",
-    "groups_dir",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=None,
-    help="Folder of group files (*.jsonl).  [default: annotations/groups]",
-)
+@groups_option("Folder")
 def annotations_groups_check(groups_dir: Path | None) -> None:
     """Validate the group files: every reference resolves, vocabularies hold; warnings for likely slips."""
     from pipelines.groups import candidate_groups, warnings

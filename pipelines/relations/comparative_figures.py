@@ -37,7 +37,8 @@ from dataclasses import dataclass
 from pipelines.claims import Claim, Kind, Relation, RelationKind, Unit
 from pipelines.relations.comparative_pair import WORDS
 from pipelines.relations.established import Context, context_of
-from pipelines.relations.measurements import TWO_SETUPS, ages, measured
+from pipelines.relations.measurements import ages
+from pipelines.relations.one_page import settings_apart
 from pipelines.relations.periods import DIFFERENT as DIFFERENT_PERIODS
 from pipelines.relations.periods import claim_period, period_key, relate_periods
 from pipelines.relations.scopes import DIFFERENT as DIFFERENT_SCOPES
@@ -140,19 +141,16 @@ def _established(comp: Claim, figures: Sequence[Claim]) -> bool:
     return all(_context(comp, f).established for f in figures)
 
 
-ONE_PAGE = "both given by one page, for different settings or cases"
-
-
 def _verdict(comp: Claim, figures: Sequence[Claim], implied: str) -> tuple[RelationKind, str]:
     """The relation's kind and, for a difference of settings, why."""
     if _fits(str(comp.comparator), implied):
         return RelationKind.AGREES, ""
     if _established(comp, figures):
         return RelationKind.CONFLICTS, ""
-    if figures and all(_context(comp, f).same_document for f in figures):
-        return RelationKind.DIFFERENT_SCOPE, ONE_PAGE  # a page seldom contradicts itself (relations.one_page)
-    if figures and all(measured(comp, f) for f in figures):
-        return RelationKind.DIFFERENT_SCOPE, TWO_SETUPS  # benchmarks of two setups (relations.measurements)
+    one_page = all(_context(comp, f).same_document for f in figures)
+    apart = settings_apart(comp, figures, same_document=one_page)
+    if apart is not None:
+        return RelationKind.DIFFERENT_SCOPE, apart
     return RelationKind.UNRESOLVED, ""
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pipelines.claims import Claim, Kind, Relation, RelationKind
 from pipelines.relations.established import context_of
-from pipelines.relations.measurements import TWO_SETUPS, ages, measured
+from pipelines.relations.measurements import ages
+from pipelines.relations.one_page import settings_apart
 from pipelines.relations.periods import DIFFERENT as DIFFERENT_PERIODS
 from pipelines.relations.periods import PeriodRelation
 from pipelines.relations.scopes import DIFFERENT as DIFFERENT_SCOPES
@@ -54,12 +55,9 @@ def relate_comparatives(a: Claim, b: Claim) -> Relation | None:
         return Relation(
             a.id, b.id, RelationKind.CONFLICTS, f"{said}, for the same period and population: they cannot both be true"
         )
-    if context.same_document:
-        return Relation(
-            a.id, b.id, RelationKind.DIFFERENT_SCOPE, f"{said}: both given by one page, for different settings or cases"
-        )
-    if measured(a, b):
-        return Relation(a.id, b.id, RelationKind.DIFFERENT_SCOPE, f"{said}: {TWO_SETUPS}")
+    apart = settings_apart(a, [b], same_document=context.same_document)
+    if apart is not None:
+        return Relation(a.id, b.id, RelationKind.DIFFERENT_SCOPE, f"{said}: {apart}")
     return Relation(
         a.id, b.id, RelationKind.UNRESOLVED, f"{said}: {missing(a, b)}, so it cannot be told whether they disagree"
     )

@@ -21,8 +21,8 @@ import math
 
 from pipelines.claims import Claim, Relation, RelationKind
 from pipelines.relations.established import context_of
-from pipelines.relations.measurements import TWO_SETUPS, ages, measured
-from pipelines.relations.one_page import change_between
+from pipelines.relations.measurements import ages
+from pipelines.relations.one_page import ONE_PAGE, ONE_SENTENCE, change_between, settings_apart
 from pipelines.relations.periods import DIFFERENT as DIFFERENT_PERIODS
 from pipelines.relations.periods import PeriodRelation, claim_period, period_label
 from pipelines.relations.scopes import DIFFERENT as DIFFERENT_SCOPES
@@ -103,7 +103,6 @@ def relate_figure_intervals(
             RelationKind.DIFFERENT_SCOPE,
             f"{a.value_text} of {a.scope} vs {b.value_text} of {b.scope}: {how}",
         )
-    benchmark = measured(a, b)
     if context.period in DIFFERENT_PERIODS and ages(a, b):
         later, earlier = (a, b) if context.period is PeriodRelation.AFTER else (b, a)
         return Relation(a.id, b.id, RelationKind.TREND, f"{described(later)} vs {described(earlier)}: a later figure")
@@ -113,13 +112,9 @@ def relate_figure_intervals(
         )
     if context.same_document:
         return _one_page(a, b, context)
-    if benchmark:
-        return Relation(
-            a.id,
-            b.id,
-            RelationKind.DIFFERENT_SCOPE,
-            f"{_pair(a, b)}: {TWO_SETUPS}",
-        )
+    apart = settings_apart(a, [b], same_document=False)
+    if apart is not None:
+        return Relation(a.id, b.id, RelationKind.DIFFERENT_SCOPE, f"{_pair(a, b)}: {apart}")
     return Relation(
         a.id,
         b.id,
@@ -139,10 +134,8 @@ def _one_page(a: Claim, b: Claim, context) -> Relation:  # noqa: ANN001 - Contex
             RelationKind.TREND,
             f"{later.value_text} vs {earlier.value_text}: one sentence tells of a change from the one to the other",
         )
-    where = "stated side by side in one sentence" if context.same_sentence else "both given by one page"
-    return Relation(
-        a.id, b.id, RelationKind.DIFFERENT_SCOPE, f"{_pair(a, b)}: {where}, for different settings or cases"
-    )
+    why = ONE_SENTENCE if context.same_sentence else ONE_PAGE
+    return Relation(a.id, b.id, RelationKind.DIFFERENT_SCOPE, f"{_pair(a, b)}: {why}")
 
 
 def _agreement(a: Claim, b: Claim) -> str:

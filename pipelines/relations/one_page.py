@@ -19,10 +19,15 @@ Two figures from different pages get neither: nothing here says how two authors'
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from pipelines.claims import Claim
 from pipelines.quantities.patterns import CHANGE_VERBS
 from pipelines.relations.established import place_in, sentences
+from pipelines.relations.measurements import TWO_SETUPS, measured
+
+ONE_PAGE = "both given by one page, for different settings or cases"
+ONE_SENTENCE = "stated side by side in one sentence, for different settings or cases"
 
 _ARROW = r"(?:→|->|⟶|=>|➜)"
 _HEDGE = r"(?:about|around|roughly|~|just|only|over)?"
@@ -67,4 +72,17 @@ def change_between(a: Claim, b: Claim) -> tuple[Claim, Claim] | None:
             return first, second
         if _UP_FROM_BETWEEN.search(between):
             return second, first
+    return None
+
+
+def settings_apart(claim: Claim, others: Sequence[Claim], *, same_document: bool) -> str | None:
+    """Why a claim and others it disagrees with, not established alike, are different settings rather than
+    unresolved: one page gives them all (``ONE_PAGE``), or all are benchmark measurements of their own setups
+    (``measurements.TWO_SETUPS``); None otherwise. The one rule of every relater (figures, comparisons)."""
+    if not others:
+        return None
+    if same_document:
+        return ONE_PAGE
+    if all(measured(claim, other) for other in others):
+        return TWO_SETUPS
     return None

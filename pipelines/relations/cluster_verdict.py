@@ -316,6 +316,8 @@ def _summarise(claims: list[Claim], relate: PairRelater, representatives: int, t
     for r in kept.get(RelationKind.CONFLICTS, []):  # a sampled pair found in conflict is one too
         if len(conflicts) < representatives and r not in conflicts:
             conflicts.append(r)
+    # Overlapping intervals are not enough when a sampled pair of one page gives two figures (one_page.restated).
+    all_agree = all_agree and set(counts) <= {RelationKind.AGREES}
     if all_agree:
         counts = Counter({RelationKind.AGREES: counts.get(RelationKind.AGREES, 0) or 1})
         kept = {RelationKind.AGREES: kept.get(RelationKind.AGREES, [])}

@@ -2,7 +2,8 @@
 
 1. ``agrees`` — the intervals overlap within rounding, hedges and stated bounds (``Claim.interval``);
    a tiny relative epsilon keeps figures whose rounding intervals touch (4% and 5%: 3.5–4.5 and 4.5–5.5)
-   from being split by floating-point error;
+   from being split by floating-point error; two figures of one page agree only when one restates the
+   other (``pipelines.relations.one_page.restated``: 198 ms and 198.3 ms, not 260 h and 259 h);
 2. ``different_scope`` — the populations differ, or one lies inside the other: figures of two populations
    are not one series, whatever their dates;
 3. ``trend`` — the same (or unstated) population, periods established different (one wholly later): the
@@ -22,7 +23,7 @@ import math
 from pipelines.claims import Claim, Relation, RelationKind
 from pipelines.relations.established import context_of
 from pipelines.relations.measurements import ages
-from pipelines.relations.one_page import ONE_PAGE, ONE_SENTENCE, change_between, settings_apart
+from pipelines.relations.one_page import ONE_PAGE, ONE_SENTENCE, change_between, restated, same_page, settings_apart
 from pipelines.relations.periods import DIFFERENT as DIFFERENT_PERIODS
 from pipelines.relations.periods import PeriodRelation, claim_period, period_label
 from pipelines.relations.scopes import DIFFERENT as DIFFERENT_SCOPES
@@ -88,8 +89,10 @@ def relate_figure_intervals(
 ) -> Relation:
     """``relate_figures`` with each claim's interval computed once by the caller (a cluster relates a
     claim with many others)."""
-    if overlap(interval_a, interval_b):
+    compatible = overlap(interval_a, interval_b)
+    if compatible and (not same_page(a, b) or restated(a, b, interval_a, interval_b)):
         return Relation(a.id, b.id, RelationKind.AGREES, f"{a.value_text} vs {b.value_text}: {_agreement(a, b)}")
+    # From here on, compatible figures are two figures of one page: a change or two settings, never a conflict.
     context = context_of(a, b)
     if context.scope in DIFFERENT_SCOPES:
         how = "different populations"
@@ -106,7 +109,7 @@ def relate_figure_intervals(
     if context.period in DIFFERENT_PERIODS and ages(a, b):
         later, earlier = (a, b) if context.period is PeriodRelation.AFTER else (b, a)
         return Relation(a.id, b.id, RelationKind.TREND, f"{described(later)} vs {described(earlier)}: a later figure")
-    if context.established:
+    if context.established and not compatible:
         return Relation(
             a.id, b.id, RelationKind.CONFLICTS, f"{_pair(a, b)}, {_where(a, b, context)}: they cannot both be true"
         )

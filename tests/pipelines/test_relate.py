@@ -60,7 +60,24 @@ M = Period.month
         (fig("70%", 0.70), fig("over 70%", 0.70, ">"), "agrees"),  # 70% is 69.5–70.5: room for "over 70%"
         (fig("over 75%", 0.75, ">"), fig("about 80%", 0.80, "~"), "agrees"),
         (fig("18–25%", 0.18, "range", high=0.25), fig("about 20%", 0.20, "~"), "agrees"),
-        (fig("4%", 0.04, doc="d"), fig("5%", 0.05, doc="d"), "agrees"),  # rounding intervals touch, float error aside
+        (fig("4%", 0.04), fig("5%", 0.05), "agrees"),  # two pages: rounding intervals touch, float error aside
+        (fig("4%", 0.04, doc="d"), fig("5%", 0.05, doc="d"), "different_scope"),  # one page: two figures
+        # One page: one figure restated (rounded coarser; a bound or range holding it) agrees ...
+        (fig("198 ms", 198.0, unit=Unit.OTHER, doc="p"), fig("198.3 ms", 198.3, unit=Unit.OTHER, doc="p"), "agrees"),
+        (fig("up to 16.5%", 0.165, "up_to", doc="p"), fig("16.48%", 0.1648, doc="p"), "agrees"),
+        (fig("2-3x", 2.0, "range", Unit.RATIO, high=3.0, doc="p"), fig("2x", 2.0, unit=Unit.RATIO, doc="p"), "agrees"),
+        # ... two exact or two loose figures are two figures, even stated alike, never a conflict
+        (
+            fig("260 h", 936000.0, unit=Unit.OTHER, doc="p"),
+            fig("259 h", 932400.0, unit=Unit.OTHER, doc="p"),
+            "different_scope",
+        ),
+        (fig("up to 7%", 0.07, "up_to", doc="p"), fig("up to 15%", 0.15, "up_to", doc="p"), "different_scope"),
+        (
+            fig("over 75%", 0.75, ">", period=Y(2024), scope="NeurIPS papers", doc="p"),
+            fig("over 80%", 0.80, ">", period=Y(2024), scope="NeurIPS papers", doc="p"),
+            "different_scope",
+        ),
         (fig("70%", 0.70), fig("about 80%", 0.80, "~"), "unresolved"),  # nothing established
         (fig("62%", 0.62, period=Y(2022)), fig("70%", 0.70, period=Y(2025)), "trend"),
         (

@@ -31,7 +31,6 @@ from service.cli_views import (
     INGEST_COLUMNS,
     MENTION_COLUMNS,
     catalogue_records,
-    claim_json,
     ingest_summary,
     print_catalogue,
     print_claim,
@@ -381,7 +380,11 @@ def claims(subject: str | None, metric: str | None, fmt: str) -> None:
     """List stored claims, filtered by framework and metric."""
     store = _existing_store()
     subject, metric = _filters(store, subject, metric)
-    rows = [claim_json(r) for r in store.claims(subject, metric)]
+    from service.core import claim_record
+
+    found = store.claims(subject, metric)
+    members = store.claim_members(r.id for r in found)
+    rows = [claim_record(members[r.id]) for r in found]
     emit(rows, fmt, CLAIM_COLUMNS)
     if not rows:
         note("no claims match" if subject or metric else "no claims stored yet")
@@ -392,14 +395,13 @@ def claims(subject: str | None, metric: str | None, fmt: str) -> None:
 @format_option("table")
 def show(claim_id: str, fmt: str) -> None:
     """One claim (an id from `claimgraph claims`) with every mention: document, offsets, sentence."""
-    from service.core import mention_view
+    from service.core import claim_record
 
     found = _existing_store().claim(claim_id)
     if found is None:
         error("not_found", f"no claim {claim_id!r}")
         sys.exit(EXIT_FAILURES)
-    row, doc, mentions = found
-    print_claim(claim_json(row) | {"document": doc.path, "mentions": [mention_view(doc, m) for m in mentions]}, fmt)
+    print_claim(claim_record(found) | {"document": found[1].path}, fmt)
 
 
 @app.command(short_help="Clusters whose claims conflict, with the reason.")

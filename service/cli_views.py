@@ -71,28 +71,6 @@ def ingest_summary(run: Any) -> str:
 # --- claims and show ----------------------------------------------------------------------------------------
 
 
-def claim_json(r: Any) -> dict:
-    """A stored claim (``ClaimRow``) as the CLI prints it."""
-    return {
-        "claim_id": r.id,
-        "document_id": r.document_id,
-        "subject": r.subject,
-        "subjects": r.subjects,
-        "metric": r.metric,
-        "metric_phrase": r.metric_phrase,
-        "value_text": r.value_text,
-        "value": r.value,
-        "value_high": r.value_high,
-        "unit": r.unit,
-        "comparator": r.comparator,
-        "time": r.time,
-        "time_from": r.time_from,
-        "scope": r.scope,
-        "source": r.source,
-        "confidence": r.confidence,
-    }
-
-
 def normalised(r: dict) -> str:
     """The normalised value in words: "70%", "3,900", "18% – 25%"."""
     if r.get("value") is None:
@@ -131,7 +109,9 @@ def print_claim(claim: dict, fmt: str) -> None:
         columns += [Column(k, (lambda key: lambda m: m[key])(k)) for k in MENTION_KEYS]
         emit(claim["mentions"], "csv", columns)
         return
-    fields: list[tuple[str, Any]] = [(k, v) for k, v in claim.items() if k != "mentions" and v not in (None, "", [])]
+    fields: list[tuple[str, Any]] = [
+        (k, v) for k, v in claim.items() if k != "mentions" and v not in (None, "", []) and not isinstance(v, dict)
+    ]
     fields.insert(fields.index(("value_text", claim["value_text"])) + 1, ("normalised", normalised(claim)))
     width = max(len(k) for k, _ in fields)
     for key, value in fields:

@@ -23,6 +23,7 @@ from service.extraction import ExtractionRun, read_articles
 from service.listing import (  # noqa: F401  (the listings' public names, re-exported)
     RATIO_METRICS,
     ListingMemo,
+    claim_record,
     cluster_view,
     cluster_views,
     fact_check,
@@ -346,34 +347,5 @@ def document_view(store: Store, doc_id: str) -> dict | None:
     return {
         **document_fields(doc),
         "text": doc.text,
-        "claims": [
-            {
-                "claim_id": claim.id,
-                "cluster_id": claim.cluster_id,
-                "subject": claim.subject,
-                "subjects": list(claim.subjects),
-                "metric": claim.metric,
-                "value_text": claim.value_text,
-                "value": claim.value,
-                "value_high": claim.value_high,
-                "unit": claim.unit,
-                "comparator": claim.comparator,
-                "time": claim.time,
-                "scope": claim.scope,
-                "source": claim.source,
-                "mentions": [
-                    {
-                        "mention_id": m.id,
-                        "value_start": m.value_start,
-                        "value_end": m.value_end,
-                        "value_text": m.value_text,
-                        "sentence_start": m.sentence_start,
-                        "sentence_end": m.sentence_end,
-                        "sentence": m.sentence,
-                    }
-                    for m in mentions
-                ],
-            }
-            for claim, mentions in pairs
-        ],
+        "claims": [claim_record((claim, doc, mentions), full_mentions=True) for claim, mentions in pairs],
     }

@@ -24,15 +24,25 @@ from service.store.repository import ClaimKey, Store
 from service.store.tables import ClaimRow, ClusterRow, DocumentRow, MentionRow, ReferenceRow
 
 
-def mention_view(doc: DocumentRow, m: MentionRow) -> dict:
-    """Where a stored mention stands: document path, offsets into its original text, sentence."""
-    return {
+def mention_view(doc: DocumentRow, m: MentionRow, *, full: bool = False) -> dict:
+    """Where a stored mention stands: document path, offsets into its original text, sentence; ``full`` adds
+    its id, the sentence's offsets, its confidence and the slot spans (one claim or one document shown)."""
+    view = {
         "document": doc.path,
         "value_start": m.value_start,
         "value_end": m.value_end,
         "value_text": m.value_text,
         "sentence": m.sentence,
     }
+    if full:
+        view |= {
+            "mention_id": m.id,
+            "sentence_start": m.sentence_start,
+            "sentence_end": m.sentence_end,
+            "confidence": m.confidence,
+            "spans": m.spans,
+        }
+    return view
 
 
 # Metrics whose figures are themselves comparisons between two frameworks ("3x faster").
@@ -41,11 +51,20 @@ RATIO_METRICS = frozenset(m.id for m in default_catalogue().metrics.values() if 
 Member = tuple[ClaimRow, DocumentRow, list[MentionRow]]
 
 
-def _member_claim(member: Member, refs: Sequence[ReferenceRow] | None) -> Claim:
+def claim_record(member: Member, *, full_mentions: bool = False) -> dict:
+    """A stored claim (with its document and mentions) as every claim list shows it: ``claim_dict`` of the
+    converted claim, so its time is the period its cluster's relations are judged on."""
+    record = claim_dict(_member_claim(member, None, full_mentions=full_mentions))
+    for listing_only in ("fact_check", "counterpart"):  # a cluster listing's, not the stored claim's
+        del record[listing_only]
+    return record
+
+
+def _member_claim(member: Member, refs: Sequence[ReferenceRow] | None, *, full_mentions: bool = False) -> Claim:
     """A stored claim as a listing shows it; fact-checked against ``refs`` (not when None)."""
     claim, doc, mentions = member
     extra: dict[str, object] = {
-        "mentions": [mention_view(doc, m) for m in mentions],
+        "mentions": [mention_view(doc, m, full=full_mentions) for m in mentions],
         "sentences": frozenset(m.sentence for m in mentions if m.sentence),
     }
     converted = to_claim(claim, doc)

@@ -152,6 +152,14 @@ def test_every_endpoint_over_the_seeds(store_url, extractor, seeds):
         for m in claim["mentions"]:
             assert first[0].original[m["value_start"] : m["value_end"]] == m["value_text"] == "70%"
             assert first[0].original[m["sentence_start"] : m["sentence_end"]] == m["sentence"]
+        # One claim shows one time everywhere: the period its cluster's relations are judged on (the page's date,
+        # at month level, when the text gives none), in the claim list, the claim and the cluster listing.
+        listed = next(c for c in claims["items"] if c["claim_id"] == seventy_id)
+        in_cluster = next(
+            c for c in client.get(f"/clusters/{claim['cluster_id']}").json()["claims"] if c["claim_id"] == seventy_id
+        )
+        shown = {(c["time"], c["time_from"]) for c in (listed, claim, in_cluster)}
+        assert len(shown) == 1 and next(iter(shown))[0], shown
         _error(client.get("/claims/c_0000000000000000"), 404, "not_found")
 
         # Documents: listed without text; one with its text and claim spans.

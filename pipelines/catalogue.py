@@ -12,6 +12,18 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+_URL = re.compile(r"(?:https?://|www\.)[^\s)\]>\"'`]+")
+"""A web address, up to the space, bracket or quote that ends it."""
+_URL_START = re.compile(r"[^\s(\[<\"'`]*$")
+
+
+def inside_url(text: str, at: int) -> bool:
+    """Whether position ``at`` of ``text`` lies inside a web address."""
+    start = at - len(_URL_START.search(text, 0, at)[0])  # type: ignore[index]
+    found = _URL.match(text, start)
+    return found is not None and found.end() > at
+
+
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.toml")
 
 
@@ -82,9 +94,14 @@ class Catalogue:
         self._insensitive = re.compile(rf"(?<![\w.])(?:{_alt(insensitive)})(?![\w])", re.IGNORECASE)
 
     def find_frameworks(self, text: str) -> list[FrameworkHit]:
-        """Every framework alias in ``text``, longest match first, without overlaps, in text order."""
+        """Every framework alias in ``text``, longest match first, without overlaps, in text order.
+
+        A name inside a web address ("https://pytorch.org/blog/…", the target of a Markdown link) is not a
+        mention: it says where a figure was published, not what it is about."""
         hits = [(m.start(), m.end(), self._alias_to_id[m.group(0).lower()]) for m in self._insensitive.finditer(text)]
         hits += [(m.start(), m.end(), self._alias_to_id[m.group(0)]) for m in self._sensitive.finditer(text)]
+        if "://" in text or "www." in text:
+            hits = [h for h in hits if not inside_url(text, h[0])]
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
         out: list[FrameworkHit] = []
         last_end = -1

@@ -17,11 +17,15 @@ _PRONOUNS = frozenset(
     "it its it's they them their this that these those which who both each either neither one ones "
     "the a an framework frameworks library libraries tool tools toolkit platform project package".split()
 )
-# Names that look like a library's but are data types, units, hardware, models or data sets: never subjects.
+# Names that look like a library's but are data types, units, serving metrics, hardware, models, data sets or
+# bare numbers: never subjects.
 _NOT_LIBRARIES = re.compile(
-    r"(?i)^(?:fp|bf|int|uint|nf|tf)\d+|^(?:fp|bf|int)$|^[gtpm]?flops?$|^(?:qps|rps|fps|tps|ms|gb|mb|tb|kb|s)$|"
+    r"(?i)^(?:fp|bf|int|uint|nf|tf)\d+|^(?:fp|bf|int)$|^(?:mx|nv)fp\d*|^w\d+a\d*$|^[gtpm]?flops?$|"
+    r"^(?:qps|rps|fps|tps|ms|gb|mb|tb|kb|gib|mib|tib|s)$|^(?:ttft|tpot|itl|otps|e2el|tbt|p50|p90|p95|p99)$|"
+    r"^[\W\d_]+$|"
     r"^(?:gpu|cpu|tpu|npu|ram|vram|ssd|nvme|cuda|rocm|a100|h100|h200|v100|t4|l4|mi\d+x?|b200|gb200)s?$|"
-    r"^(?:bert|gpt|llama|mistral|mixtral|qwen|resnet|vgg|mobilenet|t5|opt|bloom|vit|yolo|gemma|phi|deepseek)\b|"
+    r"^(?:bert|gpt|llama|mistral|mixtral|qwen|resnet|vgg|mobilenet|t5|opt|bloom|vit|yolo|gemma|phi|deepseek|"
+    r"alexnet|googlenet|inception|stablediffusion|sdxl|whisper)\b|"
     r"^(?:imagenet|cifar|mnist|squad|glue|coco|higgs|wikitext|mmlu)\b"
 )
 _DETERMINERS = re.compile(r"(?i)^(?:the|a|an|its|their|our|new|latest|older|current)\s+")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipelines.catalogue import Catalogue, default_catalogue
+from pipelines.catalogue import Catalogue, default_catalogue, inside_url
 from pipelines.comparatives import directed, find_comparatives
 from pipelines.context import DocumentContext, document_context
 from pipelines.embed import Embedder, MiniLMEmbedder
@@ -59,6 +59,10 @@ _CLAUSE_BREAK = re.compile(
 
 
 _SENTENCE_STOP = re.compile(r"[.!?]\s+|\n")
+_REPOSITORY = re.compile(r"(?i)^https?://(?:www\.)?(?:github|gitlab)\.com/(?P<where>[^/?#]+/[^/?#]+[^?#]*)")
+"""A page in a code repository: its owner, repository name and path."""
+_BRANCH = re.compile(r"/(?:-/)?(?:blob|tree|raw)/[^/]+")
+"""The branch or commit in a repository page's path: names nothing."""
 _FLOPS = re.compile(r"(?i)\b[kmgtp]?flop/?s\b")
 
 
@@ -398,6 +402,8 @@ class Extractor:
                 if mapped is None:
                     continue
                 s, e = mapped
+            if slot.startswith("SUBJECT") and inside_url(article.clean, s):
+                continue  # a name in a web address says where a figure was published, not what it is about
             distance = abs(s - cand.quantity.start) if seg == 0 else 10_000 + (cand.sent_start - e)
             found.append((seg, -round(confidence, 2), distance, (s, e, distance, article.clean[s:e])))
         found.sort(key=lambda f: f[:3])
@@ -421,6 +427,16 @@ class Extractor:
                 if h.framework not in excluded:
                     return h.framework, heading.start + h.start, heading.start + h.end
         return None
+
+    def _repository_framework(self, url: str | None, excluded: set[str | None]) -> str | None:
+        """The framework whose own code repository a page's address is in (github.com or gitlab.com): the last
+        framework its owner, repository name and path name ("github.com/pytorch/ao/…/torchao/…": torchao)."""
+        found = _REPOSITORY.match(url or "")
+        if found is None:
+            return None
+        hits = self.catalogue.find_frameworks(re.sub(r"[/._\-]+", " ", _BRANCH.sub("", found["where"])))
+        hits = [h for h in hits if h.framework not in excluded]
+        return hits[-1].framework if hits else None
 
     def _document_subject(
         self, article: Article, cand: Candidate, ctx: DocumentContext, excluded: set[str | None]
@@ -506,6 +522,11 @@ class Extractor:
             # components ("ZenFlow" in a DeepSpeed post), which the claim is about through its framework.
             compared = {self.catalogue.framework_of(f[3]) for f in tagged["SUBJECT2"]}
             known = self._known_nearby(article, cand, ctx, excluded | compared)
+            if known is None:
+                # A name inside a framework's own repository (its blog posts and docs) is one of its
+                # features: "DeepNVMe" in github.com/deepspeedai/DeepSpeed/blogs/…; no span, none is named.
+                own = self._repository_framework(article.url, excluded | compared)
+                known = (own, None, None) if own is not None else None
             add(*(known or unknown))
         sentence = article.clean[cand.sent_start : cand.sent_end]
         if not subjects and _PAIR_ANAPHOR.search(sentence) and not self.catalogue.find_frameworks(sentence):

@@ -63,3 +63,10 @@ def test_benchmark_metrics_are_marked_measurements():
     metrics = default_catalogue().metrics
     assert metrics["inference_speed_ratio"].measurement and metrics["runtime_seconds"].measurement
     assert not metrics["github_stars"].measurement and not metrics["research_paper_share"].measurement
+
+
+def test_a_name_inside_a_web_address_is_not_a_mention():
+    cat = default_catalogue()
+    text = "See [the benchmark](https://pytorch.org/blog/x) and www.tensorflow.org/guide: JAX wins."
+    assert [h.framework for h in cat.find_frameworks(text)] == ["jax"]
+    assert [h.framework for h in cat.find_frameworks("PyTorch (https://github.com/pytorch/pytorch)")] == ["pytorch"]

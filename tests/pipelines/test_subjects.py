@@ -111,7 +111,20 @@ def test_a_feature_of_a_known_framework_is_not_a_subject_of_its_own():
 
 
 def test_data_types_units_hardware_and_models_are_never_subjects():
-    for name in ("FP8", "BF16", "TFLOPS", "A100", "Llama 3", "ResNet-50"):
+    for name in (
+        "FP8",
+        "BF16",
+        "TFLOPS",
+        "A100",
+        "Llama 3",
+        "ResNet-50",
+        "TTFT",
+        "MXFP8",
+        "W8A8",
+        "GiB",
+        "AlexNet",
+        "0",
+    ):
         text = f"{name} gives 2x higher throughput."
         assert _subjects_of(text, "2x", [(name, "SUBJECT")])[0] == [], name
 
@@ -127,3 +140,22 @@ def test_a_framework_something_is_built_for_is_not_what_the_figure_is_about():
     text = "The Hugging Face Transformers library, which is optimized for PyTorch, offers 5,000 models."
     tags = [("PyTorch", "SUBJECT"), ("Hugging Face Transformers", "SUBJECT")]
     assert _subjects_of(text, "5,000", tags)[0] == ["hf_transformers"]
+
+
+def test_a_feature_inside_a_frameworks_own_repository_is_that_frameworks():
+    text = "ZenFlow trains 5x faster with offloading."
+    own = "https://github.com/deepspeedai/DeepSpeed/blob/0123abc/blogs/zenflow/README.md"
+    assert _subjects_of(text, "5x faster", [("ZenFlow", "SUBJECT")], url=own)[0] == ["deepspeed"]
+    # The repository's path names a framework more precisely than its owner: torchao, not PyTorch.
+    nested = "https://github.com/pytorch/ao/blob/main/torchao/prototype/zenflow/README.md"
+    assert _subjects_of(text, "5x faster", [("ZenFlow", "SUBJECT")], url=nested)[0] == ["torchao"]
+    # In a repository of its own, or on another site, the name is the subject.
+    for url in ("https://github.com/someone/zenflow", "https://example.com/posts/zenflow.html", None):
+        assert _subjects_of(text, "5x faster", [("ZenFlow", "SUBJECT")], url=url)[0] == ["zenflow"], url
+
+
+def test_a_name_in_a_web_address_is_not_a_subject():
+    text = "Float8 training in TorchAO yielded [1.4x speedup](https://pytorch.org/blog/float8) on Llama."
+    # Tagged or not, "pytorch" in the link's address says where the figure was published.
+    assert _subjects_of(text, "1.4x", [("pytorch", "SUBJECT")])[0] == ["torchao"]
+    assert _subjects_of(text, "1.4x", [])[0] == ["torchao"]

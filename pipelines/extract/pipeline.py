@@ -409,6 +409,23 @@ class Extractor:
         found.sort(key=lambda f: f[:3])
         return [f[3] for f in found]
 
+    def _whole_phrase(self, article: Article, cand: Candidate, start: int, end: int) -> tuple[int, int, int, str]:
+        """A scope or source span widened to the noun phrase it belongs to, within the value's sentence
+        (``pipelines.extract.phrases``); a span in the context before the sentence is kept as tagged."""
+        if cand.sent_start <= start and end <= cand.sent_end:
+            from pipelines.extract.phrases import whole_phrase
+
+            base = cand.sent_start
+            lo, hi = whole_phrase(
+                article.clean[base : cand.sent_end],
+                start - base,
+                end - base,
+                cand.quantity.start - base,
+                cand.quantity.end - base,
+            )
+            start, end = base + lo, base + hi
+        return start, end, abs(start - cand.quantity.start), article.clean[start:end]
+
     def _span(self, article: Article, start: int, end: int) -> Span:
         s, e, text = article.original_span_text(start, end)
         return Span(start=s, end=e, text=text)
@@ -624,8 +641,10 @@ class Extractor:
         spans: dict[str, list[Span]] = {"subject": subject_spans}
         values: dict[str, str | None] = {}
         for slot in ("METRIC", "SCOPE", "SOURCE"):
-            found = self._slot_texts(article, cand, out, slot)
-            spans[slot.lower()] = [self._span(article, s, e) for s, e, _, _ in found[:1]]
+            found = self._slot_texts(article, cand, out, slot)[:1]
+            if slot != "METRIC" and found:
+                found = [self._whole_phrase(article, cand, *found[0][:2])]
+            spans[slot.lower()] = [self._span(article, s, e) for s, e, _, _ in found]
             values[slot.lower()] = found[0][3] if found else None
         if not comparative:
             # The words nearest the value first: its clause, its sentence, the cell's headers or the text

@@ -122,28 +122,61 @@ def _labels_do_not_overlap(page) -> None:
                 assert apart, f"chart labels overlap: {a} {b}"
 
 
-def test_from_the_home_page_to_a_conflict_and_the_place_it_was_written(page, live_server, artifacts):
+def _verdicts(live_server: str) -> dict[str, str]:
+    """Every cluster's verdict, as the API gives it."""
+    listed = httpx.get(f"{live_server}/clusters", params={"relations": "none", "limit": 500}, timeout=30).json()
+    assert listed["total"] == len(listed["items"])
+    return {v["cluster_id"]: v["verdict"] for v in listed["items"]}
+
+
+def _cluster_id(link) -> str:
+    return (link.get_attribute("href") or "").rsplit("/", 1)[-1]
+
+
+def test_from_the_home_page_to_a_cluster_and_the_place_it_was_written(page, live_server, artifacts):
     from playwright.sync_api import expect
 
+    # The team corpus holds no established conflict: its figures that disagree are later figures, figures
+    # for other populations or settings, or not shown to speak of the same ones.
+    verdicts = _verdicts(live_server)
+    assert "conflicts" not in verdicts.values()
     page.goto(f"{live_server}/")
     expect(page.get_by_role("heading", name="Worth a look first")).to_be_visible()
-    first = page.locator("table.ranked tbody tr").first
-    expect(first.locator(".badge")).to_have_text("conflicts")  # established conflicts come first
+    expect(page.locator("p.lead")).to_contain_text("0 of them with an established conflict")
+    rows = page.locator("table.ranked tbody tr")
+    expect(rows.first).to_be_visible()
+    # Each row's badge is its cluster's verdict; established conflicts would come first, and with none the
+    # clusters most documents talk about do (the catch-all metric "other" after the named ones).
+    shown = [(_cluster_id(r.locator("a.cluster-link")), r.locator(".badge").inner_text()) for r in rows.all()]
+    assert [badge.lower() for _, badge in shown] == [verdicts[cid].replace("_", " ") for cid, _ in shown]
+    established = [badge.lower() == "conflicts" for _, badge in shown]
+    assert established == sorted(established, reverse=True)
+    named = [r for r in rows.all() if not r.locator("a.cluster-link").inner_text().endswith("· other")]
+    documents = [int(r.locator("td.num").inner_text()) for r in named]
+    assert documents == sorted(documents, reverse=True)
     _fits_the_window(page)
     _shot(page, artifacts / "home.png")
 
-    # The first row is the established conflict (another PyTorch research-share cluster, of another subject
-    # form, may be listed further down).
+    # The first row: PyTorch's research-paper share, the cluster most documents talk about (another PyTorch
+    # research-share cluster, of another subject form, may be listed further down). What explains most of its
+    # disagreeing figures is a later figure for a later year: a trend; the others differ in scope or setting.
+    first = rows.first
+    expect(first.locator(".badge")).to_have_text("trend")
     first.get_by_role("link", name="PyTorch · research paper share").click()
     page.wait_for_url(re.compile(r"/web/clusters/k_[0-9a-f]+$"))
-    expect(page.locator("p.verdict .badge")).to_have_text("conflicts")
+    expect(page.locator("p.verdict .badge")).to_have_text("trend")
+    expect(page.locator("p.verdict")).to_contain_text("a later figure")
+    conflicts = page.locator("section[aria-label=Conflicts]")
+    expect(conflicts).to_contain_text("No two figures of this cluster are in an established conflict.")
+    expect(conflicts).to_contain_text("different scope")
+    expect(page.locator("tr.pair")).to_have_count(0)
 
     def row(figure: str):
         own = page.locator("tr.figure:not(.counterpart)")
         return own.filter(has=page.locator("td.figure-value strong", has_text=re.compile(figure)))
 
-    seventy, eighty = row(r"^70%$"), row(r"^about 80%$")
-    for figure in (seventy, eighty):
+    seventy_row, eighty_row = row(r"^70%$"), row(r"^about 80%$")
+    for figure in (seventy_row, eighty_row):
         expect(figure).to_have_count(1)
         expect(figure).to_be_visible()
         # Each source's sentence has the figure highlighted, as that source wrote it.
@@ -153,15 +186,14 @@ def test_from_the_home_page_to_a_conflict_and_the_place_it_was_written(page, liv
         # The highlight is drawn: the value has a background colour, not a transparent one.
         background = value.evaluate("el => getComputedStyle(el).backgroundColor")
         assert background not in ("rgba(0, 0, 0, 0)", "transparent")
-    expect(page.locator("tr.pair").first).to_be_visible()
     expect(page.locator("svg.chart circle")).not_to_have_count(0)
     _labels_do_not_overlap(page)
     _fits_the_window(page)
     _shot(page, artifacts / "cluster.png", full_page=True)
 
     # A source of the 70% figure opens its document at the value it highlighted, as it was written there.
-    written = seventy.locator("blockquote.excerpt strong.value").first.inner_text()
-    seventy.locator("a.doc-link").first.click()
+    written = seventy_row.locator("blockquote.excerpt strong.value").first.inner_text()
+    seventy_row.locator("a.doc-link").first.click()
     page.wait_for_url(re.compile(r"/web/documents/[0-9a-f]{64}#m-"))
     target = page.locator("mark.value:target")
     expect(target).to_have_text(written)
@@ -187,12 +219,22 @@ def test_lists_of_clusters_and_documents_search_and_download(page, live_server, 
         page.get_by_role("link", name="CSV").click()
     assert download.value.suggested_filename == "documents.csv"
 
+    # The verdict filter offers the verdicts the store holds (the team corpus has no established conflict)
+    # and keeps the clusters of the one chosen: here those whose figures are for different populations or
+    # settings.
+    verdicts = _verdicts(live_server)
     page.goto(f"{live_server}/web/clusters/")
-    page.select_option("select[name=verdict]", "conflicts")
+    offered = page.locator("select[name=verdict] option").evaluate_all("options => options.map(o => o.value)")
+    assert offered == ["", *sorted(set(verdicts.values()))] and "conflicts" not in offered
+    page.select_option("select[name=verdict]", "different_scope")
     page.get_by_role("button", name="Filter").click()
+    page.wait_for_url(re.compile(r"verdict=different_scope"))
     badges = page.locator("table.ranked tbody .badge")
-    expect(badges.first).to_have_text("conflicts")
-    assert set(badges.all_inner_texts()) == {"CONFLICTS"}  # shown in capitals by the stylesheet
+    expect(badges.first).to_have_text("different scope")
+    assert set(badges.all_inner_texts()) == {"DIFFERENT SCOPE"}  # shown in capitals by the stylesheet
+    scoped = sum(v == "different_scope" for v in verdicts.values())
+    assert 0 < scoped <= 50 and badges.count() == scoped  # one page of them
+    expect(page.locator(".listing-head p.muted")).to_have_text(f"{scoped} clusters match.")
     _fits_the_window(page)
     _shot(page, artifacts / "clusters.png")
 

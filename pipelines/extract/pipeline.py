@@ -459,8 +459,9 @@ class Extractor:
         self, article: Article, cand: Candidate, ctx: DocumentContext, excluded: set[str | None]
     ) -> tuple[str, int | None, int | None] | None:
         """The framework a claim is about when its sentence and the text just before it name none: the one
-        named in the headings above it, else the last one named earlier in the document, else the one the
-        title or the URL names (a project's own blog often never names the project). Never a baseline."""
+        named in the headings above it, else the last one named earlier in the document, else the one whose
+        own code repository the page is in (``_repository_framework``), else the one the title or the URL
+        names (a project's own blog often never names the project). Never a baseline."""
         for heading in reversed(ctx.headings_at(cand.sent_start)):
             hits = [h for h in self.catalogue.find_frameworks(article.clean[heading.start : heading.end])]
             hits = [h for h in hits if h.framework not in excluded]
@@ -471,6 +472,9 @@ class Extractor:
         ]
         if hits:
             return hits[-1].framework, hits[-1].start, hits[-1].end
+        own = self._repository_framework(article.url, excluded)
+        if own is not None:
+            return own, None, None
         for words in (article.title, re.sub(r"[/._\-]+", " ", article.url or "")):
             hits = [h for h in self.catalogue.find_frameworks(words or "") if h.framework not in excluded]
             if hits:

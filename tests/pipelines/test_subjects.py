@@ -134,6 +134,9 @@ def test_a_project_blog_that_never_names_the_project_takes_it_from_the_url():
         "Our new scheduler gives 1.8x higher throughput.", "1.8x", [], url="https://blog.vllm.ai/2024/09/05/perf.html"
     )
     assert subjects == ["vllm"] and spans == []
+    # In a code repository, the framework its path names most precisely: torchao, not its owner PyTorch.
+    repo = "https://github.com/pytorch/ao/blob/main/torchao/prototype/README.md"
+    assert _subjects_of("Our new scheduler gives 1.8x higher throughput.", "1.8x", [], url=repo)[0] == ["torchao"]
 
 
 def test_a_framework_something_is_built_for_is_not_what_the_figure_is_about():

@@ -6,22 +6,37 @@ case-insensitively otherwise, always on word boundaries, longest alias first.
 
 from __future__ import annotations
 
+import bisect
+import math
 import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-_URL = re.compile(r"(?:https?://|www\.)[^\s)\]>\"'`]+")
-"""A web address, up to the space, bracket or quote that ends it."""
-_URL_START = re.compile(r"[^\s(\[<\"'`]*$")
+_URL = re.compile(r"(?:https?://|www\.)[^\s)\]>\"'`*]+")
+"""A web address, up to the space, bracket, quote or emphasis mark that ends it."""
+URL_REACH = 2048
+"""How far back ``inside_url`` looks for the start of a web address."""
+
+
+def url_spans(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of every web address in ``text``, in text order."""
+    if "://" not in text and "www." not in text:
+        return []
+    return [(m.start(), m.end()) for m in _URL.finditer(text)]
+
+
+def in_spans(spans: list[tuple[int, int]], at: int) -> bool:
+    """Whether position ``at`` lies inside one of ``spans`` (sorted, not overlapping)."""
+    i = bisect.bisect_right(spans, (at, math.inf)) - 1
+    return i >= 0 and spans[i][0] <= at < spans[i][1]
 
 
 def inside_url(text: str, at: int) -> bool:
-    """Whether position ``at`` of ``text`` lies inside a web address."""
-    start = at - len(_URL_START.search(text, 0, at)[0])  # type: ignore[index]
-    found = _URL.match(text, start)
-    return found is not None and found.end() > at
+    """Whether position ``at`` of ``text`` lies inside a web address (one starting at most ``URL_REACH``
+    characters before it), in time bounded by that reach whatever the text's length."""
+    return in_spans(url_spans(text[max(0, at - URL_REACH) : at + 1]), min(at, URL_REACH))
 
 
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.toml")
@@ -100,8 +115,9 @@ class Catalogue:
         mention: it says where a figure was published, not what it is about."""
         hits = [(m.start(), m.end(), self._alias_to_id[m.group(0).lower()]) for m in self._insensitive.finditer(text)]
         hits += [(m.start(), m.end(), self._alias_to_id[m.group(0)]) for m in self._sensitive.finditer(text)]
-        if "://" in text or "www." in text:
-            hits = [h for h in hits if not inside_url(text, h[0])]
+        urls = url_spans(text)
+        if urls:
+            hits = [h for h in hits if not in_spans(urls, h[0])]
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
         out: list[FrameworkHit] = []
         last_end = -1

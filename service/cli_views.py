@@ -105,7 +105,11 @@ def print_claim(claim: dict, fmt: str) -> None:
         click.echo(json.dumps(claim, indent=2 if fmt == "json" else None, ensure_ascii=False))
         return
     if fmt == "csv":
-        columns = [Column(k, (lambda key: lambda m: claim[key])(k)) for k in claim if k != "mentions"]
+        columns = [
+            Column(k, (lambda key: lambda m: claim[key])(k))
+            for k in claim
+            if k != "mentions" and not isinstance(claim[k], dict)
+        ]
         columns += [Column(k, (lambda key: lambda m: m[key])(k)) for k in MENTION_KEYS]
         emit(claim["mentions"], "csv", columns)
         return

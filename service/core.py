@@ -347,5 +347,5 @@ def document_view(store: Store, doc_id: str) -> dict | None:
     return {
         **document_fields(doc),
         "text": doc.text,
-        "claims": [claim_record((claim, doc, mentions), full_mentions=True) for claim, mentions in pairs],
+        "claims": [claim_record((claim, doc, mentions), mentions="full") for claim, mentions in pairs],
     }

@@ -51,12 +51,17 @@ RATIO_METRICS = frozenset(m.id for m in default_catalogue().metrics.values() if 
 Member = tuple[ClaimRow, DocumentRow, list[MentionRow]]
 
 
-def claim_record(member: Member, *, full_mentions: bool = False) -> dict:
+def claim_record(member: Member, *, mentions: str = "place") -> dict:
     """A stored claim (with its document and mentions) as every claim list shows it: ``claim_dict`` of the
-    converted claim, so its time is the period its cluster's relations are judged on."""
-    record = claim_dict(_member_claim(member, None, full_mentions=full_mentions))
+    converted claim, so its time is the period its cluster's relations are judged on.
+
+    ``mentions``: ``place`` (document, offsets, sentence), ``full`` (also ids, sentence offsets, confidence
+    and slot spans: one claim or one document shown) or ``none`` (a list of claims)."""
+    record = claim_dict(_member_claim(member, None, full_mentions=mentions == "full"))
     for listing_only in ("fact_check", "counterpart"):  # a cluster listing's, not the stored claim's
         del record[listing_only]
+    if mentions == "none":
+        del record["mentions"]
     return record
 
 

@@ -25,7 +25,7 @@ _NOT_LIBRARIES = re.compile(
     r"^[\W\d_]+$|"
     r"^(?:gpu|cpu|tpu|npu|ram|vram|ssd|nvme|cuda|rocm|a100|h100|h200|v100|t4|l4|mi\d+x?|b200|gb200)s?$|"
     r"^(?:bert|gpt|llama|mistral|mixtral|qwen|resnet|vgg|mobilenet|t5|opt|bloom|vit|yolo|gemma|phi|deepseek|"
-    r"alexnet|googlenet|inception|stablediffusion|sdxl|whisper)\b|"
+    r"alexnet|googlenet|inception|stablediffusion|sdxl)\b|^whisper$|"
     r"^(?:imagenet|cifar|mnist|squad|glue|coco|higgs|wikitext|mmlu)\b"
 )
 _DETERMINERS = re.compile(r"(?i)^(?:the|a|an|its|their|our|new|latest|older|current)\s+")

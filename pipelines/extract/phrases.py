@@ -41,13 +41,20 @@ def _parse(sentence: str) -> Any:
     return _parser()(sentence)
 
 
+_NOUNS = ("NOUN", "PROPN")
+
+
 def whole_phrase(sentence: str, start: int, end: int, value_start: int, value_end: int) -> tuple[int, int]:
     """The noun phrase of ``sentence`` that the tagged words ``[start, end)`` belong to, as offsets into the
     sentence; ``(start, end)`` itself when there is none (no noun, or only a clause).
 
     ``[value_start, value_end)`` is the value the slot belongs to: the phrase never includes it."""
     doc = _parse(sentence)
-    words = [t for t in doc if t.idx < end and t.idx + len(t) > start]
+    words = [
+        t
+        for t in doc
+        if t.idx < end and t.idx + len(t) > start and not (t.idx < value_end and t.idx + len(t) > value_start)
+    ]  # the tagged words, the value's own left out
     if not words:
         return start, end
     root = min(words, key=lambda t: sum(1 for _ in t.ancestors))
@@ -55,11 +62,15 @@ def whole_phrase(sentence: str, start: int, end: int, value_start: int, value_en
         if root.pos_ in ("NOUN", "PROPN") or root.dep_ not in _MODIFIERS or root.head is root:
             break
         root = root.head
+    if start < value_end and end > value_start and (_in_value(root, value_start, value_end) or root.pos_ not in _NOUNS):
+        # Tagged with the value they hang on ("74% of respondents"): the phrase is their own noun's.
+        nouns = [t for t in words if t.pos_ in _NOUNS]
+        if not nouns:
+            return start, end
+        root = min(nouns, key=lambda t: sum(1 for _ in t.ancestors))
     if root.pos_ not in ("NOUN", "PROPN"):
         return start, end
-    inside = {
-        t.i for t in root.subtree if not (t.idx < value_end and t.idx + len(t) > value_start)
-    }  # the value is never part of its own scope
+    inside = {t.i for t in root.subtree if not _in_value(t, value_start, value_end)}  # never the value itself
     lo = hi = root.i
     while lo - 1 in inside:
         lo -= 1
@@ -73,3 +84,7 @@ def whole_phrase(sentence: str, start: int, end: int, value_start: int, value_en
     if not len(phrase) or len(phrase) > MAX_WORDS:
         return start, end
     return phrase.start_char, phrase.end_char
+
+
+def _in_value(token: Any, value_start: int, value_end: int) -> bool:
+    return bool(token.idx < value_end and token.idx + len(token) > value_start)

@@ -446,14 +446,27 @@ class Extractor:
         return None
 
     def _repository_framework(self, url: str | None, excluded: set[str | None]) -> str | None:
-        """The framework whose own code repository a page's address is in (github.com or gitlab.com): the last
-        framework its owner, repository name and path name ("github.com/pytorch/ao/…/torchao/…": torchao)."""
+        """The framework whose own code repository a page's address is in (github.com or gitlab.com): the one
+        its repository name (else its owner) names, or a sub-product of it that a folder of the path names
+        more precisely ("github.com/pytorch/ao/…/torchao/…": torchao). None when neither the owner nor the
+        repository names a framework (someone's own project, whatever its files compare it with)."""
         found = _REPOSITORY.match(url or "")
         if found is None:
             return None
-        hits = self.catalogue.find_frameworks(re.sub(r"[/._\-]+", " ", _BRANCH.sub("", found["where"])))
-        hits = [h for h in hits if h.framework not in excluded]
-        return hits[-1].framework if hits else None
+        parts = _BRANCH.sub("", found["where"]).strip("/").split("/")
+        folders = parts[2:-1] if "." in parts[-1] else parts[2:]
+
+        def names(words: list[str]) -> list[str]:
+            found = self.catalogue.find_frameworks(re.sub(r"[._\-]+", " ", " ".join(words)))
+            return [h.framework for h in found if h.framework not in excluded]
+
+        homes = names(parts[1:2]) or names(parts[:1])
+        if not homes:
+            return None
+        home = homes[-1]
+        root = self.catalogue.root(home)
+        precise = [f for f in names(folders) if self.catalogue.root(f) == root]
+        return precise[-1] if precise else home
 
     def _document_subject(
         self, article: Article, cand: Candidate, ctx: DocumentContext, excluded: set[str | None]
@@ -542,7 +555,9 @@ class Extractor:
             # sentence or the headings above it: then the name is most likely one of its features or
             # components ("ZenFlow" in a DeepSpeed post), which the claim is about through its framework.
             compared = {self.catalogue.framework_of(f[3]) for f in tagged["SUBJECT2"]}
-            known = self._known_nearby(article, cand, ctx, excluded | compared)
+            known: tuple[str, int | None, int | None] | None = self._known_nearby(
+                article, cand, ctx, excluded | compared
+            )
             if known is None:
                 # A name inside a framework's own repository (its blog posts and docs) is one of its
                 # features: "DeepNVMe" in github.com/deepspeedai/DeepSpeed/blogs/…; no span, none is named.

@@ -9,8 +9,9 @@
 3. ``trend`` — the same (or unstated) population, periods established different (one wholly later): the
    later supersedes;
 4. ``conflicts`` — only when the same period and scope are established (``pipelines.relations.established``);
-5. one page giving both figures, not established alike: ``trend`` when a sentence tells of a change from
-   one to the other, else ``different_scope`` (``pipelines.relations.one_page``);
+5. one page giving both figures, not established alike — or compatible figures of one page that do not
+   restate each other, established alike or not: ``trend`` when a sentence tells of a change from one to
+   the other, else ``different_scope`` (``pipelines.relations.one_page``);
 6. two benchmark measurements from two pages, not established alike: ``different_scope``, two setups; a
    benchmark does not age, so page dates alone make no ``trend`` (``pipelines.relations.measurements``);
 7. ``unresolved`` — anything else: kept and shown, never listed as a contradiction.

@@ -102,16 +102,21 @@ def restated(a: Claim, b: Claim, interval_a: tuple[float, float], interval_b: tu
     stated loosely."""
     if a.value == b.value and a.comparator == b.comparator and a.value_high == b.value_high:
         return True
-    if a.comparator in LOOSE and b.comparator in LOOSE:
+    loose_a, loose_b = a.comparator in LOOSE, b.comparator in LOOSE
+    if loose_a and loose_b:
         return False
-    return _holds(interval_a, b) or _holds(interval_b, a)
+    if loose_a or loose_b:  # the loose one holds the exact one's value ("under 70%" never holds 70%)
+        return _holds(interval_a, b) if loose_a else _holds(interval_b, a)
+    return _holds(interval_a, b) or _holds(interval_b, a)  # the coarser rounding holds the finer value
 
 
 def _holds(interval: tuple[float, float], claim: Claim) -> bool:
     """Whether an interval holds a claim's value (both ends, when it is a range)."""
     if claim.value is None or math.isnan(claim.value):
         return False
-    values = [claim.value] + ([claim.value_high] if claim.comparator is Comparator.RANGE and claim.value_high else [])
+    values = [claim.value]
+    if claim.comparator is Comparator.RANGE and claim.value_high is not None and not math.isnan(claim.value_high):
+        values.append(claim.value_high)
     slack = 1e-9 * max(abs(claim.value), 1e-12)
     return all(interval[0] - slack <= v <= interval[1] + slack for v in values)
 

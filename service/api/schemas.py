@@ -234,6 +234,13 @@ class ClaimOut(BaseModel):
     kind: ClaimKind | None = None
     object: str | None = None
     direction: Direction | None = None
+    form: Literal["single", "versus", "either", "sum", "migration"] = "single"
+    version: str | None = None
+    dimension: str | None = None
+    per: str | None = None
+    time_basis: Literal["sentence", "context", "document", "none"] = Field(
+        "none", description="Where the claim's own time came from; `time_from` says where the shown `time` did."
+    )
 
 
 class StoredMentionOut(BaseModel):
@@ -301,6 +308,7 @@ class DocumentClaimOut(BaseModel):
     unit: str
     comparator: str
     time: str | None
+    time_from: str
     scope: str | None
     source: str | None
     kind: ClaimKind | None = None

@@ -70,3 +70,13 @@ def test_a_name_inside_a_web_address_is_not_a_mention():
     text = "See [the benchmark](https://pytorch.org/blog/x) and www.tensorflow.org/guide: JAX wins."
     assert [h.framework for h in cat.find_frameworks(text)] == ["jax"]
     assert [h.framework for h in cat.find_frameworks("PyTorch (https://github.com/pytorch/pytorch)")] == ["pytorch"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Source:https://pytorch.org/a", "**https://pytorch.org/a**", "url=https://pytorch.org/x.", "(www.pytorch.org)"],
+)
+def test_a_web_address_is_found_wherever_it_starts(text):
+    assert default_catalogue().find_frameworks(f"JAX leads. {text}") == default_catalogue().find_frameworks(
+        "JAX leads."
+    )

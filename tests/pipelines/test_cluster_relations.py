@@ -197,3 +197,27 @@ def test_single_and_agreeing_clusters():
     summary = relate_cluster(close)
     assert not summary.exhaustive and summary.verdict == Verdict.AGREES
     assert verdict_of([], []) == (Verdict.SINGLE, "no claims")
+
+
+def test_summary_does_not_call_agreeing_a_cluster_whose_page_gives_two_figures():
+    """Every interval overlaps the others (so the O(k) check alone would say all agree), but one page gives
+    70% and 71%: two figures of that page (one_page.restated), a difference of settings, in the summary too."""
+
+    def share(n: int, surface: str, value: float, comparator: str, doc: str) -> Claim:
+        return Claim(
+            id=f"c{n:03d}",
+            document_id=doc,
+            kind=Kind.NUMERIC,
+            subjects=("pytorch",),
+            metric="m",
+            value_text=surface,
+            value=value,
+            unit=Unit.PERCENT,
+            comparator=Comparator(comparator),
+        )
+
+    claims = [share(n, "about 70%", 0.70, "~", f"d{n}") for n in range(58)]
+    claims += [share(58, "70%", 0.70, "=", "page"), share(59, "71%", 0.71, "=", "page")]
+    full = relate_cluster(claims, all_pairs_up_to=len(claims))
+    summary = relate_cluster(claims, all_pairs_up_to=0, representatives=3)
+    assert full.verdict == summary.verdict == Verdict.DIFFERENT_SCOPE, (full.reason, summary.reason)

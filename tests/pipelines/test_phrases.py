@@ -50,3 +50,7 @@ def test_an_extracted_scope_and_source_are_whole_phrases_with_exact_offsets():
     for slot in ("scope", "source"):
         span = m.spans[slot][0]
         assert text[span.start : span.end] == span.text == getattr(m, slot)
+
+
+def test_the_phrase_never_holds_the_value_even_when_the_tagged_words_do():
+    assert _phrase("74% of respondents said they use PyTorch.", "74% of respondents", "74%") == "respondents"

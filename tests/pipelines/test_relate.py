@@ -73,6 +73,8 @@ M = Period.month
             "different_scope",
         ),
         (fig("up to 7%", 0.07, "up_to", doc="p"), fig("up to 15%", 0.15, "up_to", doc="p"), "different_scope"),
+        (fig("70%", 0.70, doc="p"), fig("under 70%", 0.70, "<", doc="p"), "different_scope"),  # no bound holds 70%
+        (fig("7%", 0.07, doc="p"), fig("up to 7%", 0.07, "up_to", doc="p"), "agrees"),
         (
             fig("over 75%", 0.75, ">", period=Y(2024), scope="NeurIPS papers", doc="p"),
             fig("over 80%", 0.80, ">", period=Y(2024), scope="NeurIPS papers", doc="p"),

@@ -152,8 +152,15 @@ def test_a_feature_inside_a_frameworks_own_repository_is_that_frameworks():
     # The repository's path names a framework more precisely than its owner: torchao, not PyTorch.
     nested = "https://github.com/pytorch/ao/blob/main/torchao/prototype/zenflow/README.md"
     assert _subjects_of(text, "5x faster", [("ZenFlow", "SUBJECT")], url=nested)[0] == ["torchao"]
-    # In a repository of its own, or on another site, the name is the subject.
-    for url in ("https://github.com/someone/zenflow", "https://example.com/posts/zenflow.html", None):
+    # In a repository that is no framework's own (whatever its files compare it with), or on another site,
+    # the name is the subject; a framework named by a file or a folder of another framework's repository
+    # does not own it either.
+    for url in (
+        "https://github.com/someone/zenflow",
+        "https://github.com/someone/zenflow/blob/main/compare_with_deepspeed.md",
+        "https://example.com/posts/zenflow.html",
+        None,
+    ):
         assert _subjects_of(text, "5x faster", [("ZenFlow", "SUBJECT")], url=url)[0] == ["zenflow"], url
 
 
@@ -162,3 +169,13 @@ def test_a_name_in_a_web_address_is_not_a_subject():
     # Tagged or not, "pytorch" in the link's address says where the figure was published.
     assert _subjects_of(text, "1.4x", [("pytorch", "SUBJECT")])[0] == ["torchao"]
     assert _subjects_of(text, "1.4x", [])[0] == ["torchao"]
+
+
+def test_a_repository_is_owned_by_the_framework_it_is_named_for():
+    text = "ZenFlow trains 5x faster with offloading."
+    for url, owner in (
+        ("https://github.com/microsoft/onnxruntime/blob/main/docs/pytorch.md", "onnx_runtime"),
+        ("https://github.com/keras-team/keras/blob/master/benchmarks/jax_vs_torch.md", "keras"),
+        ("https://github.com/pytorch/torchtitan/blob/0a1/torchtitan/components/quantization/mxfp8.md", "torchtitan"),
+    ):
+        assert _subjects_of(text, "5x faster", [("ZenFlow", "SUBJECT")], url=url)[0] == [owner], url

@@ -20,7 +20,7 @@ def list_claims(store: StoreDep, page: PageDep, subject: SubjectQ = None, metric
     """Stored claims, by subject and metric."""
     rows, total = store.claims_page(subject, metric, page.limit, page.offset)
     members = store.claim_members(r.id for r in rows)
-    return page.of([claim_record(members[r.id]) for r in rows], total)
+    return page.of([claim_record(members[r.id], mentions="none") for r in rows], total)
 
 
 @router.get("/claims/{claim_id}", response_model=ClaimDetailOut, responses={404: {"model": ErrorOut}})
@@ -30,7 +30,7 @@ def get_claim(store: StoreDep, claim_id: Annotated[str, Path(max_length=64)]) ->
     if found is None:
         raise NotFound(f"no claim {claim_id!r}", claim_id=claim_id)
     _row, doc, _mentions = found
-    return claim_record(found, full_mentions=True) | {
+    return claim_record(found, mentions="full") | {
         "document": {
             "document_id": doc.id,
             "path": doc.path,

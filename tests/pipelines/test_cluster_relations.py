@@ -204,16 +204,8 @@ def test_summary_does_not_call_agreeing_a_cluster_whose_page_gives_two_figures()
     70% and 71%: two figures of that page (one_page.restated), a difference of settings, in the summary too."""
 
     def share(n: int, surface: str, value: float, comparator: str, doc: str) -> Claim:
-        return Claim(
-            id=f"c{n:03d}",
-            document_id=doc,
-            kind=Kind.NUMERIC,
-            subjects=("pytorch",),
-            metric="m",
-            value_text=surface,
-            value=value,
-            unit=Unit.PERCENT,
-            comparator=Comparator(comparator),
+        return claim_of(
+            {"surface": surface, "value": value, "unit": "percent", "comparator": comparator}, f"c{n:03d}", doc
         )
 
     claims = [share(n, "about 70%", 0.70, "~", f"d{n}") for n in range(58)]

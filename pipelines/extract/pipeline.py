@@ -607,6 +607,12 @@ class Extractor:
                         add(header[0].framework, a + header[0].start, a + header[0].end)
                         break
             if not hits and not subjects:
+                # On a page of a framework's own repository, a figure whose sentence names none (a table
+                # row, a list item) is that framework's, not the last one the text mentioned.
+                own = self._repository_framework(article.url, excluded)
+                if own is not None:
+                    add(own, None, None)
+            if not hits and not subjects:
                 # The last framework named before the sentence: in its context, else in the paragraph
                 # before it ("this setup … than comparable PyTorch deployments" after a TensorFlow section).
                 # The paragraph is searched only when the sentence names a baseline: then the claim is

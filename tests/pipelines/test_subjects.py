@@ -179,3 +179,10 @@ def test_a_repository_is_owned_by_the_framework_it_is_named_for():
         ("https://github.com/pytorch/torchtitan/blob/0a1/torchtitan/components/quantization/mxfp8.md", "torchtitan"),
     ):
         assert _subjects_of(text, "5x faster", [("ZenFlow", "SUBJECT")], url=url)[0] == [owner], url
+
+
+def test_an_unnamed_figure_on_a_frameworks_own_page_is_that_frameworks():
+    text = "The baseline is plain PyTorch in bfloat16. The float8 recipe reaches 1.25x."
+    repo = "https://github.com/pytorch/torchtitan/blob/0a1/docs/float8.md"
+    assert _subjects_of(text, "1.25x", [], url=repo)[0] == ["torchtitan"]
+    assert _subjects_of(text, "1.25x", [])[0] == ["pytorch"]  # elsewhere: the framework named before it

@@ -23,7 +23,7 @@ import bisect
 import calendar
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -364,11 +364,20 @@ class DocumentContext:
         return resolve_relative(t.text, self.published), bool(_PRESENT.fullmatch(t.text))
 
     def _best(
-        self, start: int, end: int, near: int, skip: tuple[int, int] | None
+        self,
+        start: int,
+        end: int,
+        near: int,
+        skip: tuple[int, int] | None,
+        others: Sequence[tuple[int, int]] = (),
     ) -> tuple[TimeMention, Period, bool] | None:
         found = []
         for t in self._between(start, end):
             if skip and t.start < skip[1] and skip[0] < t.end:
+                continue
+            if skip and any(skip[1] <= o[0] and o[1] <= t.start for o in others):
+                # Another value stands between this one and the time after it: the time is that value's
+                # ("about 70% now, compared with 62% back in 2022").
                 continue
             if t.period is not None and _OTHER_EVENT.search(self.text, max(0, t.start - 40), t.start):
                 continue
@@ -382,7 +391,14 @@ class DocumentContext:
         return t, period, present
 
     def period_for(
-        self, sent_start: int, sent_end: int, value_start: int, value_end: int, *, use_document: bool = True
+        self,
+        sent_start: int,
+        sent_end: int,
+        value_start: int,
+        value_end: int,
+        *,
+        use_document: bool = True,
+        others: Sequence[tuple[int, int]] = (),
     ) -> Period | None:
         """The period a value holds for, with its basis (see the module docstring for the order).
 
@@ -390,11 +406,13 @@ class DocumentContext:
             sent_start, sent_end: The value's sentence (clean-view offsets).
             value_start, value_end: The value's span; a date value is never its own period.
             use_document: Fall back to the document's date (leave False for a date claim, which needs none).
+            others: The spans of the other claims' values: a time in the sentence after another value that
+                follows this one is that value's, not this one's.
 
         Returns:
             The period, or None when nothing gives one.
         """
-        best = self._best(sent_start, sent_end, value_start, (value_start, value_end))
+        best = self._best(sent_start, sent_end, value_start, (value_start, value_end), others)
         if best is not None:
             t, period, present = best
             if present:

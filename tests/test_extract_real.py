@@ -107,3 +107,15 @@ def test_versions_and_list_numbers_never_reach_the_tagger(extractor, monkeypatch
     # Proposed but not asked about: the list numbers 1 and 2, and 2.1, 50 and 2.15 (versions).
     assert asked == ["68%", "1.4x faster"]
     assert {m.value_text for m in mentions} == {"68%", "1.4x faster"}
+
+
+def test_a_value_set_against_another_leaves_it_the_time_that_follows_it(extractor):
+    from pipelines.ingest import article_from_text
+
+    text = (
+        "PyTorch is behind 70% of such papers, compared with 62% back in 2022. JAX has 25k stars and 3k forks in 2024."
+    )
+    [mentions] = extractor.run([article_from_text(text, published="2025-06-01")])
+    times = {m.value_text: m.time for m in mentions}
+    assert times.get("62%") == "2022" and "70%" in times and times["70%"] != "2022", times
+    assert times.get("25k") == times.get("3k") == "2024", times  # coordinated values share the time after them

@@ -59,6 +59,10 @@ _CLAUSE_BREAK = re.compile(
 
 
 _SENTENCE_STOP = re.compile(r"[.!?]\s+|\n")
+_CONTRAST = re.compile(
+    r"(?i)\b(?:compared\s+(?:with|to)|vs\.?|versus|while|whereas|but|than|(?:up|down)\s+from|from|against)\b"
+)
+"""Words that set one value against another in a sentence (not "and", which coordinates)."""
 _REPOSITORY = re.compile(r"(?i)^https?://(?:www\.)?(?:github|gitlab)\.com/(?P<where>[^/?#]+/[^/?#]+[^?#]*)")
 """A page in a code repository: its owner, repository name and path."""
 _BRANCH = re.compile(r"/(?:-/)?(?:blob|tree|raw)/[^/]+")
@@ -344,8 +348,9 @@ class Extractor:
         for article, pairs, words in zip(articles, kept, metric_words, strict=True):
             mentions = []
             ctx = document_context(article)  # the document's date, title, headings and times, read once
+            claim_values = [(cand.quantity.start, cand.quantity.end) for cand, _ in pairs]  # every claim's value
             for (cand, out), (phrase, window) in zip(pairs, words, strict=True):
-                m = self._mention(article, cand, out, phrase, window, sims, ctx)
+                m = self._mention(article, cand, out, phrase, window, sims, ctx, claim_values)
                 if m is not None:
                     mentions.append(m)
                     if m.kind == "comparative":
@@ -645,6 +650,7 @@ class Extractor:
         window: tuple[str, int],
         sims: dict[str, dict[str, float]],
         ctx: DocumentContext,
+        claim_values: Sequence[tuple[int, int]] = (),
     ) -> Mention | None:
         assert self.metrics is not None
         subjects, subject_spans, versions = self._subjects(article, cand, out, ctx)
@@ -702,8 +708,20 @@ class Extractor:
                         value_high = value_as(dataclasses.replace(q, value=q.value_high), dimension)
         # The period: stated in the sentence, else in a table header, an earlier sentence, a heading or the
         # title, else the document's date (never for a date claim, which is its own time).
+        # A value the sentence sets against this one later ("about 70% now, compared with 62% back in 2022"):
+        # a time after it is that value's. Coordinated values share one ("… stars and … forks, June 2026").
+        later = [
+            v
+            for v in claim_values
+            if q.end <= v[0] and v[1] <= cand.sent_end and _CONTRAST.search(article.clean, q.end, v[0]) is not None
+        ]
         period = ctx.period_for(
-            cand.sent_start, cand.sent_end, q.start, q.end, use_document=dimension != "date" and not comparative
+            cand.sent_start,
+            cand.sent_end,
+            q.start,
+            q.end,
+            use_document=dimension != "date" and not comparative,
+            others=later,
         )
         time = period.label if period is not None else None
         time_basis = period.basis or "none" if period is not None else "none"

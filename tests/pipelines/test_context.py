@@ -368,3 +368,17 @@ def test_real_excerpts_get_a_context(pool: dict) -> None:
         p = ctx.period_for(start, end, at, at)
         assert p is None or (p.basis in ("sentence", "context", "document") and p.start <= p.end)
     assert dated >= len(pool) // 4  # bylines and URLs date a good part of real pages
+
+
+def test_a_time_after_another_value_is_that_values():
+    text = "PyTorch is behind 70% of such papers, compared with 62% back in 2022."
+    ctx = document_context(text=text, published="2025-06")
+    seventy, sixty_two = text.index("70%"), text.index("62%")
+    others = [(sixty_two, sixty_two + 3)]
+    p = ctx.period_for(0, len(text), seventy, seventy + 3, others=others)
+    assert p is not None and (p.label, p.basis) == ("2025-06", "document")  # the page's present figure
+    p = ctx.period_for(0, len(text), sixty_two, sixty_two + 3, others=[(seventy, seventy + 3)])
+    assert p is not None and (p.label, p.basis) == ("2022", "sentence")
+    # Told of no other value (the extractor passes only those the sentence sets against this one), the
+    # nearest time stands.
+    assert ctx.period_for(0, len(text), seventy, seventy + 3).label == "2022"

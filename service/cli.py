@@ -43,8 +43,6 @@ os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_STORE = 0, 1, 2, 3
-CLAIMS_READ_CHUNK = 2000
-"""`claims` reads the listed claims' documents and mentions this many claims at a time."""
 
 
 def _version() -> str:
@@ -384,12 +382,7 @@ def claims(subject: str | None, metric: str | None, fmt: str) -> None:
     subject, metric = _filters(store, subject, metric)
     from service.core import claim_record
 
-    found = store.claims(subject, metric)
-    rows = []
-    for start in range(0, len(found), CLAIMS_READ_CHUNK):  # documents and mentions read a chunk at a time
-        part = found[start : start + CLAIMS_READ_CHUNK]
-        members = store.claim_members(r.id for r in part)
-        rows += [claim_record(members[r.id], mentions="none") for r in part]
+    rows = [claim_record(member, mentions="none") for member in store.with_documents(store.claims(subject, metric))]
     emit(rows, fmt, CLAIM_COLUMNS)
     if not rows:
         note("no claims match" if subject or metric else "no claims stored yet")

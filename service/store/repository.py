@@ -57,9 +57,10 @@ class ListingState:
 
 
 def _with_documents_and_mentions(
-    s: Session, claims: list[ClaimRow]
+    s: Session, claims: list[ClaimRow], *, mentions_too: bool = True
 ) -> list[tuple[ClaimRow, DocumentRow, list[MentionRow]]]:
-    """Each claim with its document (its text not loaded) and its mentions in text order, read in two queries."""
+    """Each claim with its document (its text not loaded) and its mentions in text order, read in two queries
+    (one, and no mentions, when ``mentions_too`` is False)."""
     docs = {
         d.id: d
         for d in s.scalars(
@@ -69,9 +70,10 @@ def _with_documents_and_mentions(
         )
     }
     mentions: dict[str, list[MentionRow]] = {}
-    ids = [c.id for c in claims]
-    for m in s.scalars(select(MentionRow).where(MentionRow.claim_id.in_(ids)).order_by(MentionRow.value_start)):
-        mentions.setdefault(m.claim_id, []).append(m)
+    if mentions_too:
+        ids = [c.id for c in claims]
+        for m in s.scalars(select(MentionRow).where(MentionRow.claim_id.in_(ids)).order_by(MentionRow.value_start)):
+            mentions.setdefault(m.claim_id, []).append(m)
     return [(c, docs[c.document_id], mentions.get(c.id, [])) for c in claims]
 
 
@@ -624,6 +626,17 @@ class Store:
             query = query.where(ClaimRow.metric == metric)
         with self.session() as s:
             return [ClaimKey(*row) for row in s.execute(query.order_by(ClaimRow.id))]
+
+    @database_errors
+    def with_documents(self, claims: Sequence[ClaimRow]) -> list[tuple[ClaimRow, DocumentRow, list[MentionRow]]]:
+        """Claims already read (``claims``, ``claims_page``), each with its document (its text not loaded) and
+        no mentions: what a list of claims shows, read a chunk at a time."""
+        out: list[tuple[ClaimRow, DocumentRow, list[MentionRow]]] = []
+        with self.session() as s:
+            for start in range(0, len(claims), READ_BACK_CHUNK):
+                chunk = list(claims[start : start + READ_BACK_CHUNK])
+                out += _with_documents_and_mentions(s, chunk, mentions_too=False)
+        return out
 
     @database_errors
     def claim_members(self, claim_ids: Iterable[str]) -> dict[str, tuple[ClaimRow, DocumentRow, list[MentionRow]]]:

@@ -19,8 +19,7 @@ router = APIRouter(tags=["claims"])
 def list_claims(store: StoreDep, page: PageDep, subject: SubjectQ = None, metric: MetricQ = None) -> dict:
     """Stored claims, by subject and metric."""
     rows, total = store.claims_page(subject, metric, page.limit, page.offset)
-    members = store.claim_members(r.id for r in rows)
-    return page.of([claim_record(members[r.id], mentions="none") for r in rows], total)
+    return page.of([claim_record(member, mentions="none") for member in store.with_documents(rows)], total)
 
 
 @router.get("/claims/{claim_id}", response_model=ClaimDetailOut, responses={404: {"model": ErrorOut}})

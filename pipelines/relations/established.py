@@ -62,6 +62,11 @@ def place_in(sentence: str, value_text: str) -> int | None:
     return found[0] if len(found) == 1 else None
 
 
+def same_page(a: Claim, b: Claim) -> bool:
+    """Whether two claims are stated in one document."""
+    return bool(a.document_id) and a.document_id == b.document_id
+
+
 def sentences(claim: Claim) -> frozenset[str]:
     """The sentences of its document a claim is stated in, as the caller passed them (else none known)."""
     return frozenset(claim.extra.get("sentences", ()))
@@ -80,7 +85,7 @@ def context_of(a: Claim, b: Claim) -> Context:
     pa, pb = claim_period(a), claim_period(b)
     period = relate_periods(pa, pb)
     scope = relate_scopes(a.scope, b.scope)
-    same_document = bool(a.document_id) and a.document_id == b.document_id
+    same_document = same_page(a, b)
     source = source_key(a)
     same_source = source is not None and source == source_key(b)
     stated_same_period = period is PeriodRelation.SAME and stated(pa) and stated(pb)

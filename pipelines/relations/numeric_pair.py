@@ -22,9 +22,9 @@ from __future__ import annotations
 import math
 
 from pipelines.claims import Claim, Relation, RelationKind
-from pipelines.relations.established import context_of
+from pipelines.relations.established import context_of, same_page
 from pipelines.relations.measurements import ages
-from pipelines.relations.one_page import ONE_PAGE, ONE_SENTENCE, change_between, restated, same_page, settings_apart
+from pipelines.relations.one_page import ONE_PAGE, ONE_SENTENCE, change_between, restated, settings_apart
 from pipelines.relations.periods import DIFFERENT as DIFFERENT_PERIODS
 from pipelines.relations.periods import PeriodRelation, claim_period, period_label
 from pipelines.relations.scopes import DIFFERENT as DIFFERENT_SCOPES

@@ -91,11 +91,6 @@ LOOSE = frozenset(
 """Comparators of a figure stated loosely: a hedge, a bound or a range."""
 
 
-def same_page(a: Claim, b: Claim) -> bool:
-    """Whether two claims are stated in one document."""
-    return bool(a.document_id) and a.document_id == b.document_id
-
-
 def restated(a: Claim, b: Claim, interval_a: tuple[float, float], interval_b: tuple[float, float]) -> bool:
     """Whether two figures of one page whose intervals overlap are one figure stated twice (see the module's
     docstring): the same figure, or one figure's value inside the other's interval, unless both are

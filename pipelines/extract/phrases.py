@@ -20,6 +20,7 @@ from typing import Any
 MAX_WORDS = 14
 _MODIFIERS = frozenset({"amod", "det", "nummod", "compound", "poss", "predet", "quantmod", "nmod", "nounmod"})
 _EDGE = frozenset({"ADP", "PUNCT", "CCONJ", "SCONJ"})
+_NOUNS = ("NOUN", "PROPN")
 _lock = threading.Lock()
 _nlp: Any = None
 
@@ -41,9 +42,6 @@ def _parse(sentence: str) -> Any:
     return _parser()(sentence)
 
 
-_NOUNS = ("NOUN", "PROPN")
-
-
 def whole_phrase(sentence: str, start: int, end: int, value_start: int, value_end: int) -> tuple[int, int]:
     """The noun phrase of ``sentence`` that the tagged words ``[start, end)`` belong to, as offsets into the
     sentence; ``(start, end)`` itself when there is none (no noun, or only a clause).
@@ -59,7 +57,7 @@ def whole_phrase(sentence: str, start: int, end: int, value_start: int, value_en
         return start, end
     root = min(words, key=lambda t: sum(1 for _ in t.ancestors))
     for _ in range(3):  # "active" -> "developers", "all" -> "runs"
-        if root.pos_ in ("NOUN", "PROPN") or root.dep_ not in _MODIFIERS or root.head is root:
+        if root.pos_ in _NOUNS or root.dep_ not in _MODIFIERS or root.head is root:
             break
         root = root.head
     if start < value_end and end > value_start and (_in_value(root, value_start, value_end) or root.pos_ not in _NOUNS):
@@ -68,7 +66,7 @@ def whole_phrase(sentence: str, start: int, end: int, value_start: int, value_en
         if not nouns:
             return start, end
         root = min(nouns, key=lambda t: sum(1 for _ in t.ancestors))
-    if root.pos_ not in ("NOUN", "PROPN"):
+    if root.pos_ not in _NOUNS:
         return start, end
     inside = {t.i for t in root.subtree if not _in_value(t, value_start, value_end)}  # never the value itself
     lo = hi = root.i

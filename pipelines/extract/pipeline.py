@@ -70,6 +70,28 @@ _BRANCH = re.compile(r"/(?:-/)?(?:blob|tree|raw)/[^/]+")
 _FLOPS = re.compile(r"(?i)\b[kmgtp]?flop/?s\b")
 
 
+def repository_framework(catalogue: Catalogue, url: str | None) -> str | None:
+    """The framework whose own code repository a page's address is in (github.com or gitlab.com): the one its
+    repository name (else its owner) names, or a sub-product of it that a folder of the path names more
+    precisely ("github.com/pytorch/ao/…/torchao/…": torchao). None when neither the owner nor the repository
+    names a framework (someone's own project, whatever its files compare it with)."""
+    found = _REPOSITORY.match(url or "")
+    if found is None:
+        return None
+    parts = _BRANCH.sub("", found["where"]).strip("/").split("/")
+    folders = parts[2:-1] if "." in parts[-1] else parts[2:]
+
+    def names(words: list[str]) -> list[str]:
+        return [h.framework for h in catalogue.find_frameworks(re.sub(r"[._\-]+", " ", " ".join(words)))]
+
+    homes = names(parts[1:2]) or names(parts[:1])
+    if not homes:
+        return None
+    root = catalogue.root(homes[-1])
+    precise = [f for f in names(folders) if catalogue.root(f) == root]
+    return precise[-1] if precise else homes[-1]
+
+
 def clause_of(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
     """The clause of ``text[lo:hi]`` (a sentence) that holds ``text[start:end]`` (a value)."""
     begin = lo
@@ -281,6 +303,7 @@ class Extractor:
         # Threads of the models' forward passes (None: one per available core; never more).
         self.threads = threads
         self.catalogue = catalogue or default_catalogue()
+        self._repositories: dict[str | None, str | None] = {}  # page address -> its repository's framework
         # Where the tagger's and the embedder's forward passes run (pipelines.inference); onnx_dir: the
         # folder of the ONNX export (default: a cache folder per model, exported on first use).
         self.inference = inference
@@ -451,27 +474,12 @@ class Extractor:
         return None
 
     def _repository_framework(self, url: str | None, excluded: set[str | None]) -> str | None:
-        """The framework whose own code repository a page's address is in (github.com or gitlab.com): the one
-        its repository name (else its owner) names, or a sub-product of it that a folder of the path names
-        more precisely ("github.com/pytorch/ao/…/torchao/…": torchao). None when neither the owner nor the
-        repository names a framework (someone's own project, whatever its files compare it with)."""
-        found = _REPOSITORY.match(url or "")
-        if found is None:
-            return None
-        parts = _BRANCH.sub("", found["where"]).strip("/").split("/")
-        folders = parts[2:-1] if "." in parts[-1] else parts[2:]
-
-        def names(words: list[str]) -> list[str]:
-            found = self.catalogue.find_frameworks(re.sub(r"[._\-]+", " ", " ".join(words)))
-            return [h.framework for h in found if h.framework not in excluded]
-
-        homes = names(parts[1:2]) or names(parts[:1])
-        if not homes:
-            return None
-        home = homes[-1]
-        root = self.catalogue.root(home)
-        precise = [f for f in names(folders) if self.catalogue.root(f) == root]
-        return precise[-1] if precise else home
+        """The framework whose own code repository a page's address is in (``repository_framework``), unless
+        it is excluded (a baseline); read once per address."""
+        if url not in self._repositories:
+            self._repositories[url] = repository_framework(self.catalogue, url)
+        own = self._repositories[url]
+        return own if own not in excluded else None
 
     def _document_subject(
         self, article: Article, cand: Candidate, ctx: DocumentContext, excluded: set[str | None]

@@ -5,7 +5,8 @@ hardware, with one set of settings; the catalogue marks such metrics ``measureme
 from different pages that disagree are, unless their setup is established alike (the same stated period
 and scope, ``pipelines.relations.established``), measurements of two setups: ``different_scope``, not
 ``unresolved``. Nor does a later page make a later value: a benchmark does not age, so two such figures
-dated only by their pages are no ``trend`` (periods stated in the text still are).
+dated only by their pages are no ``trend`` (periods stated in the text of two pages still are; one page
+dating two runs differently reports two runs).
 
 Of the labelled gold pairs of such metrics from two pages (`annotations/groups/`), none is a conflict or a
 trend: 202 are differences of setup, 79 agreements and 5 unresolved.
@@ -42,7 +43,11 @@ def dated_by_text(a: Claim, b: Claim) -> bool:
     return stated(claim_period(a)) and stated(claim_period(b))
 
 
-def ages(a: Claim, b: Claim) -> bool:
+def ages(a: Claim, b: Claim, *, same_document: bool = False) -> bool:
     """Whether a difference of periods between two claims makes a trend: always, except for benchmark
-    measurements dated only by their pages."""
-    return not measured(a, b) or dated_by_text(a, b)
+    measurements dated only by their pages, or given by one page (two runs it reports, each dated —
+    "software as of 2021-01-14" for one machine, "as of 2021-01-15" for another: a change it tells of in
+    words is still a trend, ``one_page.change_between``)."""
+    if not measured(a, b):
+        return True
+    return dated_by_text(a, b) and not same_document

@@ -107,7 +107,7 @@ def relate_figure_intervals(
             RelationKind.DIFFERENT_SCOPE,
             f"{a.value_text} of {a.scope} vs {b.value_text} of {b.scope}: {how}",
         )
-    if context.period in DIFFERENT_PERIODS and ages(a, b):
+    if context.period in DIFFERENT_PERIODS and ages(a, b, same_document=context.same_document):
         later, earlier = (a, b) if context.period is PeriodRelation.AFTER else (b, a)
         return Relation(a.id, b.id, RelationKind.TREND, f"{described(later)} vs {described(earlier)}: a later figure")
     if context.established and not compatible:

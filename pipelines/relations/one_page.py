@@ -16,9 +16,10 @@ period and population of such a pair are not established alike (``pipelines.rela
 The same holds before agreement (``restated``): a page writes each figure to the precision it means, so two
 figures of one page agree only when one is the other stated again — the same figure, the other rounded
 coarser (198 ms and 198.3 ms), or a hedge, bound or range that holds the other's value ("up to 16.5%" over
-the table's 16.48%; "2-3x in the best cases" over 2x). Two figures both written exactly (260 h and 259 h;
-0.87x and 0.88x), or both loosely (up to 7% for one fusion, up to 15% for another; 2-4x and 3-5x), are two
-figures, whatever rounding would allow between two pages. Of the labelled same-page pairs of gold groups
+the table's 16.48%; "2-3x in the best cases" over 2x), or one number hedged twice ("an order of magnitude"
+and "up to 10x"). Two figures both written exactly (260 h and 259 h; 0.87x and 0.88x), or both loosely
+around different numbers (up to 7% for one fusion, up to 15% for another; 2-4x and 3-5x), are two figures,
+whatever rounding would allow between two pages. Of the labelled same-page pairs of gold groups
 that rounding and bounds make compatible, 117 are differences of settings and 62 agreements; this test
 tells most of them apart (16 errors each way over all same-page pairs of two distinct figures).
 
@@ -93,16 +94,21 @@ LOOSE = frozenset(
 
 def restated(a: Claim, b: Claim, interval_a: tuple[float, float], interval_b: tuple[float, float]) -> bool:
     """Whether two figures of one page whose intervals overlap are one figure stated twice (see the module's
-    docstring): the same figure, or one figure's value inside the other's interval, unless both are
-    stated loosely."""
+    docstring): the same figure or number, or one figure's value inside the other's interval, unless both
+    are stated loosely."""
     if a.value == b.value and a.comparator == b.comparator and a.value_high == b.value_high:
         return True
     loose_a, loose_b = a.comparator in LOOSE, b.comparator in LOOSE
-    if loose_a and loose_b:
-        return False
+    if loose_a and loose_b:  # one number hedged twice ("an order of magnitude", "up to 10x"), else two figures
+        return a.value == b.value and _high(a) == _high(b)
     if loose_a or loose_b:  # the loose one holds the exact one's value ("under 70%" never holds 70%)
         return _holds(interval_a, b) if loose_a else _holds(interval_b, a)
     return _holds(interval_a, b) or _holds(interval_b, a)  # the coarser rounding holds the finer value
+
+
+def _high(claim: Claim) -> float | None:
+    """The upper end a range states; None for any other figure."""
+    return claim.value_high if claim.comparator is Comparator.RANGE else None
 
 
 def _holds(interval: tuple[float, float], claim: Claim) -> bool:

@@ -75,6 +75,17 @@ M = Period.month
         (fig("up to 7%", 0.07, "up_to", doc="p"), fig("up to 15%", 0.15, "up_to", doc="p"), "different_scope"),
         (fig("70%", 0.70, doc="p"), fig("under 70%", 0.70, "<", doc="p"), "different_scope"),  # no bound holds 70%
         (fig("7%", 0.07, doc="p"), fig("up to 7%", 0.07, "up_to", doc="p"), "agrees"),
+        # one number hedged twice is one figure; two ranges are one only when both ends are the same
+        (
+            fig("about 10x", 10.0, "~", Unit.RATIO, doc="p"),
+            fig("up to 10x", 10.0, "up_to", Unit.RATIO, doc="p"),
+            "agrees",
+        ),
+        (
+            fig("3-5x", 3.0, "range", Unit.RATIO, high=5.0, doc="p"),
+            fig("3-10x", 3.0, "range", Unit.RATIO, high=10.0, doc="p"),
+            "different_scope",
+        ),
         (
             fig("over 75%", 0.75, ">", period=Y(2024), scope="NeurIPS papers", doc="p"),
             fig("over 80%", 0.80, ">", period=Y(2024), scope="NeurIPS papers", doc="p"),
@@ -395,6 +406,12 @@ def test_benchmark_measurements_of_two_pages_are_two_setups():
     assert relate(*dated_by_pages).kind == "different_scope"
     stated_years = _speedup("3x", 3.0, "p1", period=Y(2025)), _speedup("1.2x", 1.2, "p2", period=Y(2021))
     assert relate(*stated_years).kind == "trend"  # periods stated in the text still make a series
+    # One page dating two runs ("as of 2021-01-14" on one machine, "as of 2021-01-15" on another) reports two runs.
+    two_runs = (
+        _speedup("3x", 3.0, "p1", period=Period.day(dt.date(2021, 1, 14))),
+        _speedup("1.2x", 1.2, "p1", period=Period.day(dt.date(2021, 1, 15))),
+    )
+    assert relate(*two_runs).kind == "different_scope"
     same_setup = (
         _speedup("3x", 3.0, "p1", period=Y(2025), scope="ResNet-50 on one A100"),
         _speedup("1.2x", 1.2, "p2", period=Y(2025), scope="ResNet-50 on one A100"),

@@ -40,6 +40,13 @@ def inside_url(text: str, at: int) -> bool:
 
 
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.toml")
+SHORT_NAME_MIN = 4
+"""Characters a name's tail needs to stand for the framework alone ("Hub" is too generic, "MLlib" is not)."""
+_GENERIC_WORDS = frozenset(
+    "accelerate extended extension for inference kernel learn library lite mobile model models optimizer "
+    "runtime serve server serving toolkit train tuner hub pytorch".split()
+)
+"""English words a tail made only of can never stand for a framework ("Kernel", "Serving", "Runtime")."""
 
 
 DIMENSIONS = ("share", "count", "rate", "duration", "ratio", "change", "date", "rank", "money", "size")
@@ -101,6 +108,18 @@ class Catalogue:
                     insensitive.append(alias)
                     alias_to_id[alias.lower()] = fw.id
         self._alias_to_id = alias_to_id
+        # A name without the words that lead it ("Transformers" for "Hugging Face Transformers", "MLlib" for
+        # "Spark MLlib"): the framework whose name or alias alone ends so; a tail two frameworks share
+        # ("Lite") names neither.
+        tails: dict[str, set[str]] = {}
+        for fw in frameworks.values():
+            for alias in (fw.name, *fw.aliases):
+                words = alias.split()
+                for k in range(1, len(words)):
+                    tail = " ".join(words[k:])
+                    if len(tail) >= SHORT_NAME_MIN and not set(tail.lower().split()) <= _GENERIC_WORDS:
+                        tails.setdefault(tail.lower(), set()).add(fw.id)
+        self._tails = {tail: next(iter(ids)) for tail, ids in tails.items() if len(ids) == 1}
 
         def _alt(aliases: list[str]) -> str:
             return "|".join(re.escape(a) for a in sorted(set(aliases), key=len, reverse=True))
@@ -126,6 +145,11 @@ class Catalogue:
                 out.append(FrameworkHit(fw, start, end))
                 last_end = end
         return out
+
+    def short_name_of(self, name: str) -> str | None:
+        """The framework a name stands for when it is a framework's full name less its leading words
+        ("Transformers", "Face Transformers" -> Hugging Face Transformers); None when none or two end so."""
+        return self._tails.get(" ".join(name.split()).lower())
 
     def framework_of(self, phrase: str) -> str | None:
         """The framework a phrase names (its first alias hit), or None."""

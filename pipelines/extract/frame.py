@@ -11,8 +11,11 @@ import re
 
 from pipelines.catalogue import Catalogue
 
-# A version after a framework name: "TensorFlow 2.0", "Keras 3", "PyTorch v2.1", "TF 2.x", "JAX 0.4.30".
-_VERSION = re.compile(r"(?i)^(?P<name>.*?[A-Za-z)\]])[\s-]*v?(?P<version>\d+(?:\.(?:\d+|x))*(?:\.x)?)$")
+# A version after a framework name: "TensorFlow 2.0", "Keras 3", "PyTorch v2.1", "TF 2.x", "JAX 0.4.30",
+# "Transformers v5.0.0rc".
+_VERSION = re.compile(
+    r"(?i)^(?P<name>.*?[A-Za-z)\]])[\s-]*v?(?P<version>\d+(?:\.(?:\d+|x))+(?:[-.]?(?:rc|alpha|beta|dev)\d*)?|\d+)$"
+)
 _PRONOUNS = frozenset(
     "it its it's they them their this that these those which who both each either neither one ones "
     "the a an framework frameworks library libraries tool tools toolkit platform project package".split()
@@ -57,6 +60,9 @@ def subject_of(text: str, catalogue: Catalogue) -> tuple[str, str | None] | None
     if known:
         return known, version
     name = _DETERMINERS.sub("", name).strip(" ,.;:()[]\"'")
+    known = catalogue.short_name_of(name)
+    if known and any(ch.isupper() for ch in name):
+        return known, version
     words = name.split()
     if not words or len(words) > 4 or len(name) > 40:
         return None
@@ -100,17 +106,24 @@ def claim_dimension(quantity_dimension: str | None, unit: str, metric_dimension:
 
 
 # A version right after a subject's name: "2.0", "v0.6.0", "2.x", or a small whole number not followed by
-# a unit or a multiplier ("Keras 3 shipped", never "PyTorch 70% share" or "TensorFlow 180k stars").
+# a unit or a multiplier ("Keras 3 shipped", never "PyTorch 70% share" or "TensorFlow 180k stars"), nor by
+# another number on its line: "lightgbm 2.6 4.2 20" is a table row whose first cell is a figure.
 _VERSION_AFTER = re.compile(
     r"[ \t]?[-]?v?(?P<version>\d+\.(?:\d+|x)(?:\.(?:\d+|x))*|\d{1,2}(?![\d,.]))"
     r"(?!\s*(?:%|percent|per\b|x\b|×|times|[kKmMbB]\b|k\+|million|billion|thousand))(?![\w%+])"
+    r"(?![ \t]+[-+~]?\.?\d)"
 )
 
 
-def version_after(text: str, end: int) -> str | None:
-    """The version written right after a subject's name ending at ``end`` in ``text``, if any."""
+def version_after(text: str, end: int, value: tuple[int, int] | None = None) -> str | None:
+    """The version written right after a subject's name ending at ``end`` in ``text``, if any; never the
+    claim's own value (``value``: its start and end), which a row header's name may stand right before."""
     m = _VERSION_AFTER.match(text, end)
-    return m.group("version") if m else None
+    if m is None:
+        return None
+    if value is not None and m.start("version") < value[1] and value[0] < m.end("version"):
+        return None
+    return m.group("version")
 
 
 # Metrics that differ only in the stage they measure: training, inference (serving), compiling, or none said.

@@ -552,7 +552,7 @@ class Extractor:
             subjects.append(framework)
             if start is not None and end is not None:
                 spans.append(self._span(article, start, end))
-                version = version or version_after(article.clean, end)
+                version = version or version_after(article.clean, end, (q.start, q.end))
             versions.append(version)
 
         unknown: tuple[str, int, int, str | None] | None = None

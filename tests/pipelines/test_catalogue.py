@@ -45,6 +45,23 @@ def test_short_aliases_are_case_sensitive():
 
 
 @pytest.mark.parametrize(
+    ("name", "framework"),
+    [
+        ("Transformers", "hf_transformers"),  # "Hugging Face Transformers" less its maker's name
+        ("Face Transformers", "hf_transformers"),  # a tagged span cut short
+        ("MLlib", "spark_mllib"),
+        ("Lightning", "pytorch_lightning"),
+        ("Lite", None),  # TensorFlow Lite or MindSpore Lite: the tail names neither
+        ("Hub", None),  # too short to stand alone
+        ("Serving", None),  # an English word, whichever framework's name ends with it
+        ("Runtime", None),
+    ],
+)
+def test_a_name_less_its_leading_words_stands_for_one_framework(name, framework):
+    assert default_catalogue().short_name_of(name) == framework
+
+
+@pytest.mark.parametrize(
     ("entry", "message"),
     [
         ('[metrics.stars]\ndescription = "stars"\n', "metric 'stars' declares no unit dimension"),

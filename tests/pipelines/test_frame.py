@@ -24,10 +24,19 @@ def test_a_subject_phrase_splits_into_name_and_version(text, expected):
         ("PyTorch 70% of", None),
         ("TensorFlow 180k stars", None),
         ("PyTorch 12 times", None),
+        ("lightgbm 2.6 4.2 20 0.765", None),
+        ("xgboost 0.6\t3.5\t40", None),
+        ("PyTorch 2.0 was", "2.0"),
     ],
 )
 def test_a_version_written_after_a_name_is_read_but_never_a_figure(text, version):
     assert version_after(text, text.index(" ")) == version
+
+
+def test_the_claims_own_value_is_never_its_version():
+    text = "CatBoost 3.8"
+    assert version_after(text, 8) == "3.8"
+    assert version_after(text, 8, (9, 12)) is None
 
 
 def test_subject_phrases_map_to_catalogue_ids_or_slugs_never_to_pronouns():
@@ -36,6 +45,8 @@ def test_subject_phrases_map_to_catalogue_ids_or_slugs_never_to_pronouns():
     assert subject_of("llama.cpp", cat) == ("llama_cpp", None)
     assert subject_of("Candle", cat) == ("candle", None)
     assert subject_of("its", cat) is None and subject_of("the framework", cat) is None
+    assert subject_of("Transformers v5.0.0rc", cat) == ("hf_transformers", "5.0.0rc")
+    assert subject_of("transformers", cat) is None  # the architecture's plural, not a name
 
 
 def test_dimension_follows_the_value_except_through_explicit_conversions():

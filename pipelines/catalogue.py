@@ -54,6 +54,11 @@ DIMENSIONS = ("share", "count", "rate", "duration", "ratio", "change", "date", "
 RATE_PERIODS = ("second", "minute", "hour", "day", "week", "month", "year")
 
 
+def _compact(name: str) -> str:
+    """A name in lowercase letters and digits only: "ONNX Runtime" and "onnxruntime" are one."""
+    return re.sub(r"[^a-z0-9]+", "", name.lower())
+
+
 class CatalogueError(ValueError):
     """A catalogue file that cannot be used; the message names the entry."""
 
@@ -64,6 +69,8 @@ class Framework:
     name: str
     aliases: tuple[str, ...]
     parent: str | None = None
+    repositories: tuple[str, ...] = ()
+    """Its code repositories ("owner/name" on GitHub or GitLab) whose name does not say it: pytorch/ao."""
     """The framework this one belongs to (TensorFlow Lite -> TensorFlow), if any."""
 
 
@@ -120,6 +127,14 @@ class Catalogue:
                     if len(tail) >= SHORT_NAME_MIN and not set(tail.lower().split()) <= _GENERIC_WORDS:
                         tails.setdefault(tail.lower(), set()).add(fw.id)
         self._tails = {tail: next(iter(ids)) for tail, ids in tails.items() if len(ids) == 1}
+        # A repository named as a framework is written, case and separators aside ("jax", "onnxruntime").
+        compact: dict[str, set[str]] = {}
+        for fw in frameworks.values():
+            for alias in (fw.name, *fw.aliases):
+                if key := _compact(alias):
+                    compact.setdefault(key, set()).add(fw.id)
+        self._compact = {key: next(iter(ids)) for key, ids in compact.items() if len(ids) == 1}
+        self._repositories = {repo.lower(): fw.id for fw in frameworks.values() for repo in fw.repositories}
 
         def _alt(aliases: list[str]) -> str:
             return "|".join(re.escape(a) for a in sorted(set(aliases), key=len, reverse=True))
@@ -145,6 +160,11 @@ class Catalogue:
                 out.append(FrameworkHit(fw, start, end))
                 last_end = end
         return out
+
+    def repository_of(self, owner: str, name: str) -> str | None:
+        """The framework whose code repository ``owner/name`` is: one the catalogue lists for it, else the
+        one the repository's name spells (pytorch/ao -> torchao; jax-ml/jax -> JAX); None otherwise."""
+        return self._repositories.get(f"{owner}/{name}".lower()) or self._compact.get(_compact(name))
 
     def short_name_of(self, name: str) -> str | None:
         """The framework a name stands for when it is a framework's full name less its leading words
@@ -183,7 +203,13 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
         if not isinstance(f.get("name"), str):
             problems.append(f"framework {fid!r} has no name")
             continue
-        frameworks[fid] = Framework(id=fid, name=f["name"], aliases=tuple(f.get("aliases", [])), parent=f.get("parent"))
+        frameworks[fid] = Framework(
+            id=fid,
+            name=f["name"],
+            aliases=tuple(f.get("aliases", [])),
+            parent=f.get("parent"),
+            repositories=tuple(f.get("repositories", [])),
+        )
     for fw in frameworks.values():
         if fw.parent is not None and fw.parent not in frameworks:
             problems.append(f"framework {fw.id!r} names an unknown parent {fw.parent!r}")

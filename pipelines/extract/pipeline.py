@@ -71,10 +71,11 @@ _FLOPS = re.compile(r"(?i)\b[kmgtp]?flop/?s\b")
 
 
 def repository_framework(catalogue: Catalogue, url: str | None) -> str | None:
-    """The framework whose own code repository a page's address is in (github.com or gitlab.com): the one its
-    repository name (else its owner) names, or a sub-product of it that a folder of the path names more
-    precisely ("github.com/pytorch/ao/…/torchao/…": torchao). None when neither the owner nor the repository
-    names a framework (someone's own project, whatever its files compare it with)."""
+    """The framework whose own code repository a page's address is in (github.com or gitlab.com): the one the
+    catalogue lists the repository for or its name spells (pytorch/ao: torchao; jax-ml/jax: JAX), else the one
+    its repository name (else its owner) names; or a sub-product of it that a folder of the path names more
+    precisely ("github.com/pytorch/pytorch/…/torchao/…": torchao). None when neither the owner nor the
+    repository names a framework (someone's own project, whatever its files compare it with)."""
     found = _REPOSITORY.match(url or "")
     if found is None:
         return None
@@ -84,7 +85,8 @@ def repository_framework(catalogue: Catalogue, url: str | None) -> str | None:
     def names(words: list[str]) -> list[str]:
         return [h.framework for h in catalogue.find_frameworks(re.sub(r"[._\-]+", " ", " ".join(words)))]
 
-    homes = names(parts[1:2]) or names(parts[:1])
+    home = catalogue.repository_of(parts[0], parts[1]) if len(parts) > 1 else None
+    homes = [home] if home else names(parts[1:2]) or names(parts[:1])
     if not homes:
         return None
     root = catalogue.root(homes[-1])

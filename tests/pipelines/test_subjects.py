@@ -177,6 +177,12 @@ def test_a_repository_is_owned_by_the_framework_it_is_named_for():
         ("https://github.com/microsoft/onnxruntime/blob/main/docs/pytorch.md", "onnx_runtime"),
         ("https://github.com/keras-team/keras/blob/master/benchmarks/jax_vs_torch.md", "keras"),
         ("https://github.com/pytorch/torchtitan/blob/0a1/torchtitan/components/quantization/mxfp8.md", "torchtitan"),
+        # named as the framework is written, case and separators aside
+        ("https://github.com/jax-ml/jax/blob/main/docs/gpu_memory_allocation.rst", "jax"),
+        ("https://github.com/ml-explore/mlx/blob/main/README.md", "mlx"),
+        # a repository the catalogue lists for the framework, its name spelling it or not
+        ("https://github.com/pytorch/ao/blob/36027d8/README.md", "torchao"),
+        ("https://github.com/huggingface/transformers/blob/main/README.md", "hf_transformers"),
     ):
         assert _subjects_of(text, "5x faster", [("ZenFlow", "SUBJECT")], url=url)[0] == [owner], url
 

@@ -119,3 +119,22 @@ def test_a_value_set_against_another_leaves_it_the_time_that_follows_it(extracto
     times = {m.value_text: m.time for m in mentions}
     assert times.get("62%") == "2022" and "70%" in times and times["70%"] != "2022", times
     assert times.get("25k") == times.get("3k") == "2024", times  # coordinated values share the time after them
+
+
+def test_a_table_column_measures_one_property(extractor):
+    """Cells of one column are one property, whatever a cell's own reading, and a bare number under a
+    heading of training results is a training throughput (without the column vote and the heading's stage,
+    cells of this table come out as latencies, run times and inference throughputs)."""
+    from pipelines.ingest import article_from_text
+
+    text = (
+        "# Performance\n\n### Training results\n\nMeasured with the example training script and cuDNN 8.\n\n"
+        "- T4 (single GPU)\n\n| Batch | Alexnet(\\*8) | Inception-v3 | Resnet 50 |\n| --- | --- | --- | --- |\n"
+        "|   1 | 212.40 | 9.70 | 12.70 |\n|   2 | 318.90 | 13.35 | 19.35 |\n|   4 | 377.25 | 18.10 | 26.10 |\n"
+        "|   8 | 402.60 | 21.85 | 31.85 |\n|  16 | 415.05 | 24.20 | 35.20 |\n|  32 | 398.15 | 25.90 | 37.75 |\n"
+    )
+    url = "https://github.com/apache/mxnet/blob/main/docs/perf.md"
+    [mentions] = extractor.run([article_from_text(text, url=url)])
+    cells = {m.value_text: m.metric for m in mentions if "." in m.value_text}
+    assert len(cells) >= 12, cells
+    assert set(cells.values()) == {"training_throughput"}, cells

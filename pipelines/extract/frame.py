@@ -170,11 +170,21 @@ def stage_of(texts: list[str]) -> str | None:
     return None
 
 
+def stage_family(metric: str) -> str:
+    """The measure a metric is a stage of ("rate" for training and inference throughput: the key of its
+    ``STAGE_FAMILIES`` entry), or the metric itself when it has no stages."""
+    return next((key for key, family in STAGE_FAMILIES.items() if metric in family.values()), metric)
+
+
 def staged_metric(metric: str, dimension: str | None, texts: list[str]) -> str:
     """A speed, time or throughput metric re-read by the stage its words name (the catalogue separates
     training from inference and both from an unspecified run); any other metric unchanged."""
     family = STAGE_FAMILIES.get(dimension or "")
     if family is None or metric not in family.values():
-        return metric
+        # A bare number (a table cell) has no dimension of its own: the family its metric is of, re-read only
+        # by a stage its words name ("Training results" over a table of throughputs).
+        family = next((f for f in STAGE_FAMILIES.values() if metric in f.values()), None)
+        stage = stage_of(texts)
+        return family.get(stage, metric) if family is not None and stage is not None else metric
     stage = stage_of(texts) or "none"
     return family.get(stage, metric)

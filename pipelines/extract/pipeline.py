@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from pipelines.catalogue import Catalogue, default_catalogue, inside_url
 from pipelines.comparatives import directed, find_comparatives
 from pipelines.context import DocumentContext, document_context
 from pipelines.embed import Embedder, MiniLMEmbedder
-from pipelines.extract.frame import claim_dimension, staged_metric, subject_of, version_after
+from pipelines.extract.frame import claim_dimension, stage_family, staged_metric, subject_of, version_after
 from pipelines.extract.resolve import MetricResolver
 from pipelines.extract.tagger import PHRASE_BANK, CandidateSpan, ClaimTagger, TaggerOutput, WindowInput
 from pipelines.inference import Inference
@@ -37,6 +38,8 @@ CLAIM_THRESHOLD = 0.5
 # anything. The tagger, trained with them as negatives, accepted none of the 257 such candidates of the
 # train, dev and test splits; skipping them saves its work (16% of the seeds' candidates, 6% of train's).
 NOT_MEASURES = frozenset({"version", "ordinal"})
+COLUMN_VOTE_MIN = 3
+"""Figures a table column needs for the metric most of them are read as to be the whole column's."""
 SUBJECT_LOOKBACK_CHARS = 600
 # Two frameworks named earlier, referred to together.
 _PAIR_ANAPHOR = re.compile(
@@ -374,14 +377,55 @@ class Extractor:
             mentions = []
             ctx = document_context(article)  # the document's date, title, headings and times, read once
             claim_values = [(cand.quantity.start, cand.quantity.end) for cand, _ in pairs]  # every claim's value
+            made: list[tuple[Candidate, TaggerOutput, str | None, tuple[str, int], Mention]] = []
             for (cand, out), (phrase, window) in zip(pairs, words, strict=True):
                 m = self._mention(article, cand, out, phrase, window, sims, ctx, claim_values)
                 if m is not None:
-                    mentions.append(m)
-                    if m.kind == "comparative":
-                        mentions += self._more_metrics(article, cand, out, m)
+                    made.append((cand, out, phrase, window, m))
+            voted = self._column_metrics(article, [(cand, m) for cand, _, _, _, m in made])
+            for cand, out, phrase, window, m in made:
+                metric, dimension = voted.get(cand.quantity.start, (m.metric, m.dimension))
+                if metric != m.metric:
+                    again = self._mention(article, cand, out, phrase, window, sims, ctx, claim_values, metric=metric)
+                    m = again if again is not None and again.dimension == dimension else m
+                mentions.append(m)
+                if m.kind == "comparative":
+                    mentions += self._more_metrics(article, cand, out, m)
             result.append(mentions)
         return result
+
+    def _column_metrics(
+        self, article: Article, made: Sequence[tuple[Candidate, Mention]]
+    ) -> dict[int, tuple[str, str | None]]:
+        """The metric (and unit dimension) each figure of a table column is read as when most of the
+        column's figures agree on one: a column measures one property, whatever a cell's own reading (two
+        throughput cells read as star counts in a column of throughputs). By the value's start in the clean
+        text; columns of fewer than ``COLUMN_VOTE_MIN`` figures, or with no majority, are left out, and a cell
+        the majority's metric would give another dimension keeps its own."""
+        columns: dict[tuple[int, int], list[tuple[int, str, str | None]]] = {}
+        for cand, m in made:
+            if m.kind == "comparative" or not cand.ctx_pieces:
+                continue
+            cell = table_cell(article.clean, cand.quantity.start)
+            if cell is None or cell.row < 0:
+                continue
+            table = cell.header[0].start if cell.header else cell.cell.start
+            columns.setdefault((table, cell.column), []).append((cand.quantity.start, m.metric, m.dimension))
+        voted: dict[int, tuple[str, str | None]] = {}
+        for cells in columns.values():
+            if len(cells) < COLUMN_VOTE_MIN:
+                continue
+            # Stages of one measure (training or inference throughput) count as one property: each cell's
+            # own words say which stage it is of; only a cell read as another property is outvoted.
+            families = Counter(stage_family(metric) for _, metric, _ in cells)
+            family, n = families.most_common(1)[0]
+            if family == "other" or 2 * n <= len(cells):
+                continue
+            (top, dimension), _ = Counter(
+                (metric, dim) for _, metric, dim in cells if stage_family(metric) == family
+            ).most_common(1)[0]
+            voted.update({start: (top, dimension) for start, metric, _ in cells if stage_family(metric) != family})
+        return voted
 
     def _more_metrics(self, article: Article, cand: Candidate, out: TaggerOutput, m: Mention) -> list[Mention]:
         """A comparison on coordinated metrics ("surpassed it in stars and forks") is one claim per metric:
@@ -661,21 +705,26 @@ class Extractor:
         sims: dict[str, dict[str, float]],
         ctx: DocumentContext,
         claim_values: Sequence[tuple[int, int]] = (),
+        metric: str | None = None,
     ) -> Mention | None:
+        """The claim one kept candidate makes; ``metric``, when given, is the property it measures (a table
+        column's, ``_column_metrics``) instead of the one its own words resolve to."""
         assert self.metrics is not None
         subjects, subject_spans, versions = self._subjects(article, cand, out, ctx)
         if not subjects:
             return None  # a claim must be about a named framework or library
         q = cand.quantity
         comparative = q.kind == "comparative"
-        metric, _ = self.metrics.resolve(
-            phrase,
-            q.unit,
-            out.metric_probs,
-            sims.get(phrase or window[0]),
-            near=window,
-            dimension=getattr(q, "dimension", None),
-        )
+        given = metric
+        if metric is None:
+            metric, _ = self.metrics.resolve(
+                phrase,
+                q.unit,
+                out.metric_probs,
+                sims.get(phrase or window[0]),
+                near=window,
+                dimension=getattr(q, "dimension", None),
+            )
         unit = q.unit
         if comparative:
             unit = self._compared_unit(metric)
@@ -687,7 +736,7 @@ class Extractor:
                 found = [self._whole_phrase(article, cand, *found[0][:2])]
             spans[slot.lower()] = [self._span(article, s, e) for s, e, _, _ in found]
             values[slot.lower()] = found[0][3] if found else None
-        if not comparative:
+        if not comparative and given is None:
             # The words nearest the value first: its clause, its sentence, the cell's headers or the text
             # before it, the headings above, the title.
             c_lo, c_hi = clause_of(article.clean, q.start, q.end, cand.sent_start, cand.sent_end)

@@ -3,7 +3,14 @@
 import pytest
 
 from pipelines.catalogue import default_catalogue
-from pipelines.extract.frame import claim_dimension, split_version, staged_metric, subject_of, version_after
+from pipelines.extract.frame import (
+    claim_dimension,
+    split_version,
+    stage_family,
+    staged_metric,
+    subject_of,
+    version_after,
+)
 
 
 @pytest.mark.parametrize(
@@ -71,9 +78,18 @@ def test_dimension_follows_the_value_except_through_explicit_conversions():
         ),
         ("runtime_seconds", "duration", ["", "", "Compile times"], "compile_time_seconds"),
         ("github_stars", "count", ["trained 74k"], "github_stars"),
+        # a bare number (a table cell): re-read only by a stage its words name, never made stage-less
+        ("inference_throughput", None, ["| 4 | 377.25 |", "", "Training results"], "training_throughput"),
+        ("inference_throughput", None, ["| 4 | 377.25 |", "", "Results"], "inference_throughput"),
     ],
 )
 def test_speed_time_and_throughput_metrics_follow_the_stage_their_nearest_words_name(
     metric, dimension, texts, expected
 ):
     assert staged_metric(metric, dimension, texts) == expected
+
+
+def test_stages_of_one_measure_are_one_family():
+    assert stage_family("training_throughput") == stage_family("inference_throughput") == "rate"
+    assert stage_family("compile_time_seconds") == "duration"
+    assert stage_family("github_stars") == "github_stars"

@@ -166,6 +166,12 @@ class Catalogue:
         one the repository's name spells (pytorch/ao -> torchao; jax-ml/jax -> JAX); None otherwise."""
         return self._repositories.get(f"{owner}/{name}".lower()) or self._compact.get(_compact(name))
 
+    def spelled(self, name: str) -> str | None:
+        """The framework a name spells in other case or separators ("DL4j", "MXnet", "Py-Torch"); None for
+        names shorter than ``SHORT_NAME_MIN`` letters and digits, or shared by two frameworks."""
+        key = _compact(name)
+        return self._compact.get(key) if len(key) >= SHORT_NAME_MIN else None
+
     def short_name_of(self, name: str) -> str | None:
         """The framework a name stands for when it is a framework's full name less its leading words
         ("Transformers", "Face Transformers" -> Hugging Face Transformers); None when none or two end so."""

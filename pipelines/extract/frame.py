@@ -14,7 +14,7 @@ from pipelines.catalogue import Catalogue
 # A version after a framework name: "TensorFlow 2.0", "Keras 3", "PyTorch v2.1", "TF 2.x", "JAX 0.4.30",
 # "Transformers v5.0.0rc".
 _VERSION = re.compile(
-    r"(?i)^(?P<name>.*?[A-Za-z)\]])[\s-]*v?(?P<version>\d+(?:\.(?:\d+|x))+(?:[-.]?(?:rc|alpha|beta|dev)\d*)?|\d+)$"
+    r"(?i)^(?P<name>.*?[A-Za-z)\]])[\s-]*v?(?P<version>\d+(?:\.(?:\d+|x))+(?:[-.]?(?:rc|alpha|beta|dev)[-.]?\d*)?|\d+)$"
 )
 _PRONOUNS = frozenset(
     "it its it's they them their this that these those which who both each either neither one ones "
@@ -60,7 +60,7 @@ def subject_of(text: str, catalogue: Catalogue) -> tuple[str, str | None] | None
     if known:
         return known, version
     name = _DETERMINERS.sub("", name).strip(" ,.;:()[]\"'")
-    known = catalogue.short_name_of(name)
+    known = catalogue.short_name_of(name) or catalogue.spelled(name)
     if known and any(ch.isupper() for ch in name):
         return known, version
     words = name.split()

@@ -41,10 +41,12 @@ def inside_url(text: str, at: int) -> bool:
 
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.toml")
 SHORT_NAME_MIN = 4
+REPOSITORY_NAME_MIN = 3
+"""Letters a repository's name needs to name a framework by spelling it ("mlx", "jax"; not "tf")."""
 """Characters a name's tail needs to stand for the framework alone ("Hub" is too generic, "MLlib" is not)."""
 _GENERIC_WORDS = frozenset(
     "accelerate extended extension for inference kernel learn library lite mobile model models optimizer "
-    "runtime serve server serving toolkit train tuner hub pytorch".split()
+    "runtime serve server serving toolkit train tuner hub".split()
 )
 """English words a tail made only of can never stand for a framework ("Kernel", "Serving", "Runtime")."""
 
@@ -69,9 +71,9 @@ class Framework:
     name: str
     aliases: tuple[str, ...]
     parent: str | None = None
+    """The framework this one belongs to (TensorFlow Lite -> TensorFlow), if any."""
     repositories: tuple[str, ...] = ()
     """Its code repositories ("owner/name" on GitHub or GitLab) whose name does not say it: pytorch/ao."""
-    """The framework this one belongs to (TensorFlow Lite -> TensorFlow), if any."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -118,15 +120,20 @@ class Catalogue:
         # A name without the words that lead it ("Transformers" for "Hugging Face Transformers", "MLlib" for
         # "Spark MLlib"): the framework whose name or alias alone ends so; a tail two frameworks share
         # ("Lite") names neither.
-        tails: dict[str, set[str]] = {}
+        tails: dict[str, dict[str, set[str]]] = {}
         for fw in frameworks.values():
             for alias in (fw.name, *fw.aliases):
                 words = alias.split()
                 for k in range(1, len(words)):
                     tail = " ".join(words[k:])
                     if len(tail) >= SHORT_NAME_MIN and not set(tail.lower().split()) <= _GENERIC_WORDS:
-                        tails.setdefault(tail.lower(), set()).add(fw.id)
-        self._tails = {tail: next(iter(ids)) for tail, ids in tails.items() if len(ids) == 1}
+                        tails.setdefault(tail.lower(), {}).setdefault(fw.id, set()).add(" ".join(words[:k]))
+        # A tail that two frameworks share, or that is itself another framework's name ("Torch"), names none.
+        self._tails = {
+            tail: next(iter(by.items()))
+            for tail, by in tails.items()
+            if len(by) == 1 and alias_to_id.get(tail, alias_to_id.get(tail.title())) in (None, next(iter(by)))
+        }
         # A repository named as a framework is written, case and separators aside ("jax", "onnxruntime").
         compact: dict[str, set[str]] = {}
         for fw in frameworks.values():
@@ -163,19 +170,33 @@ class Catalogue:
 
     def repository_of(self, owner: str, name: str) -> str | None:
         """The framework whose code repository ``owner/name`` is: one the catalogue lists for it, else the
-        one the repository's name spells (pytorch/ao -> torchao; jax-ml/jax -> JAX); None otherwise."""
-        return self._repositories.get(f"{owner}/{name}".lower()) or self._compact.get(_compact(name))
+        one the repository's name spells, three letters at least (pytorch/ao -> torchao; ml-explore/mlx ->
+        MLX; never someone/tf); None otherwise."""
+        listed = self._repositories.get(f"{owner}/{name}".lower())
+        key = _compact(name)
+        return listed or (self._compact.get(key) if len(key) >= REPOSITORY_NAME_MIN else None)
 
     def spelled(self, name: str) -> str | None:
         """The framework a name spells in other case or separators ("DL4j", "MXnet", "Py-Torch"); None for
-        names shorter than ``SHORT_NAME_MIN`` letters and digits, or shared by two frameworks."""
+        a plain word ("Accelerate" may open a sentence), names shorter than ``SHORT_NAME_MIN`` letters and
+        digits, or names two frameworks share."""
         key = _compact(name)
-        return self._compact.get(key) if len(key) >= SHORT_NAME_MIN else None
+        if len(key) < SHORT_NAME_MIN or re.fullmatch(r"[A-Z]?[a-z]+", name.strip()):
+            return None
+        return self._compact.get(key)
 
-    def short_name_of(self, name: str) -> str | None:
+    def short_name_of(self, name: str, text: str | None = None) -> str | None:
         """The framework a name stands for when it is a framework's full name less its leading words
-        ("Transformers", "Face Transformers" -> Hugging Face Transformers); None when none or two end so."""
-        return self._tails.get(" ".join(name.split()).lower())
+        ("Transformers", "Face Transformers" -> Hugging Face Transformers) and ``text`` (the page) names
+        those words somewhere ("Hugging Face"): else "Transformers" is as likely the architecture. None
+        when no framework, or two, end so."""
+        found = self._tails.get(" ".join(name.split()).lower())
+        if found is None or not text:
+            return None
+        framework, leads = found
+        if any(re.search(rf"(?i)(?<!\w){re.escape(lead)}(?!\w)", text) for lead in leads):
+            return framework
+        return None
 
     def framework_of(self, phrase: str) -> str | None:
         """The framework a phrase names (its first alias hit), or None."""
@@ -191,6 +212,18 @@ class Catalogue:
             framework = fw.parent
             fw = self.frameworks.get(framework)
         return framework
+
+    def within(self, framework: str, ancestor: str) -> bool:
+        """Whether ``framework`` is ``ancestor`` or one of its sub-products, at any depth."""
+        seen: set[str] = set()
+        current: str | None = framework
+        while current is not None and current not in seen:
+            if current == ancestor:
+                return True
+            seen.add(current)
+            fw = self.frameworks.get(current)
+            current = fw.parent if fw is not None else None
+        return False
 
     def metric_texts(self) -> dict[str, list[str]]:
         """Texts that describe each metric (description + aliases), for embedding similarity."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipelines.quantities.units import DURATION_SECONDS, PERIOD_WORDS, SIZE_BYTES, TIME_WORDS, size_unit
 from pipelines.types import Quantity
@@ -92,6 +93,67 @@ def _is_separator(line: str) -> bool:
     return bool(_SEPARATOR.match(line) or _SEPARATOR_ONE.match(line) or _GRID.match(line))
 
 
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """One block of consecutive row lines (and separator or grid lines) read once: its rows, the index of
+    its header row, the header's cells, and each data row's number below the header."""
+
+    rows: tuple[tuple[int, int], ...]
+    header_index: int
+    header: tuple[TextSpan, ...]
+    row_number: dict[int, int]
+    """Row index -> body row number (0 for the first data row under the header)."""
+    caption: TextSpan | None
+
+
+@lru_cache(maxsize=8)
+def _tables(text: str) -> dict[int, tuple[_Table, int]]:
+    """Every table of ``text``, read in one pass: each data row line's start -> (its table, its row index).
+    Cached for the last few texts, so that the cells of one article find their table in constant time
+    (a table of n rows is read once, not once per cell)."""
+    out: dict[int, tuple[_Table, int]] = {}
+    block: list[tuple[int, int]] = []
+    pos = 0
+    n = len(text)
+    while pos <= n:
+        end = text.find("\n", pos)
+        end = n if end < 0 else end
+        line = text[pos:end]
+        if _is_row(line) or _GRID.match(line):
+            block.append((pos, end))
+        else:
+            _read_block(text, block, out)
+            block = []
+        pos = end + 1
+    _read_block(text, block, out)
+    return out
+
+
+def _read_block(text: str, rows: list[tuple[int, int]], out: dict[int, tuple[_Table, int]]) -> None:
+    """Add one block's data rows to ``out`` when it is a table (two data lines at least)."""
+    kinds = ["sep" if _is_separator(text[a:b]) else "data" for a, b in rows]
+    data = [i for i, k in enumerate(kinds) if k == "data"]
+    if len(data) < 2:
+        return  # one line with a pipe is no table
+    markdown_sep = next((i for i in range(1, len(rows)) if kinds[i] == "sep" and kinds[i - 1] == "data"), None)
+    # The header: the data line just above a Markdown separator, else the block's first data line
+    # (HTML tables in the clean view have no separator; grid tables frame it with "+---+").
+    header_index = (
+        markdown_sep - 1 if markdown_sep is not None and _SEPARATOR.match(text[slice(*rows[markdown_sep])]) else data[0]
+    )
+    body = [i for i in data if i > header_index]
+    table = _Table(
+        rows=tuple(rows),
+        header_index=header_index,
+        header=_cells(text, *rows[header_index]),
+        row_number={i: k for k, i in enumerate(body)},
+        caption=_caption(text, rows[0][0]),
+    )
+    for i in data:
+        if i >= header_index and _is_row(text[slice(*rows[i])]):
+            out[rows[i][0]] = (table, i)  # a line above the header of a Markdown table is not part of it
+
+
 def table_cell(text: str, offset: int) -> TableCell | None:
     """The table cell at ``offset`` of ``text`` with its header row, column title and row header.
 
@@ -105,44 +167,17 @@ def table_cell(text: str, offset: int) -> TableCell | None:
     if not 0 <= offset < len(text):
         return None
     lo, hi = _line_bounds(text, offset)
-    if not _is_row(text[lo:hi]) or _is_separator(text[lo:hi]):
+    found = _tables(text).get(lo)
+    if found is None:
         return None
-    # The block of consecutive row lines (and separator or grid lines) holding the offset.
-    rows = [(lo, hi)]
-    start = lo
-    while start > 0:
-        plo, phi = _line_bounds(text, start - 1)
-        if not (_is_row(text[plo:phi]) or _GRID.match(text[plo:phi])):
-            break
-        rows.insert(0, (plo, phi))
-        start = plo
-    end = hi
-    while end < len(text):
-        nlo, nhi = _line_bounds(text, end + 1)
-        if nlo >= len(text) or not (_is_row(text[nlo:nhi]) or _GRID.match(text[nlo:nhi])):
-            break
-        rows.append((nlo, nhi))
-        end = nhi
-    kinds = ["sep" if _is_separator(text[a:b]) else "data" for a, b in rows]
-    data = [i for i, k in enumerate(kinds) if k == "data"]
-    markdown_sep = next((i for i in range(1, len(rows)) if kinds[i] == "sep" and kinds[i - 1] == "data"), None)
-    if len(data) < 2:
-        return None  # one line with a pipe is no table
-    # The header: the data line just above a Markdown separator, else the block's first data line
-    # (HTML tables in the clean view have no separator; grid tables frame it with "+---+").
-    header_index = (
-        markdown_sep - 1 if markdown_sep is not None and _SEPARATOR.match(text[slice(*rows[markdown_sep])]) else data[0]
-    )
-    here = rows.index((lo, hi))
-    if here < header_index:
-        return None  # a line above the header of a Markdown table is not part of it
-    header = _cells(text, *rows[header_index])
-    cells = header if here == header_index else _cells(text, lo, hi)
+    table, here = found
+    header = table.header
+    cells = header if here == table.header_index else _cells(text, lo, hi)
     column = next((i for i, c in enumerate(cells) if c.start <= offset <= c.end), None)
     if column is None:
         # Between two cells (on a pipe or its spaces): the cell whose text starts after it.
         column = next((i for i, c in enumerate(cells) if c.start > offset), len(cells) - 1)
-    row = -1 if here == header_index else sum(1 for i in data if header_index < i < here)
+    row = -1 if here == table.header_index else table.row_number[here]
     first = cells[0] if cells and column > 0 and cells[0].text else None
     title = header[column] if row >= 0 and column < len(header) and header[column].text else None
     return TableCell(
@@ -152,7 +187,7 @@ def table_cell(text: str, offset: int) -> TableCell | None:
         row_header=first,
         column_title=title,
         header=header,
-        caption=_caption(text, rows[0][0]),
+        caption=table.caption,
     )
 
 

@@ -138,3 +138,22 @@ def test_a_table_column_measures_one_property(extractor):
     cells = {m.value_text: m.metric for m in mentions if "." in m.value_text}
     assert len(cells) >= 12, cells
     assert set(cells.values()) == {"training_throughput"}, cells
+
+
+def test_a_column_of_frameworks_keeps_each_rows_own_property(extractor):
+    """A table whose columns are frameworks lists one property a row: the column vote leaves it alone, so
+    the forks and contributors rows stay forks and contributors under three rows of stars."""
+    from pipelines.ingest import article_from_text
+
+    text = (
+        "# PyTorch and TensorFlow on GitHub\n\nRepository figures in June 2026:\n\n"
+        "| Measure | PyTorch | TensorFlow |\n| --- | --- | --- |\n"
+        "| GitHub stars | 91,200 | 188,400 |\n| Stars a year earlier | 84,900 | 185,100 |\n"
+        "| Stars two years earlier | 77,300 | 181,000 |\n| Forks | 24,600 | 74,200 |\n"
+        "| Contributors | 3,900 | 3,600 |\n"
+    )
+    [mentions] = extractor.run([article_from_text(text)])
+    metrics = {m.value_text: m.metric for m in mentions}
+    assert metrics.get("24,600") == metrics.get("74,200") == "github_forks", metrics
+    assert metrics.get("3,900") == metrics.get("3,600") == "contributor_count", metrics
+    assert metrics.get("91,200") == "github_stars", metrics

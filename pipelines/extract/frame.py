@@ -49,18 +49,20 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
 
-def subject_of(text: str, catalogue: Catalogue) -> tuple[str, str | None] | None:
+def subject_of(text: str, catalogue: Catalogue, page: str | None = None) -> tuple[str, str | None] | None:
     """(subject id, version) named by a tagged subject phrase, or None when it names nothing.
 
-    A catalogue alias wins; else the phrase is taken as a library's name when it looks like one (a
-    capital letter, a digit or a dot inside a word, not a pronoun or a generic noun).
+    A catalogue alias wins; then a known name in other case ("DL4j"), or a full name less leading words
+    that ``page`` (the text the phrase was tagged in) names elsewhere ("Transformers" on a page naming
+    Hugging Face); else the phrase is taken as a library's name when it looks like one (a capital letter,
+    a digit or a dot inside a word, not a pronoun or a generic noun).
     """
     name, version = split_version(text)
     known = catalogue.framework_of(name) or catalogue.framework_of(text)
     if known:
         return known, version
     name = _DETERMINERS.sub("", name).strip(" ,.;:()[]\"'")
-    known = catalogue.short_name_of(name) or catalogue.spelled(name)
+    known = catalogue.spelled(name) or catalogue.short_name_of(name, page)
     if known and any(ch.isupper() for ch in name):
         return known, version
     words = name.split()
@@ -179,12 +181,14 @@ def stage_family(metric: str) -> str:
 def staged_metric(metric: str, dimension: str | None, texts: list[str]) -> str:
     """A speed, time or throughput metric re-read by the stage its words name (the catalogue separates
     training from inference and both from an unspecified run); any other metric unchanged."""
-    family = STAGE_FAMILIES.get(dimension or "")
-    if family is None or metric not in family.values():
+    if dimension is None:
         # A bare number (a table cell) has no dimension of its own: the family its metric is of, re-read only
         # by a stage its words name ("Training results" over a table of throughputs).
         family = next((f for f in STAGE_FAMILIES.values() if metric in f.values()), None)
         stage = stage_of(texts)
         return family.get(stage, metric) if family is not None and stage is not None else metric
+    family = STAGE_FAMILIES.get(dimension)
+    if family is None or metric not in family.values():
+        return metric
     stage = stage_of(texts) or "none"
     return family.get(stage, metric)

@@ -76,9 +76,10 @@ _FLOPS = re.compile(r"(?i)\b[kmgtp]?flop/?s\b")
 def repository_framework(catalogue: Catalogue, url: str | None) -> str | None:
     """The framework whose own code repository a page's address is in (github.com or gitlab.com): the one the
     catalogue lists the repository for or its name spells (pytorch/ao: torchao; jax-ml/jax: JAX), else the one
-    its repository name (else its owner) names; or a sub-product of it that a folder of the path names more
-    precisely ("github.com/pytorch/pytorch/…/torchao/…": torchao). None when neither the owner nor the
-    repository names a framework (someone's own project, whatever its files compare it with)."""
+    its repository name (else its owner) names; or a sub-product of that one that a folder of the path names
+    more precisely ("github.com/pytorch/pytorch/…/torchao/…": torchao; never a framework above it). None
+    when neither the owner nor the repository names a framework (someone's own project, whatever its files
+    compare it with)."""
     found = _REPOSITORY.match(url or "")
     if found is None:
         return None
@@ -92,8 +93,7 @@ def repository_framework(catalogue: Catalogue, url: str | None) -> str | None:
     homes = [home] if home else names(parts[1:2]) or names(parts[:1])
     if not homes:
         return None
-    root = catalogue.root(homes[-1])
-    precise = [f for f in names(folders) if catalogue.root(f) == root]
+    precise = [f for f in names(folders) if f != homes[-1] and catalogue.within(f, homes[-1])]
     return precise[-1] if precise else homes[-1]
 
 
@@ -383,8 +383,8 @@ class Extractor:
                 if m is not None:
                     made.append((cand, out, phrase, window, m))
             voted = self._column_metrics(article, [(cand, m) for cand, _, _, _, m in made])
-            for cand, out, phrase, window, m in made:
-                metric, dimension = voted.get(cand.quantity.start, (m.metric, m.dimension))
+            for i, (cand, out, phrase, window, m) in enumerate(made):
+                metric, dimension = voted.get(i, (m.metric, m.dimension))
                 if metric != m.metric:
                     again = self._mention(article, cand, out, phrase, window, sims, ctx, claim_values, metric=metric)
                     m = again if again is not None and again.dimension == dimension else m
@@ -397,34 +397,44 @@ class Extractor:
     def _column_metrics(
         self, article: Article, made: Sequence[tuple[Candidate, Mention]]
     ) -> dict[int, tuple[str, str | None]]:
-        """The metric (and unit dimension) each figure of a table column is read as when most of the
-        column's figures agree on one: a column measures one property, whatever a cell's own reading (two
-        throughput cells read as star counts in a column of throughputs). By the value's start in the clean
-        text; columns of fewer than ``COLUMN_VOTE_MIN`` figures, or with no majority, are left out, and a cell
-        the majority's metric would give another dimension keeps its own."""
-        columns: dict[tuple[int, int], list[tuple[int, str, str | None]]] = {}
-        for cand, m in made:
+        """The metric (and unit dimension) a figure of a table column is read as when most of the column's
+        figures agree on one: a column measures one property, whatever a cell's own reading (throughput
+        cells read as star counts in a column of throughputs). By the figure's index in ``made``. Left
+        out: columns of fewer than ``COLUMN_VOTE_MIN`` figures or with no majority; columns titled by a
+        framework (each row then names its own property); a cell whose own words name its property (a
+        tagged metric phrase, or a row header naming a catalogue metric); and, in ``_to_mentions``, a cell
+        the majority's metric would give another dimension."""
+        assert self.metrics is not None
+        columns: dict[tuple[int, int], list[tuple[int, str, str | None, bool]]] = {}
+        for i, (cand, m) in enumerate(made):
             if m.kind == "comparative" or not cand.ctx_pieces:
                 continue
             cell = table_cell(article.clean, cand.quantity.start)
             if cell is None or cell.row < 0:
                 continue
+            if cell.column_title is not None and self.catalogue.find_frameworks(cell.column_title.text):
+                continue
+            own = m.metric_phrase is not None or bool(
+                cell.row_header is not None and self.metrics.aliases_in(cell.row_header.text)
+            )
             table = cell.header[0].start if cell.header else cell.cell.start
-            columns.setdefault((table, cell.column), []).append((cand.quantity.start, m.metric, m.dimension))
+            columns.setdefault((table, cell.column), []).append((i, m.metric, m.dimension, own))
         voted: dict[int, tuple[str, str | None]] = {}
         for cells in columns.values():
             if len(cells) < COLUMN_VOTE_MIN:
                 continue
             # Stages of one measure (training or inference throughput) count as one property: each cell's
             # own words say which stage it is of; only a cell read as another property is outvoted.
-            families = Counter(stage_family(metric) for _, metric, _ in cells)
+            families = Counter(stage_family(metric) for _, metric, _, _ in cells)
             family, n = families.most_common(1)[0]
             if family == "other" or 2 * n <= len(cells):
                 continue
             (top, dimension), _ = Counter(
-                (metric, dim) for _, metric, dim in cells if stage_family(metric) == family
+                (metric, dim) for _, metric, dim, _ in cells if stage_family(metric) == family
             ).most_common(1)[0]
-            voted.update({start: (top, dimension) for start, metric, _ in cells if stage_family(metric) != family})
+            voted.update(
+                {i: (top, dimension) for i, metric, _, own in cells if stage_family(metric) != family and not own}
+            )
         return voted
 
     def _more_metrics(self, article: Article, cand: Candidate, out: TaggerOutput, m: Mention) -> list[Mention]:
@@ -603,7 +613,7 @@ class Extractor:
 
         unknown: tuple[str, int, int, str | None] | None = None
         for s, e, _, text in tagged["SUBJECT"]:
-            named = subject_of(text, self.catalogue)
+            named = subject_of(text, self.catalogue, article.clean)
             if named and named[0] in self.catalogue.frameworks:
                 add(named[0], s, e, named[1])
                 break
@@ -688,7 +698,7 @@ class Extractor:
         if not subjects:
             return [], [], []
         for s, e, _, text in tagged["SUBJECT2"]:
-            named = subject_of(text, self.catalogue)
+            named = subject_of(text, self.catalogue, article.clean)
             # The same framework twice is a comparison of two of its versions ("2.0 vs 1.13").
             if named and (named[0] not in subjects or (named[1] and named[1] != versions[0])):
                 add(named[0], s, e, named[1])
@@ -715,7 +725,6 @@ class Extractor:
             return None  # a claim must be about a named framework or library
         q = cand.quantity
         comparative = q.kind == "comparative"
-        given = metric
         if metric is None:
             metric, _ = self.metrics.resolve(
                 phrase,
@@ -736,7 +745,7 @@ class Extractor:
                 found = [self._whole_phrase(article, cand, *found[0][:2])]
             spans[slot.lower()] = [self._span(article, s, e) for s, e, _, _ in found]
             values[slot.lower()] = found[0][3] if found else None
-        if not comparative and given is None:
+        if not comparative:
             # The words nearest the value first: its clause, its sentence, the cell's headers or the text
             # before it, the headings above, the title.
             c_lo, c_hi = clause_of(article.clean, q.start, q.end, cand.sent_start, cand.sent_end)

@@ -119,7 +119,7 @@ def _context_relation(comp: Claim, figures: Sequence[Claim]) -> Relation | None:
     """A comparative of an established different period, or of another population, than its figures."""
     for fig in figures:
         context = _context(comp, fig)
-        if context.period in DIFFERENT_PERIODS and ages(comp, fig, same_document=context.same_document):
+        if context.period in DIFFERENT_PERIODS and ages(comp, fig):
             return Relation(
                 comp.id,
                 fig.id,
@@ -204,8 +204,7 @@ def check_ratio(comp: Claim, figures: Iterable[Claim] | FigureIndex) -> list[Rel
         if ratio is None:
             continue
         context = _context(comp, fig)
-        aged = context.period in DIFFERENT_PERIODS and ages(comp, fig, same_document=context.same_document)
-        if aged or context.scope in DIFFERENT_SCOPES:
+        if (context.period in DIFFERENT_PERIODS and ages(comp, fig)) or context.scope in DIFFERENT_SCOPES:
             found.append((3, fig, ratio, None))
             continue
         implied = order(ratio, (1.0, 1.0))

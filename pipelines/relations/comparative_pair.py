@@ -43,7 +43,7 @@ def relate_comparatives(a: Claim, b: Claim) -> Relation | None:
             f"{a.value_text!r} and {b.value_text!r} order {a.subject} and {a.other} alike",
         )
     context = context_of(a, b)
-    if context.period in DIFFERENT_PERIODS and ages(a, b, same_document=context.same_document):
+    if context.period in DIFFERENT_PERIODS and ages(a, b):
         later, earlier = (a, b) if context.period is PeriodRelation.AFTER else (b, a)
         return Relation(a.id, b.id, RelationKind.TREND, f"{described(later)} vs {described(earlier)}: a later order")
     said = f"{a.value_text!r} says {a.subject} has {WORDS[first]} than {a.other}; {b.value_text!r} says the opposite"

@@ -16,12 +16,13 @@ period and population of such a pair are not established alike (``pipelines.rela
 The same holds before agreement (``restated``): a page writes each figure to the precision it means, so two
 figures of one page agree only when one is the other stated again — the same figure, the other rounded
 coarser (198 ms and 198.3 ms), or a hedge, bound or range that holds the other's value ("up to 16.5%" over
-the table's 16.48%; "2-3x in the best cases" over 2x), or one number hedged twice ("an order of magnitude"
-and "up to 10x"). Two figures both written exactly (260 h and 259 h; 0.87x and 0.88x), or both loosely
-around different numbers (up to 7% for one fusion, up to 15% for another; 2-4x and 3-5x), are two figures,
-whatever rounding would allow between two pages. Of the labelled same-page pairs of gold groups
-that rounding and bounds make compatible, 117 are differences of settings and 62 agreements; this test
-tells most of them apart (16 errors each way over all same-page pairs of two distinct figures).
+the table's 16.48%; "2-3x in the best cases" over 2x), or one number hedged twice ("about 10x" and "up to
+10x"; not "at least 2x" and "up to 2x", bounds pointing apart). Two figures both written exactly (260 h and
+259 h; 0.87x and 0.88x), or both loosely around different numbers (up to 7% for one fusion, up to 15% for
+another; 2-4x and 3-5x), are two figures, whatever rounding would allow between two pages. Of the
+labelled same-page pairs of gold groups that rounding and bounds make compatible, 117 are differences of
+settings and 62 agreements; this test tells most of them apart (16 errors each way over all same-page
+pairs of two distinct figures).
 
 Two figures from different pages get neither: nothing here says how two authors' settings relate.
 """
@@ -99,11 +100,21 @@ def restated(a: Claim, b: Claim, interval_a: tuple[float, float], interval_b: tu
     if a.value == b.value and a.comparator == b.comparator and a.value_high == b.value_high:
         return True
     loose_a, loose_b = a.comparator in LOOSE, b.comparator in LOOSE
-    if loose_a and loose_b:  # one number hedged twice ("an order of magnitude", "up to 10x"), else two figures
-        return a.value == b.value and _high(a) == _high(b)
+    if loose_a and loose_b:  # one number hedged twice ("about 10x", "up to 10x"), else two figures
+        same_number = a.value == b.value and _high(a) == _high(b)
+        return same_number and (_bound(a) == _bound(b) or None in (_bound(a), _bound(b)))
     if loose_a or loose_b:  # the loose one holds the exact one's value ("under 70%" never holds 70%)
         return _holds(interval_a, b) if loose_a else _holds(interval_b, a)
     return _holds(interval_a, b) or _holds(interval_b, a)  # the coarser rounding holds the finer value
+
+
+def _bound(claim: Claim) -> str | None:
+    """Which way a bound points ("at least 2x": above; "up to 2x": below); None for a hedge or a range."""
+    if claim.comparator in (Comparator.GT, Comparator.GE):
+        return "above"
+    if claim.comparator in (Comparator.LT, Comparator.LE, Comparator.UP_TO):
+        return "below"
+    return None
 
 
 def _high(claim: Claim) -> float | None:

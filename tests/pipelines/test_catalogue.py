@@ -45,20 +45,37 @@ def test_short_aliases_are_case_sensitive():
 
 
 @pytest.mark.parametrize(
-    ("name", "framework"),
+    ("name", "page", "framework"),
     [
-        ("Transformers", "hf_transformers"),  # "Hugging Face Transformers" less its maker's name
-        ("Face Transformers", "hf_transformers"),  # a tagged span cut short
-        ("MLlib", "spark_mllib"),
-        ("Lightning", "pytorch_lightning"),
-        ("Lite", None),  # TensorFlow Lite or MindSpore Lite: the tail names neither
-        ("Hub", None),  # too short to stand alone
-        ("Serving", None),  # an English word, whichever framework's name ends with it
-        ("Runtime", None),
+        ("Transformers", "Hugging Face released Transformers v5.", "hf_transformers"),  # less its maker's name
+        ("Face Transformers", "The Hugging Face Transformers library", "hf_transformers"),  # a span cut short
+        ("MLlib", "Spark ships MLlib.", "spark_mllib"),
+        ("Transformers", "Transformers reach 92% top-1 accuracy.", None),  # no Hugging Face: the architecture
+        ("Transformers", None, None),
+        ("Lite", "TensorFlow Lite and MindSpore Lite", None),  # an English word, whichever name ends with it
+        ("Hub", "the Hugging Face Hub", None),  # too short to stand alone
+        ("Serving", "TensorFlow Serving", None),
+        ("Torch", "Lua Torch", None),  # a tail that is another framework's name names neither
     ],
 )
-def test_a_name_less_its_leading_words_stands_for_one_framework(name, framework):
-    assert default_catalogue().short_name_of(name) == framework
+def test_a_name_less_its_leading_words_stands_for_one_framework(name, page, framework):
+    assert default_catalogue().short_name_of(name, page) == framework
+
+
+@pytest.mark.parametrize(
+    ("name", "framework"),
+    [("DL4j", "deeplearning4j"), ("MXnet", "mxnet"), ("Py-Torch", "pytorch"), ("Accelerate", None), ("Jax", None)],
+)
+def test_a_known_name_in_other_case_or_separators_is_that_framework_but_never_a_plain_word(name, framework):
+    assert default_catalogue().spelled(name) == framework
+
+
+def test_a_repository_named_for_a_framework_is_its_own():
+    cat = default_catalogue()
+    assert cat.repository_of("pytorch", "ao") == "torchao"  # listed in the catalogue
+    assert cat.repository_of("ml-explore", "mlx") == "mlx" and cat.repository_of("microsoft", "onnxruntime")
+    assert cat.repository_of("someone", "tf") is None  # too short to name one by spelling
+    assert cat.within("torchao", "pytorch") and not cat.within("pytorch", "torchao")
 
 
 @pytest.mark.parametrize(

@@ -52,9 +52,11 @@ def test_subject_phrases_map_to_catalogue_ids_or_slugs_never_to_pronouns():
     assert subject_of("llama.cpp", cat) == ("llama_cpp", None)
     assert subject_of("Candle", cat) == ("candle", None)
     assert subject_of("its", cat) is None and subject_of("the framework", cat) is None
-    assert subject_of("Transformers v5.0.0rc", cat) == ("hf_transformers", "5.0.0rc")
+    page = "Hugging Face released Transformers v5.0.0rc, then Transformers v5.0.0rc-0."
+    assert subject_of("Transformers v5.0.0rc", cat, page) == ("hf_transformers", "5.0.0rc")
+    assert subject_of("Transformers v5.0.0rc", cat) == ("transformers", "5.0.0rc")  # no maker named
     assert subject_of("transformers", cat) is None  # the architecture's plural, not a name
-    assert subject_of("Transformers v5.0.0rc-0", cat) == ("hf_transformers", "5.0.0rc-0")
+    assert subject_of("Transformers v5.0.0rc-0", cat, page) == ("hf_transformers", "5.0.0rc-0")
     assert subject_of("DL4j", cat) == ("deeplearning4j", None)  # a known name in other case
 
 

@@ -86,6 +86,11 @@ M = Period.month
             fig("3-10x", 3.0, "range", Unit.RATIO, high=10.0, doc="p"),
             "different_scope",
         ),
+        (  # bounds pointing apart meet only at the number itself: two figures
+            fig("at least 2x", 2.0, ">=", Unit.RATIO, doc="p"),
+            fig("up to 2x", 2.0, "up_to", Unit.RATIO, doc="p"),
+            "different_scope",
+        ),
         (
             fig("over 75%", 0.75, ">", period=Y(2024), scope="NeurIPS papers", doc="p"),
             fig("over 80%", 0.80, ">", period=Y(2024), scope="NeurIPS papers", doc="p"),
@@ -406,12 +411,6 @@ def test_benchmark_measurements_of_two_pages_are_two_setups():
     assert relate(*dated_by_pages).kind == "different_scope"
     stated_years = _speedup("3x", 3.0, "p1", period=Y(2025)), _speedup("1.2x", 1.2, "p2", period=Y(2021))
     assert relate(*stated_years).kind == "trend"  # periods stated in the text still make a series
-    # One page dating two runs ("as of 2021-01-14" on one machine, "as of 2021-01-15" on another) reports two runs.
-    two_runs = (
-        _speedup("3x", 3.0, "p1", period=Period.day(dt.date(2021, 1, 14))),
-        _speedup("1.2x", 1.2, "p1", period=Period.day(dt.date(2021, 1, 15))),
-    )
-    assert relate(*two_runs).kind == "different_scope"
     same_setup = (
         _speedup("3x", 3.0, "p1", period=Y(2025), scope="ResNet-50 on one A100"),
         _speedup("1.2x", 1.2, "p2", period=Y(2025), scope="ResNet-50 on one A100"),
@@ -419,6 +418,22 @@ def test_benchmark_measurements_of_two_pages_are_two_setups():
     assert relate(*same_setup).kind == "conflicts"
     # Not a measurement: a share from two undated pages stays unresolved.
     assert relate(fig("70%", 0.7, doc="p1"), fig("50%", 0.5, doc="p2")).kind == "unresolved"
+
+
+def test_one_page_dating_two_benchmark_runs_reports_two_runs():
+    """ "As of 2021-01-14" over one machine's table and "as of 2021-01-15" over another's: two runs of one
+    page, not a change over a day; a change the page tells of in words is still a trend, and two pages'
+    stated periods still make one."""
+    two_runs = (
+        _speedup("3x", 3.0, "p1", period=Period.day(dt.date(2021, 1, 14))),
+        _speedup("1.2x", 1.2, "p1", period=Period.day(dt.date(2021, 1, 15))),
+    )
+    assert relate(*two_runs).kind == "different_scope"
+    two_pages = (
+        _speedup("3x", 3.0, "p1", period=Period.day(dt.date(2021, 1, 14))),
+        _speedup("1.2x", 1.2, "p2", period=Period.day(dt.date(2021, 1, 15))),
+    )
+    assert relate(*two_pages).kind == "trend"
 
 
 def test_a_large_cluster_finds_two_pages_dating_a_first_release_apart():

@@ -183,6 +183,9 @@ def test_a_repository_is_owned_by_the_framework_it_is_named_for():
         # a repository the catalogue lists for the framework, its name spelling it or not
         ("https://github.com/pytorch/ao/blob/36027d8/README.md", "torchao"),
         ("https://github.com/huggingface/transformers/blob/main/README.md", "hf_transformers"),
+        # a folder naming a framework above the repository's own never takes it back
+        ("https://github.com/pytorch/serve/blob/master/examples/pt2/torch_compile/README.md", "torchserve"),
+        ("https://github.com/pytorch/ao/blob/main/benchmarks/pytorch_vs/README.md", "torchao"),
     ):
         assert _subjects_of(text, "5x faster", [("ZenFlow", "SUBJECT")], url=url)[0] == [owner], url
 

@@ -133,3 +133,14 @@ def test_real_table_cells_have_headers(realtext_pool) -> None:
                 assert text[cell.column_title.start : cell.column_title.end] == cell.column_title.text
                 assert cell.column_title.start < cell.cell.start
     assert seen > 100
+
+
+def test_every_cell_of_a_long_table_finds_its_row() -> None:
+    """A table is read once per text: the last of 2,000 rows still knows its number, column and headers."""
+    text = "| model | latency |\n|---|---|\n" + "".join(f"| m{i} | {i}.5 ms |\n" for i in range(2000))
+    last = text.rindex("1999.5")
+    cell = table_cell(text, last)
+    assert cell is not None and cell.row == 1999 and cell.column == 1
+    assert cell.column_title is not None and cell.column_title.text == "latency"
+    assert cell.row_header is not None and cell.row_header.text == "m1999"
+    assert table_cell(text, text.index("model")).row == -1  # the header row itself

@@ -389,3 +389,83 @@ def run(
         views = cluster_views(store)
         store.engine.dispose()
     return score(views, groups, located, dimensions, mode=mode)
+
+
+# --- the one learned number of clustering, checked by site ------------------------------------------------------
+
+THRESHOLDS = tuple(round(0.40 + 0.05 * i, 2) for i in range(12))
+"""Candidate cosines for joining ``other`` metric phrases (0.40 … 0.95)."""
+MAX_FALSE_JOINS = 0.01
+"""The share of kept-apart pairs a threshold may join, on the folds it is chosen on."""
+
+
+@dataclass(frozen=True)
+class ThresholdFold:
+    fold: int
+    chosen: float
+    joined: Ratio
+    """Held-out pairs the annotators grouped that reach the chosen cosine."""
+    false_joins: Ratio
+    """Held-out pairs the annotators kept apart that reach it."""
+
+
+def other_pairs(
+    documents: dict[str, GoldDocument], groups: Sequence[GoldGroup], embedder: Any, catalogue: Any
+) -> list[tuple[str, str, float, bool]]:
+    """Every pair of grouped gold ``other`` claims of one subject key and unit dimension — the pairs the
+    ``other`` threshold decides — as (document, document, cosine of their name-free metric phrases,
+    whether one group holds both)."""
+    import numpy as np
+
+    from pipelines.cluster import ClaimFrame, dimension_of, metric_text, subject_key
+
+    group_ids: dict[GoldKey, set[str]] = defaultdict(set)
+    for g in groups:
+        for key in g.keys:
+            group_ids[key].add(g.id)
+    claims: list[tuple[GoldKey, tuple[str, str | None], str]] = []
+    for key in sorted(group_ids):
+        doc = documents[key[0]]
+        gold = gold_claims(doc)[key[1]]
+        frame = ClaimFrame.from_mention(to_mention(doc, gold, catalogue))
+        if frame.metric == "other":
+            claims.append((key, (subject_key(frame), dimension_of(catalogue, frame)), metric_text(catalogue, frame)))
+    if not claims:
+        return []
+    vectors = np.asarray(embedder.embed([text for _, _, text in claims]), dtype=np.float32)
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    out = []
+    for i in range(len(claims)):
+        for j in range(i + 1, len(claims)):
+            (a, where_a, _), (b, where_b, _) = claims[i], claims[j]
+            if where_a == where_b:
+                out.append((a[0], b[0], float(vectors[i] @ vectors[j]), bool(group_ids[a] & group_ids[b])))
+    return out
+
+
+def other_threshold_folds(
+    pairs: Sequence[tuple[str, str, float, bool]], fold_of: dict[str, int], folds: int
+) -> list[ThresholdFold]:
+    """Choose the ``other`` threshold on all folds but one and measure it on that one, by site: a pair is
+    held out when both its pages are of the held-out fold's sites and chosen on when neither is. The
+    choice: the lowest cosine of ``THRESHOLDS`` that joins at most ``MAX_FALSE_JOINS`` of the kept-apart
+    pairs (the highest when none does)."""
+    out = []
+    for fold in range(folds):
+        train = [(s, same) for a, b, s, same in pairs if fold_of[a] != fold and fold_of[b] != fold]
+        test = [(s, same) for a, b, s, same in pairs if fold_of[a] == fold and fold_of[b] == fold]
+        apart = [s for s, same in train if not same]
+        chosen = next(
+            (t for t in THRESHOLDS if sum(s >= t for s in apart) <= MAX_FALSE_JOINS * len(apart)), THRESHOLDS[-1]
+        )
+        grouped = [s for s, same in test if same]
+        kept = [s for s, same in test if not same]
+        out.append(
+            ThresholdFold(
+                fold=fold,
+                chosen=chosen,
+                joined=Ratio(sum(s >= chosen for s in grouped), len(grouped)),
+                false_joins=Ratio(sum(s >= chosen for s in kept), len(kept)),
+            )
+        )
+    return out

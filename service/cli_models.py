@@ -431,3 +431,38 @@ def annotations_groups_check(groups_dir: Path | None) -> None:
     for line in warnings(groups, candidate_groups(documents.values())):
         click.echo(f"warning: {line}", err=True)
     click.echo(json.dumps({"groups": len(groups), "claims": sum(len(g.claims) for g in groups)}))
+
+
+@annotations_groups.command("threshold")
+@groups_option("Folder")
+def annotations_groups_threshold(groups_dir: Path | None) -> None:
+    """The cosine `other` metric phrases need to share a cluster, chosen on all site folds but one and
+    measured on that one: per fold, the chosen cosine, the held-out grouped pairs it joins and the held-out
+    kept-apart pairs it joins (wrongly); one JSON object a line, then the totals at the shipped value."""
+    from pipelines.cluster import OTHER_SIMILARITY
+    from pipelines.extract.pipeline import Extractor
+    from pipelines.graph_eval import other_pairs, other_threshold_folds
+    from pipelines.realtext import FOLDS, fold_of_excerpts
+
+    documents, groups = _gold_groups(groups_dir)
+    extractor = Extractor()
+    pairs = other_pairs(documents, groups, extractor.embedder, extractor.catalogue)
+    for fold in other_threshold_folds(pairs, fold_of_excerpts(), FOLDS):
+        click.echo(
+            json.dumps(
+                {
+                    "fold": fold.fold,
+                    "chosen": fold.chosen,
+                    "grouped_joined": fold.joined.as_dict(),
+                    "apart_joined": fold.false_joins.as_dict(),
+                }
+            )
+        )
+    grouped = [s for _, _, s, same in pairs if same]
+    apart = [s for _, _, s, same in pairs if not same]
+    shipped = {
+        "shipped": OTHER_SIMILARITY,
+        "grouped_joined": {"hits": sum(s >= OTHER_SIMILARITY for s in grouped), "total": len(grouped)},
+        "apart_joined": {"hits": sum(s >= OTHER_SIMILARITY for s in apart), "total": len(apart)},
+    }
+    click.echo(json.dumps(shipped))

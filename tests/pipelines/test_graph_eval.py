@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.annotations import GoldClaim, GoldDocument
-from pipelines.graph_eval import Ratio, match_extracted, run, score
+from pipelines.graph_eval import Ratio, match_extracted, other_pairs, other_threshold_folds, run, score
 from pipelines.groups import (
     GoldGroup,
     GoldPair,
@@ -364,6 +364,58 @@ def test_cli_evaluate_graph_prints_the_measures():
         assert re.search(rf"^{measure} +([01]\.\d\d \(\d+/[1-9]\d*\)|- \(0/0\))$", out.stdout, re.M), out.stdout
     assert re.search(r"^mixed-dimension clusters +\d+$", out.stdout, re.M), out.stdout
     assert re.search(r"gold groups of \d+ claims \(\d+ found\), \d+ system clusters", out.stderr), out.stderr
+
+
+def test_the_other_threshold_is_chosen_without_the_sites_it_is_measured_on():
+    """Pairs of two pages of a held-out fold measure it; pairs touching it never choose it."""
+    pairs = [
+        # fold 0 (held out first): grouped at 0.9 and 0.6, kept apart at 0.55
+        ("a", "b", 0.9, True),
+        ("a", "b", 0.6, True),
+        ("a", "b", 0.55, False),
+        # fold 1: grouped at 0.8, kept apart at 0.62 and 0.3
+        ("c", "d", 0.8, True),
+        ("c", "d", 0.62, False),
+        ("c", "d", 0.3, False),
+        ("a", "c", 0.99, False),  # across the folds: neither chooses nor measures
+    ]
+    fold_of = {"a": 0, "b": 0, "c": 1, "d": 1}
+    first, second = other_threshold_folds(pairs, fold_of, 2)
+    # Chosen on fold 1: the lowest cosine joining no kept-apart pair there (0.62 is one): 0.65.
+    assert first.chosen == 0.65 and first.joined == Ratio(1, 2) and first.false_joins == Ratio(0, 1)
+    # Chosen on fold 0 (0.55 kept apart): 0.6, which joins fold 1's 0.62 pair.
+    assert second.chosen == 0.6 and second.joined == Ratio(1, 1) and second.false_joins == Ratio(1, 2)
+
+
+@pytest.mark.realtext
+def test_the_shipped_other_threshold_joins_most_grouped_pairs_and_almost_no_others(extractor):
+    from pipelines.cluster import OTHER_SIMILARITY
+
+    pairs = other_pairs(
+        load_documents(), load_groups(group_files(), load_documents()), extractor.embedder, extractor.catalogue
+    )
+    grouped = [s for _, _, s, same in pairs if same]
+    apart = [s for _, _, s, same in pairs if not same]
+    assert len(grouped) >= 100 and len(apart) >= 100
+    assert sum(s >= OTHER_SIMILARITY for s in grouped) >= 0.85 * len(grouped)
+    assert sum(s >= OTHER_SIMILARITY for s in apart) <= 0.01 * len(apart)
+
+
+@pytest.mark.realtext
+def test_cli_threshold_prints_each_site_fold_and_the_shipped_value():
+    out = subprocess.run(
+        [sys.executable, "-m", "service", "annotations", "groups", "threshold"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        timeout=600,
+    )
+    assert out.returncode == 0, out.stderr
+    lines = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [line["fold"] for line in lines[:-1]] == [0, 1, 2, 3, 4]
+    assert all(0.4 <= line["chosen"] <= 0.95 for line in lines[:-1])
+    assert lines[-1]["shipped"] == 0.7 and lines[-1]["grouped_joined"]["total"] > 0
 
 
 def test_cli_extracted_needs_graph():

@@ -56,6 +56,10 @@ DIMENSIONS = ("share", "count", "rate", "duration", "ratio", "change", "date", "
 RATE_PERIODS = ("second", "minute", "hour", "day", "week", "month", "year")
 
 
+_SLUG = re.compile(r"(?<![\w./-])(?P<owner>[A-Za-z0-9][\w.-]*)/(?P<name>[A-Za-z0-9][\w-]*(?:\.[\w-]+)*)(?![\w/])")
+"""A repository written owner/name outside a web address."""
+
+
 def _compact(name: str) -> str:
     """A name in lowercase letters and digits only: "ONNX Runtime" and "onnxruntime" are one."""
     return re.sub(r"[^a-z0-9]+", "", name.lower())
@@ -150,12 +154,20 @@ class Catalogue:
         self._insensitive = re.compile(rf"(?<![\w.])(?:{_alt(insensitive)})(?![\w])", re.IGNORECASE)
 
     def find_frameworks(self, text: str) -> list[FrameworkHit]:
-        """Every framework alias in ``text``, longest match first, without overlaps, in text order.
+        """Every framework alias in ``text`` (and every repository the catalogue lists, written owner/name),
+        longest match first, without overlaps, in text order.
 
         A name inside a web address ("https://pytorch.org/blog/…", the target of a Markdown link) is not a
         mention: it says where a figure was published, not what it is about."""
         hits = [(m.start(), m.end(), self._alias_to_id[m.group(0).lower()]) for m in self._insensitive.finditer(text)]
         hits += [(m.start(), m.end(), self._alias_to_id[m.group(0)]) for m in self._sensitive.finditer(text)]
+        if self._repositories and "/" in text:
+            # A repository written owner/name in prose ("huggingface/transformers") names the framework the
+            # catalogue lists it for; the longer match wins over an owner that is a name ("pytorch/ao").
+            for m in _SLUG.finditer(text):
+                listed = self._repositories.get(f"{m['owner']}/{m['name']}".lower())
+                if listed is not None:
+                    hits.append((m.start(), m.end(), listed))
         urls = url_spans(text)
         if urls:
             hits = [h for h in hits if not in_spans(urls, h[0])]

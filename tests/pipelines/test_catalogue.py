@@ -70,6 +70,16 @@ def test_a_known_name_in_other_case_or_separators_is_that_framework_but_never_a_
     assert default_catalogue().spelled(name) == framework
 
 
+def test_a_listed_repository_written_in_prose_names_its_framework():
+    cat = default_catalogue()
+    text = "About 160k stars (huggingface/transformers, June 2026); see pytorch/ao, not https://github.com/pytorch/ao."
+    assert [(h.framework, text[h.start : h.end]) for h in cat.find_frameworks(text)] == [
+        ("hf_transformers", "huggingface/transformers"),
+        ("torchao", "pytorch/ao"),  # the whole repository, not its owner PyTorch
+    ]
+    assert [h.framework for h in cat.find_frameworks("JAX/Flax over TCP/IP")] == ["jax", "flax"]  # no repository
+
+
 def test_a_repository_named_for_a_framework_is_its_own():
     cat = default_catalogue()
     assert cat.repository_of("pytorch", "ao") == "torchao"  # listed in the catalogue

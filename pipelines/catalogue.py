@@ -11,7 +11,7 @@ import math
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s)\]>\"'`*]+")
@@ -58,6 +58,12 @@ RATE_PERIODS = ("second", "minute", "hour", "day", "week", "month", "year")
 
 _SLUG = re.compile(r"(?<![\w./-])(?P<owner>[A-Za-z0-9][\w.-]*)/(?P<name>[A-Za-z0-9][\w-]*(?:\.[\w-]+)*)(?![\w/])")
 """A repository written owner/name outside a web address."""
+
+
+@lru_cache(maxsize=1024)
+def _names(text: str, words: str) -> bool:
+    """Whether ``text`` holds ``words`` as whole words, in any case (read once per page and words)."""
+    return re.search(rf"(?i)(?<!\w){re.escape(words)}(?!\w)", text) is not None
 
 
 def _compact(name: str) -> str:
@@ -206,9 +212,7 @@ class Catalogue:
         if found is None or not text:
             return None
         framework, leads = found
-        if any(re.search(rf"(?i)(?<!\w){re.escape(lead)}(?!\w)", text) for lead in leads):
-            return framework
-        return None
+        return framework if any(_names(text, lead) for lead in leads) else None
 
     def framework_of(self, phrase: str) -> str | None:
         """The framework a phrase names (its first alias hit), or None."""

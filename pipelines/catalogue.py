@@ -60,9 +60,10 @@ _SLUG = re.compile(r"(?<![\w./-])(?P<owner>[A-Za-z0-9][\w.-]*)/(?P<name>[A-Za-z0
 """A repository written owner/name outside a web address."""
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=64)
 def _names(text: str, words: str) -> bool:
-    """Whether ``text`` holds ``words`` as whole words, in any case (read once per page and words)."""
+    """Whether ``text`` holds ``words`` as whole words, in any case (read once per page and words; the
+    last few pages only are kept)."""
     return re.search(rf"(?i)(?<!\w){re.escape(words)}(?!\w)", text) is not None
 
 

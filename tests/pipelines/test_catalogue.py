@@ -80,6 +80,19 @@ def test_a_listed_repository_written_in_prose_names_its_framework():
     assert [h.framework for h in cat.find_frameworks("JAX/Flax over TCP/IP")] == ["jax", "flax"]  # no repository
 
 
+def test_a_tail_two_frameworks_share_names_neither(tmp_path: Path):
+    path = tmp_path / "catalogue.toml"
+    path.write_text(
+        '[frameworks.acme]\nname = "Acme Turbo"\n[frameworks.zeta]\nname = "Zeta Turbo"\n'
+        '[frameworks.nova]\nname = "Nova Sparkle"\nrepositories = ["nova-labs/nsp"]\n'
+        '[metrics.other]\ndescription = "o"\ndimension = "any"\n'
+    )
+    cat = load_catalogue(path)
+    assert cat.short_name_of("Turbo", "Acme Turbo and Zeta Turbo") is None
+    assert cat.short_name_of("Sparkle", "Nova ships Sparkle.") == "nova"
+    assert cat.repository_of("Nova-Labs", "NSP") == "nova"  # listed repositories match in any case
+
+
 def test_a_repository_named_for_a_framework_is_its_own():
     cat = default_catalogue()
     assert cat.repository_of("pytorch", "ao") == "torchao"  # listed in the catalogue

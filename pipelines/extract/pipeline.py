@@ -97,6 +97,33 @@ def repository_framework(catalogue: Catalogue, url: str | None) -> str | None:
     return precise[-1] if precise else homes[-1]
 
 
+_LEAD = re.compile(r"^[\W_]+")
+_TRAIL = re.compile(r"[\W_]+$")
+_FUNCTION_WORDS = frozenset("a an and at by for from in of on or over the to vs with without".split())
+
+
+def phrase_within(text: str, start: int, end: int, anchor: int) -> tuple[int, int] | None:
+    """A scope or source phrase ``text[start:end]`` kept to the table cell its tagged words start in
+    (``anchor``) and stripped of the punctuation and markup at its ends; None when no word of two
+    characters with a letter is left but function words ("(", "/", "with", "| 1.12x |")."""
+    if "|" in text[start:end]:
+        pipes = [start - 1, *(i for i in range(start, end) if text[i] == "|"), end]
+        cell = next(((a + 1, b) for a, b in zip(pipes, pipes[1:], strict=False) if a < anchor <= b), None)
+        if cell is None:
+            return None
+        start, end = cell
+    piece = text[start:end]
+    lead, trail = _LEAD.search(piece), _TRAIL.search(piece)
+    lo = start + (lead.end() if lead else 0)
+    hi = max(lo, end - (len(trail.group(0)) if trail else 0))
+    if hi < end and text[hi] == ")" and text.count("(", lo, hi) > text.count(")", lo, hi):
+        hi += 1  # "ResNet-50 (batch 64)" keeps the parenthesis it opens
+    words = re.findall(r"\b(?!\d+[xX]\b)(?=\w*[A-Za-z])\w{2,}\b", text[lo:hi])  # "GPUs", "P99", "70B"; not "12x"
+    if hi <= lo or not any(w.lower() not in _FUNCTION_WORDS for w in words):
+        return None
+    return lo, hi
+
+
 def clause_of(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
     """The clause of ``text[lo:hi]`` (a sentence) that holds ``text[start:end]`` (a value)."""
     begin = lo
@@ -742,7 +769,9 @@ class Extractor:
         for slot in ("METRIC", "SCOPE", "SOURCE"):
             found = self._slot_texts(article, cand, out, slot)[:1]
             if slot != "METRIC" and found:
-                found = [self._whole_phrase(article, cand, *found[0][:2])]
+                whole = self._whole_phrase(article, cand, *found[0][:2])
+                kept = phrase_within(article.clean, whole[0], whole[1], found[0][0])
+                found = [] if kept is None else [(*kept, abs(kept[0] - q.start), article.clean[kept[0] : kept[1]])]
             spans[slot.lower()] = [self._span(article, s, e) for s, e, _, _ in found]
             values[slot.lower()] = found[0][3] if found else None
         if not comparative:

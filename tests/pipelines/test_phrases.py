@@ -54,3 +54,23 @@ def test_an_extracted_scope_and_source_are_whole_phrases_with_exact_offsets():
 
 def test_the_phrase_never_holds_the_value_even_when_the_tagged_words_do():
     assert _phrase("74% of respondents said they use PyTorch.", "74% of respondents", "74%") == "respondents"
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "expected"),
+    [
+        ("| aot_nvfuser | 1.12x |", 3, "aot_nvfuser"),  # kept to the cell its tagged words start in
+        ("(CPU)", 1, "CPU"),
+        ("ResNet-50 (batch 64)", 0, "ResNet-50 (batch 64)"),  # a parenthesis it opens is kept
+        ("on H100 GPUs.", 0, "on H100 GPUs"),
+        ("for 70B", 4, "for 70B"),
+        ("(", 0, None),  # markup alone is no scope
+        ("with", 0, None),  # nor a function word
+        ("| 1.12x |", 2, None),  # nor another cell's figure
+    ],
+)
+def test_a_scope_is_kept_to_its_cell_and_stripped_of_markup(text, anchor, expected):
+    from pipelines.extract.pipeline import phrase_within
+
+    kept = phrase_within(text, 0, len(text), anchor)
+    assert (None if kept is None else text[kept[0] : kept[1]]) == expected

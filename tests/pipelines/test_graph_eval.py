@@ -37,6 +37,18 @@ from pipelines.groups import (
 REPO = Path(__file__).resolve().parents[2]
 
 
+def _claimgraph(*args: str, timeout: int) -> subprocess.CompletedProcess:
+    """The command line, run from the checkout as a user would, offline."""
+    return subprocess.run(
+        [sys.executable, "-m", "service", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        timeout=timeout,
+    )
+
+
 # --- the measures on a hand-made graph ----------------------------------------------------------------------
 
 
@@ -350,14 +362,7 @@ def test_real_group_files_validate_and_score():
 def test_cli_evaluate_graph_prints_the_measures():
     if not group_files():
         pytest.skip("no group files in annotations/groups yet")
-    out = subprocess.run(
-        [sys.executable, "-m", "service", "evaluate", "--graph"],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={**os.environ, "HF_HUB_OFFLINE": "1"},
-        timeout=900,
-    )
+    out = _claimgraph("evaluate", "--graph", timeout=900)
     assert out.returncode == 0, out.stderr
     for measure in ("contradictions precision", "contradictions recall", "grouping recall", "verdict accuracy"):
         # "- (0/0)" when nothing is listed: precision of an empty listing is not a number.
@@ -403,14 +408,7 @@ def test_the_shipped_other_threshold_joins_most_grouped_pairs_and_almost_no_othe
 
 @pytest.mark.realtext
 def test_cli_threshold_prints_each_site_fold_and_the_shipped_value():
-    out = subprocess.run(
-        [sys.executable, "-m", "service", "annotations", "groups", "threshold"],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={**os.environ, "HF_HUB_OFFLINE": "1"},
-        timeout=600,
-    )
+    out = _claimgraph("annotations", "groups", "threshold", timeout=600)
     assert out.returncode == 0, out.stderr
     lines = [json.loads(line) for line in out.stdout.splitlines()]
     assert [line["fold"] for line in lines[:-1]] == [0, 1, 2, 3, 4]
@@ -419,11 +417,5 @@ def test_cli_threshold_prints_each_site_fold_and_the_shipped_value():
 
 
 def test_cli_extracted_needs_graph():
-    out = subprocess.run(
-        [sys.executable, "-m", "service", "evaluate", "--extracted"],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=300,
-    )
+    out = _claimgraph("evaluate", "--extracted", timeout=300)
     assert out.returncode == 2 and "give --graph too" in out.stderr

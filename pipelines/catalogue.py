@@ -56,7 +56,7 @@ DIMENSIONS = ("share", "count", "rate", "duration", "ratio", "change", "date", "
 RATE_PERIODS = ("second", "minute", "hour", "day", "week", "month", "year")
 
 
-_SLUG = re.compile(r"(?<![\w./-])(?P<owner>[A-Za-z0-9][\w.-]*)/(?P<name>[A-Za-z0-9][\w-]*(?:\.[\w-]+)*)(?![\w/])")
+_SLUG = re.compile(r"(?<![\w./@-])(?P<owner>[A-Za-z0-9][\w.-]*)/(?P<name>[A-Za-z0-9][\w-]*(?:\.[\w-]+)*)(?![\w/])")
 """A repository written owner/name outside a web address."""
 
 

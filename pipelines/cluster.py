@@ -35,9 +35,10 @@ if TYPE_CHECKING:
 OTHER_SIMILARITY = 0.70
 """Cosine two name-free metric phrases of ``other`` need to share a cluster (complete link): over the gold
 groups' ``other`` claims, 443 of 506 pairs the annotators grouped reach it and 1 of 404 they kept apart.
-Chosen on four site folds and measured on the fifth (``claimgraph annotations groups threshold``), 0.70 is
-chosen four times out of five; the fifth fold holds 366 of the 404 kept-apart pairs, so the folds left to
-choose on have too few to rule out 0.50, which joins 13% of them."""
+Chosen on four site folds and measured on the fifth (``claimgraph annotations groups threshold``): 0.70
+each of the four times there are kept-apart pairs enough to choose on, but those choices rest mostly on one
+fold's negatives (366 of the 404), which cannot itself be held out; held out elsewhere 0.70 joins 0 of 14
+kept-apart pairs. More kept-apart ``other`` pairs from other sites would test it better."""
 MAX_MEMBER_VECTORS = 64
 """Member phrase vectors kept per ``other`` cluster: a join is checked against at most these."""
 DUPLICATE_SIMILARITY = 0.98

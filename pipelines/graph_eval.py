@@ -397,12 +397,16 @@ THRESHOLDS = tuple(round(0.40 + 0.05 * i, 2) for i in range(12))
 """Candidate cosines for joining ``other`` metric phrases (0.40 … 0.95)."""
 MAX_FALSE_JOINS = 0.01
 """The share of kept-apart pairs a threshold may join, on the folds it is chosen on."""
+MIN_APART = 100
+"""Kept-apart pairs the folds a threshold is chosen on must hold (fewer: 1% of them is no join at all, and
+the choice would only be the first cosine above the highest of a handful)."""
 
 
 @dataclass(frozen=True)
 class ThresholdFold:
     fold: int
-    chosen: float
+    chosen: float | None
+    """None when the other folds hold fewer than ``MIN_APART`` kept-apart pairs to choose on."""
     joined: Ratio
     """Held-out pairs the annotators grouped that reach the chosen cosine."""
     false_joins: Ratio
@@ -444,17 +448,21 @@ def other_pairs(
 
 
 def other_threshold_folds(
-    pairs: Sequence[tuple[str, str, float, bool]], fold_of: dict[str, int], folds: int
+    pairs: Sequence[tuple[str, str, float, bool]], fold_of: dict[str, int], folds: int, min_apart: int = MIN_APART
 ) -> list[ThresholdFold]:
     """Choose the ``other`` threshold on all folds but one and measure it on that one, by site: a pair is
     held out when both its pages are of the held-out fold's sites and chosen on when neither is. The
     choice: the lowest cosine of ``THRESHOLDS`` that joins at most ``MAX_FALSE_JOINS`` of the kept-apart
-    pairs (the highest when none does)."""
+    pairs (the highest when none does); no choice, and nothing measured, when those are fewer than
+    ``min_apart``. The choices of different folds share most of their pairs: they are not independent."""
     out = []
     for fold in range(folds):
         train = [(s, same) for a, b, s, same in pairs if fold_of[a] != fold and fold_of[b] != fold]
         test = [(s, same) for a, b, s, same in pairs if fold_of[a] == fold and fold_of[b] == fold]
         apart = [s for s, same in train if not same]
+        if len(apart) < min_apart:
+            out.append(ThresholdFold(fold=fold, chosen=None, joined=Ratio(0, 0), false_joins=Ratio(0, 0)))
+            continue
         chosen = next(
             (t for t in THRESHOLDS if sum(s >= t for s in apart) <= MAX_FALSE_JOINS * len(apart)), THRESHOLDS[-1]
         )

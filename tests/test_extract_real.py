@@ -157,3 +157,12 @@ def test_a_column_of_frameworks_keeps_each_rows_own_property(extractor):
     assert metrics.get("24,600") == metrics.get("74,200") == "github_forks", metrics
     assert metrics.get("3,900") == metrics.get("3,600") == "contributor_count", metrics
     assert metrics.get("91,200") == "github_stars", metrics
+
+
+def test_a_tagged_name_cut_short_is_the_name_that_holds_it(extractor):
+    """The tagger may mark only "pytorch" of "pytorch/ao" (a repository the catalogue lists): the name the
+    sentence writes whole is the subject, with the version after it."""
+    from pipelines.ingest import article_from_text
+
+    [mentions] = extractor.run([article_from_text("With pytorch/ao 0.5, float8 training runs 1.9x faster on H100.")])
+    assert [(m.subject, m.version) for m in mentions if m.value_text.startswith("1.9x")] == [("torchao", "0.5")]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipelines.catalogue import Catalogue, default_catalogue, inside_url
+from pipelines.catalogue import Catalogue, FrameworkHit, default_catalogue, inside_url
 from pipelines.comparatives import directed, find_comparatives
 from pipelines.context import DocumentContext, document_context
 from pipelines.embed import Embedder, MiniLMEmbedder
@@ -97,28 +97,37 @@ def repository_framework(catalogue: Catalogue, url: str | None) -> str | None:
     return precise[-1] if precise else homes[-1]
 
 
-_LEAD = re.compile(r"^[\W_]+")
-_TRAIL = re.compile(r"[\W_]+$")
-_FUNCTION_WORDS = frozenset("a an and at by for from in of on or over the to vs with without".split())
+_MARKUP = r"\s|*_`'\".,;:!?()\[\]{}/\-–—“”‘’"
+_LEAD = re.compile(rf"^[{_MARKUP}]+")
+_TRAIL = re.compile(rf"[{_MARKUP}]+$")
+"""Punctuation and markup at a phrase's ends; signs that change its meaning ("<1B", "65+", "C++") stay."""
+_PAIRS = (("(", ")"), ("[", "]"), ("“", "”"), ('"', '"'))
+_FUNCTION_WORDS = frozenset(
+    "a an and at by for from in of on or over the to vs with without it its they their them this that these "
+    "those all some each".split()
+)
 
 
 def phrase_within(text: str, start: int, end: int, anchor: int) -> tuple[int, int] | None:
     """A scope or source phrase ``text[start:end]`` kept to the table cell its tagged words start in
-    (``anchor``) and stripped of the punctuation and markup at its ends; None when no word of two
-    characters with a letter is left but function words ("(", "/", "with", "| 1.12x |")."""
+    (``anchor``, taken inside the phrase; a pipe belongs to the cell after it) and stripped of the
+    punctuation and markup at its ends, a bracket or quote it opens closed again; None when no word of two
+    characters with a letter is left but function words and pronouns ("(", "/", "with", "it", "| 1.12x |")."""
     if "|" in text[start:end]:
+        anchor = min(max(anchor, start), end - 1)
         pipes = [start - 1, *(i for i in range(start, end) if text[i] == "|"), end]
-        cell = next(((a + 1, b) for a, b in zip(pipes, pipes[1:], strict=False) if a < anchor <= b), None)
-        if cell is None:
-            return None
-        start, end = cell
+        start, end = next((a + 1, b) for a, b in zip(pipes, pipes[1:], strict=False) if a <= anchor < b)
     piece = text[start:end]
     lead, trail = _LEAD.search(piece), _TRAIL.search(piece)
     lo = start + (lead.end() if lead else 0)
     hi = max(lo, end - (len(trail.group(0)) if trail else 0))
-    if hi < end and text[hi] == ")" and text.count("(", lo, hi) > text.count(")", lo, hi):
-        hi += 1  # "ResNet-50 (batch 64)" keeps the parenthesis it opens
-    words = re.findall(r"\b(?!\d+[xX]\b)(?=\w*[A-Za-z])\w{2,}\b", text[lo:hi])  # "GPUs", "P99", "70B"; not "12x"
+    for opening, closing in _PAIRS:
+        inside = text[lo:hi]
+        opened = inside.count(opening) > inside.count(closing) if opening != closing else inside.count(opening) % 2
+        if opened and text[hi : hi + 1] == closing:
+            hi += 1  # "ResNet-50 (batch 64)", 'respondents to "State of AI"' keep what they open
+    # "GPUs", "P99", "70B", "C++"; not "12x"
+    words = re.findall(r"\b(?!\d+[xX]\b)(?=\w*[^\W\d_])\w{2,}\b|\b[A-Za-z][+#]+", text[lo:hi])
     if hi <= lo or not any(w.lower() not in _FUNCTION_WORDS for w in words):
         return None
     return lo, hi
@@ -537,6 +546,10 @@ class Extractor:
             start, end = base + lo, base + hi
         return start, end, abs(start - cand.quantity.start), article.clean[start:end]
 
+    def _sentence_hits(self, article: Article, cand: Candidate) -> list[FrameworkHit]:
+        """The catalogue names of the candidate's sentence, offsets relative to it."""
+        return self.catalogue.find_frameworks(article.clean[cand.sent_start : cand.sent_end])
+
     def _span(self, article: Article, start: int, end: int) -> Span:
         s, e, text = article.original_span_text(start, end)
         return Span(start=s, end=e, text=text)
@@ -639,7 +652,11 @@ class Extractor:
             versions.append(version)
 
         unknown: tuple[str, int, int, str | None] | None = None
+        names = [(h.start + cand.sent_start, h.end + cand.sent_start) for h in self._sentence_hits(article, cand)]
         for s, e, _, text in tagged["SUBJECT"]:
+            # Tagged words a longer name of the sentence holds ("pytorch" of "pytorch/ao") are that name.
+            s, e = next(((a, b) for a, b in names if a <= s and e <= b and b - a > e - s), (s, e))
+            text = article.clean[s:e] if (s, e) in names else text
             named = subject_of(text, self.catalogue, article.clean)
             if named and named[0] in self.catalogue.frameworks:
                 add(named[0], s, e, named[1])

@@ -78,6 +78,7 @@ def test_a_listed_repository_written_in_prose_names_its_framework():
         ("torchao", "pytorch/ao"),  # the whole repository, not its owner PyTorch
     ]
     assert [h.framework for h in cat.find_frameworks("JAX/Flax over TCP/IP")] == ["jax", "flax"]  # no repository
+    assert cat.find_frameworks("npm install @huggingface/transformers") == []  # a package, not the repository
 
 
 def test_a_tail_two_frameworks_share_names_neither(tmp_path: Path):

@@ -385,11 +385,13 @@ def test_the_other_threshold_is_chosen_without_the_sites_it_is_measured_on():
         ("a", "c", 0.99, False),  # across the folds: neither chooses nor measures
     ]
     fold_of = {"a": 0, "b": 0, "c": 1, "d": 1}
-    first, second = other_threshold_folds(pairs, fold_of, 2)
+    first, second = other_threshold_folds(pairs, fold_of, 2, min_apart=1)
     # Chosen on fold 1: the lowest cosine joining no kept-apart pair there (0.62 is one): 0.65.
     assert first.chosen == 0.65 and first.joined == Ratio(1, 2) and first.false_joins == Ratio(0, 1)
     # Chosen on fold 0 (0.55 kept apart): 0.6, which joins fold 1's 0.62 pair.
     assert second.chosen == 0.6 and second.joined == Ratio(1, 1) and second.false_joins == Ratio(1, 2)
+    # Too few kept-apart pairs to choose on: no choice, nothing measured.
+    assert other_threshold_folds(pairs, fold_of, 2, min_apart=3)[0].chosen is None
 
 
 @pytest.mark.realtext
@@ -408,12 +410,15 @@ def test_the_shipped_other_threshold_joins_most_grouped_pairs_and_almost_no_othe
 
 @pytest.mark.realtext
 def test_cli_threshold_prints_each_site_fold_and_the_shipped_value():
+    from pipelines.cluster import OTHER_SIMILARITY
+
     out = _claimgraph("annotations", "groups", "threshold", timeout=600)
     assert out.returncode == 0, out.stderr
     lines = [json.loads(line) for line in out.stdout.splitlines()]
     assert [line["fold"] for line in lines[:-1]] == [0, 1, 2, 3, 4]
-    assert all(0.4 <= line["chosen"] <= 0.95 for line in lines[:-1])
-    assert lines[-1]["shipped"] == 0.7 and lines[-1]["grouped_joined"]["total"] > 0
+    assert all(line["chosen"] is None or 0.4 <= line["chosen"] <= 0.95 for line in lines[:-1])
+    assert any(line["chosen"] is not None for line in lines[:-1])
+    assert lines[-1]["shipped"] == OTHER_SIMILARITY and lines[-1]["grouped_joined"]["total"] > 0
 
 
 def test_cli_extracted_needs_graph():

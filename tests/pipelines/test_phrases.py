@@ -67,6 +67,12 @@ def test_the_phrase_never_holds_the_value_even_when_the_tagged_words_do():
         ("(", 0, None),  # markup alone is no scope
         ("with", 0, None),  # nor a function word
         ("| 1.12x |", 2, None),  # nor another cell's figure
+        ("| H100 | 1.12x |", 0, "H100"),  # a pipe belongs to the cell after it
+        ("<1B parameters", 0, "<1B parameters"),  # signs that carry meaning stay
+        ("ages 65+", 0, "ages 65+"),
+        ('respondents to "State of AI"', 0, 'respondents to "State of AI"'),  # a quote it opens is closed
+        ("中国开发者", 0, "中国开发者"),  # words need a letter, not a Latin one
+        ("these", 0, None),  # a pronoun is no scope
     ],
 )
 def test_a_scope_is_kept_to_its_cell_and_stripped_of_markup(text, anchor, expected):
@@ -74,3 +80,14 @@ def test_a_scope_is_kept_to_its_cell_and_stripped_of_markup(text, anchor, expect
 
     kept = phrase_within(text, 0, len(text), anchor)
     assert (None if kept is None else text[kept[0] : kept[1]]) == expected
+
+
+def test_a_scope_cut_to_its_cell_from_an_anchor_outside_it():
+    """The widened phrase may start after the tagged words ("on" dropped): the anchor is taken inside it."""
+    from pipelines.extract.pipeline import phrase_within
+
+    text = "on 8 GPUs | batch 64"
+    assert phrase_within(text, 3, len(text), 0) == (3, 9)
+    text = "62% of respondents in China (中国开发者)."  # the parser cut the closing parenthesis
+    lo, hi = phrase_within(text, text.index("respondents"), text.index(")"), text.index("respondents"))
+    assert text[lo:hi] == "respondents in China (中国开发者)"

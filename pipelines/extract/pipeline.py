@@ -546,6 +546,27 @@ class Extractor:
             start, end = base + lo, base + hi
         return start, end, abs(start - cand.quantity.start), article.clean[start:end]
 
+    def _cell_framework(
+        self, article: Article, cand: Candidate, excluded: set[str | None]
+    ) -> tuple[str, int, int] | None:
+        """The framework a table cell's column title or row header names, when exactly one of them names
+        exactly one framework (a matrix of frameworks against frameworks is left to the other rules)."""
+        if not cand.ctx_pieces:
+            return None
+        cell = table_cell(article.clean, cand.quantity.start)
+        if cell is None or cell.row < 0:
+            return None
+        found: list[tuple[str, int, int]] = []
+        for where in (cell.column_title, cell.row_header):
+            if where is None:
+                continue
+            hits = [h for h in self.catalogue.find_frameworks(where.text) if h.framework not in excluded]
+            if len({h.framework for h in hits}) == 1:
+                found.append((hits[0].framework, where.start + hits[0].start, where.start + hits[0].end))
+            elif hits:
+                return None
+        return found[0] if len(found) == 1 else None
+
     def _sentence_hits(self, article: Article, cand: Candidate) -> list[FrameworkHit]:
         """The catalogue names of the candidate's sentence, offsets relative to it."""
         return self.catalogue.find_frameworks(article.clean[cand.sent_start : cand.sent_end])
@@ -653,7 +674,12 @@ class Extractor:
 
         unknown: tuple[str, int, int, str | None] | None = None
         names = [(h.start + cand.sent_start, h.end + cand.sent_start) for h in self._sentence_hits(article, cand)]
-        for s, e, _, text in tagged["SUBJECT"]:
+        in_cell = self._cell_framework(article, cand, excluded)
+        if in_cell is not None:
+            # A table cell whose column title or row header names one framework is that framework's figure,
+            # whatever the tagger marked elsewhere in the table (the other columns' names).
+            add(*in_cell)
+        for s, e, _, text in [] if subjects else tagged["SUBJECT"]:
             # Tagged words a longer name of the sentence holds ("pytorch" of "pytorch/ao") are that name.
             s, e = next(((a, b) for a, b in names if a <= s and e <= b and b - a > e - s), (s, e))
             text = article.clean[s:e] if (s, e) in names else text

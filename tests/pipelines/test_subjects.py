@@ -195,3 +195,30 @@ def test_an_unnamed_figure_on_a_frameworks_own_page_is_that_frameworks():
     repo = "https://github.com/pytorch/torchtitan/blob/0a1/docs/float8.md"
     assert _subjects_of(text, "1.25x", [], url=repo)[0] == ["torchtitan"]
     assert _subjects_of(text, "1.25x", [])[0] == ["pytorch"]  # elsewhere: the framework named before it
+
+
+def test_a_table_cell_is_the_figure_of_the_framework_its_column_names():
+    """The tagger marked LightGBM, another column's name: the cell under "xgboost" is XGBoost's."""
+    from pipelines.extract.pipeline import _table_context
+
+    text = (
+        "Peak memory while training:\n\n| Data | xgboost | LightGBM (col-wise) |\n|---|---|---|\n"
+        "| Higgs | 3.912GB | 0.815GB |\n| Epsilon | 5.118GB | 1.632GB |\n"
+    )
+    article = article_from_text(text)
+    q = next(q for q in find_quantities(article.clean) if q.surface == "3.912GB")
+    q, pieces = _table_context(article.clean, q)
+    line = article.clean.rfind("\n", 0, q.start) + 1
+    cand = Candidate(q, line, article.clean.find("\n", q.end), line, line, pieces)
+    start = article.clean.index("LightGBM")
+    out = TaggerOutput(0.99, {}, [(0, start - line, start - line + len("LightGBM"), "SUBJECT", 0.9)])
+    subjects, spans, _ = Extractor()._subjects(article, cand, out, document_context(article))
+    assert subjects == ["xgboost"] and article.original[spans[0].start : spans[0].end] == "xgboost"
+    # A row header and a column title naming two frameworks (a matrix) decide nothing by themselves.
+    matrix = "| vs | PyTorch |\n|---|---|\n| JAX | 1.2x |\n| TensorFlow | 0.9x |\n"
+    article = article_from_text(matrix)
+    q = next(q for q in find_quantities(article.clean) if q.surface == "1.2x")
+    q, pieces = _table_context(article.clean, q)
+    line = article.clean.rfind("\n", 0, q.start) + 1
+    cand = Candidate(q, line, article.clean.find("\n", q.end), line, line, pieces)
+    assert Extractor()._cell_framework(article, cand, set()) is None

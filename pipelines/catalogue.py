@@ -41,9 +41,9 @@ def inside_url(text: str, at: int) -> bool:
 
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.toml")
 SHORT_NAME_MIN = 4
+"""Characters a name's tail needs to stand for the framework alone ("Hub" is too generic, "MLlib" is not)."""
 REPOSITORY_NAME_MIN = 3
 """Letters a repository's name needs to name a framework by spelling it ("mlx", "jax"; not "tf")."""
-"""Characters a name's tail needs to stand for the framework alone ("Hub" is too generic, "MLlib" is not)."""
 _GENERIC_WORDS = frozenset(
     "accelerate extended extension for inference kernel learn library lite mobile model models optimizer "
     "runtime serve server serving toolkit train tuner hub".split()
@@ -128,30 +128,28 @@ class Catalogue:
                     insensitive.append(alias)
                     alias_to_id[alias.lower()] = fw.id
         self._alias_to_id = alias_to_id
-        # A name without the words that lead it ("Transformers" for "Hugging Face Transformers", "MLlib" for
-        # "Spark MLlib"): the framework whose name or alias alone ends so; a tail two frameworks share
-        # ("Lite") names neither.
+        # A name or repository spelling a framework, case and separators aside ("DL4j", "jax"), is it; a name
+        # less its leading words ("Transformers" for "Hugging Face Transformers", "MLlib" for "Spark MLlib")
+        # is the framework whose name or alias alone ends so, on a page naming those words.
         tails: dict[str, dict[str, set[str]]] = {}
-        for fw in frameworks.values():
-            for alias in (fw.name, *fw.aliases):
-                words = alias.split()
-                for k in range(1, len(words)):
-                    tail = " ".join(words[k:])
-                    if len(tail) >= SHORT_NAME_MIN and not set(tail.lower().split()) <= _GENERIC_WORDS:
-                        tails.setdefault(tail.lower(), {}).setdefault(fw.id, set()).add(" ".join(words[:k]))
-        # A tail that two frameworks share, or that is itself another framework's name ("Torch"), names none.
-        self._tails = {
-            tail: next(iter(by.items()))
-            for tail, by in tails.items()
-            if len(by) == 1 and alias_to_id.get(tail, alias_to_id.get(tail.title())) in (None, next(iter(by)))
-        }
-        # A repository named as a framework is written, case and separators aside ("jax", "onnxruntime").
         compact: dict[str, set[str]] = {}
         for fw in frameworks.values():
             for alias in (fw.name, *fw.aliases):
                 if key := _compact(alias):
                     compact.setdefault(key, set()).add(fw.id)
+                words = alias.split()
+                for k in range(1, len(words)):
+                    tail = " ".join(words[k:])
+                    if len(tail) >= SHORT_NAME_MIN and not set(tail.lower().split()) <= _GENERIC_WORDS:
+                        tails.setdefault(tail.lower(), {}).setdefault(fw.id, set()).add(" ".join(words[:k]))
         self._compact = {key: next(iter(ids)) for key, ids in compact.items() if len(ids) == 1}
+        # A tail that two frameworks share, or that is itself another framework's name ("Torch"), names none.
+        self._tails: dict[str, tuple[str, set[str]]] = {}
+        for tail, by in tails.items():
+            if len(by) == 1:
+                ((owner, leads),) = by.items()
+                if alias_to_id.get(tail, alias_to_id.get(tail.title(), owner)) == owner:
+                    self._tails[tail] = (owner, leads)
         self._repositories = {repo.lower(): fw.id for fw in frameworks.values() for repo in fw.repositories}
 
         def _alt(aliases: list[str]) -> str:
@@ -220,27 +218,22 @@ class Catalogue:
         hits = self.find_frameworks(phrase)
         return hits[0].framework if hits else None
 
+    def lineage(self, framework: str) -> list[str]:
+        """The framework and the ones it belongs to, up its sub-product chain (TensorFlow Lite, TensorFlow)."""
+        chain = [framework]
+        fw = self.frameworks.get(framework)
+        while fw is not None and fw.parent is not None and fw.parent not in chain:
+            chain.append(fw.parent)
+            fw = self.frameworks.get(fw.parent)
+        return chain
+
     def root(self, framework: str) -> str:
         """The top framework of a sub-product chain (TensorFlow Lite -> TensorFlow); itself when none."""
-        seen = {framework}
-        fw = self.frameworks.get(framework)
-        while fw is not None and fw.parent is not None and fw.parent not in seen:
-            seen.add(fw.parent)
-            framework = fw.parent
-            fw = self.frameworks.get(framework)
-        return framework
+        return self.lineage(framework)[-1]
 
     def within(self, framework: str, ancestor: str) -> bool:
         """Whether ``framework`` is ``ancestor`` or one of its sub-products, at any depth."""
-        seen: set[str] = set()
-        current: str | None = framework
-        while current is not None and current not in seen:
-            if current == ancestor:
-                return True
-            seen.add(current)
-            fw = self.frameworks.get(current)
-            current = fw.parent if fw is not None else None
-        return False
+        return ancestor in self.lineage(framework)
 
     def metric_texts(self) -> dict[str, list[str]]:
         """Texts that describe each metric (description + aliases), for embedding similarity."""

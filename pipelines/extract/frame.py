@@ -172,10 +172,16 @@ def stage_of(texts: list[str]) -> str | None:
     return None
 
 
+def _family_of(metric: str) -> tuple[str, dict[str, str]] | None:
+    """The ``STAGE_FAMILIES`` entry a metric is a stage of, or None."""
+    return next(((key, family) for key, family in STAGE_FAMILIES.items() if metric in family.values()), None)
+
+
 def stage_family(metric: str) -> str:
     """The measure a metric is a stage of ("rate" for training and inference throughput: the key of its
     ``STAGE_FAMILIES`` entry), or the metric itself when it has no stages."""
-    return next((key for key, family in STAGE_FAMILIES.items() if metric in family.values()), metric)
+    found = _family_of(metric)
+    return found[0] if found else metric
 
 
 def staged_metric(metric: str, dimension: str | None, texts: list[str]) -> str:
@@ -184,9 +190,8 @@ def staged_metric(metric: str, dimension: str | None, texts: list[str]) -> str:
     if dimension is None:
         # A bare number (a table cell) has no dimension of its own: the family its metric is of, re-read only
         # by a stage its words name ("Training results" over a table of throughputs).
-        family = next((f for f in STAGE_FAMILIES.values() if metric in f.values()), None)
-        stage = stage_of(texts)
-        return family.get(stage, metric) if family is not None and stage is not None else metric
+        found, stage = _family_of(metric), stage_of(texts)
+        return found[1].get(stage, metric) if found is not None and stage is not None else metric
     family = STAGE_FAMILIES.get(dimension)
     if family is None or metric not in family.values():
         return metric

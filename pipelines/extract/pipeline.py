@@ -8,15 +8,17 @@ Only sentences holding a candidate reach the transformer.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pipelines.catalogue import Catalogue, FrameworkHit, default_catalogue, inside_url
+from pipelines.catalogue import Catalogue, default_catalogue, inside_url
 from pipelines.comparatives import directed, find_comparatives
 from pipelines.context import DocumentContext, document_context
 from pipelines.embed import Embedder, MiniLMEmbedder
@@ -73,6 +75,7 @@ _BRANCH = re.compile(r"/(?:-/)?(?:blob|tree|raw)/[^/]+")
 _FLOPS = re.compile(r"(?i)\b[kmgtp]?flop/?s\b")
 
 
+@lru_cache(maxsize=256)
 def repository_framework(catalogue: Catalogue, url: str | None) -> str | None:
     """The framework whose own code repository a page's address is in (github.com or gitlab.com): the one the
     catalogue lists the repository for or its name spells (pytorch/ao: torchao; jax-ml/jax: JAX), else the one
@@ -344,7 +347,6 @@ class Extractor:
         # Threads of the models' forward passes (None: one per available core; never more).
         self.threads = threads
         self.catalogue = catalogue or default_catalogue()
-        self._repositories: dict[str | None, str | None] = {}  # page address -> its repository's framework
         # Where the tagger's and the embedder's forward passes run (pipelines.inference); onnx_dir: the
         # folder of the ONNX export (default: a cache folder per model, exported on first use).
         self.inference = inference
@@ -412,7 +414,8 @@ class Extractor:
         for article, pairs, words in zip(articles, kept, metric_words, strict=True):
             mentions = []
             ctx = document_context(article)  # the document's date, title, headings and times, read once
-            claim_values = [(cand.quantity.start, cand.quantity.end) for cand, _ in pairs]  # every claim's value
+            # Every claim's value, in text order: a value's time may be another's (``_mention``).
+            claim_values = sorted((cand.quantity.start, cand.quantity.end) for cand, _ in pairs)
             made: list[tuple[Candidate, TaggerOutput, str | None, tuple[str, int], Mention]] = []
             for (cand, out), (phrase, window) in zip(pairs, words, strict=True):
                 m = self._mention(article, cand, out, phrase, window, sims, ctx, claim_values)
@@ -529,9 +532,13 @@ class Extractor:
         found.sort(key=lambda f: f[:3])
         return [f[3] for f in found]
 
-    def _whole_phrase(self, article: Article, cand: Candidate, start: int, end: int) -> tuple[int, int, int, str]:
+    def _whole_phrase(
+        self, article: Article, cand: Candidate, start: int, end: int
+    ) -> tuple[int, int, int, str] | None:
         """A scope or source span widened to the noun phrase it belongs to, within the value's sentence
-        (``pipelines.extract.phrases``); a span in the context before the sentence is kept as tagged."""
+        (``pipelines.extract.phrases``; a span in the context before the sentence is kept as tagged), then
+        kept to its table cell and stripped of markup (``phrase_within``); None when no word is left."""
+        tagged = start
         if cand.sent_start <= start and end <= cand.sent_end:
             from pipelines.extract.phrases import whole_phrase
 
@@ -544,32 +551,32 @@ class Extractor:
                 cand.quantity.end - base,
             )
             start, end = base + lo, base + hi
+        kept = phrase_within(article.clean, start, end, tagged)
+        if kept is None:
+            return None
+        start, end = kept
         return start, end, abs(start - cand.quantity.start), article.clean[start:end]
 
     def _cell_framework(
-        self, article: Article, cand: Candidate, excluded: set[str | None]
+        self, article: Article, cand: Candidate, excluded: set[str | None], *, sure: bool
     ) -> tuple[str, int, int] | None:
-        """The framework a table cell's column title or row header names, when exactly one of them names
-        exactly one framework (a matrix of frameworks against frameworks is left to the other rules)."""
-        if not cand.ctx_pieces:
+        """The framework a table cell's headers name: its column title, else its row header, else the
+        table's caption. ``sure``: only when the column title and row header (of a body row) name one
+        framework between them — a matrix of frameworks against frameworks is left to the other rules."""
+        cell = table_cell(article.clean, cand.quantity.start) if cand.ctx_pieces else None
+        if cell is None or (sure and cell.row < 0):
             return None
-        cell = table_cell(article.clean, cand.quantity.start)
-        if cell is None or cell.row < 0:
+        pieces = (cell.column_title, cell.row_header) if sure else (cell.column_title, cell.row_header, cell.caption)
+        named = [
+            (piece, hits)
+            for piece in pieces
+            if piece is not None
+            and (hits := [h for h in self.catalogue.find_frameworks(piece.text) if h.framework not in excluded])
+        ]
+        if not named or (sure and len({h.framework for _, hits in named for h in hits}) != 1):
             return None
-        found: list[tuple[str, int, int]] = []
-        for where in (cell.column_title, cell.row_header):
-            if where is None:
-                continue
-            hits = [h for h in self.catalogue.find_frameworks(where.text) if h.framework not in excluded]
-            if len({h.framework for h in hits}) == 1:
-                found.append((hits[0].framework, where.start + hits[0].start, where.start + hits[0].end))
-            elif hits:
-                return None
-        return found[0] if len(found) == 1 else None
-
-    def _sentence_hits(self, article: Article, cand: Candidate) -> list[FrameworkHit]:
-        """The catalogue names of the candidate's sentence, offsets relative to it."""
-        return self.catalogue.find_frameworks(article.clean[cand.sent_start : cand.sent_end])
+        piece, hits = named[0]
+        return hits[0].framework, piece.start + hits[0].start, piece.start + hits[0].end
 
     def _span(self, article: Article, start: int, end: int) -> Span:
         s, e, text = article.original_span_text(start, end)
@@ -593,9 +600,7 @@ class Extractor:
     def _repository_framework(self, url: str | None, excluded: set[str | None]) -> str | None:
         """The framework whose own code repository a page's address is in (``repository_framework``), unless
         it is excluded (a baseline); read once per address."""
-        if url not in self._repositories:
-            self._repositories[url] = repository_framework(self.catalogue, url)
-        own = self._repositories[url]
+        own = repository_framework(self.catalogue, url)
         return own if own not in excluded else None
 
     def _document_subject(
@@ -673,12 +678,19 @@ class Extractor:
             versions.append(version)
 
         unknown: tuple[str, int, int, str | None] | None = None
-        names = [(h.start + cand.sent_start, h.end + cand.sent_start) for h in self._sentence_hits(article, cand)]
-        in_cell = self._cell_framework(article, cand, excluded)
+        in_cell = self._cell_framework(article, cand, excluded, sure=True)
         if in_cell is not None:
             # A table cell whose column title or row header names one framework is that framework's figure,
             # whatever the tagger marked elsewhere in the table (the other columns' names).
             add(*in_cell)
+        names = (
+            [
+                (h.start + cand.sent_start, h.end + cand.sent_start)
+                for h in self.catalogue.find_frameworks(article.clean[cand.sent_start : cand.sent_end])
+            ]
+            if tagged["SUBJECT"] and not subjects
+            else []
+        )
         for s, e, _, text in [] if subjects else tagged["SUBJECT"]:
             # Tagged words a longer name of the sentence holds ("pytorch" of "pytorch/ao") are that name.
             s, e = next(((a, b) for a, b in names if a <= s and e <= b and b - a > e - s), (s, e))
@@ -736,15 +748,11 @@ class Extractor:
             excluded |= {h.framework for h in hits if _is_baseline(article.clean, cand.sent_start + h.start)}
             hits = [h for h in hits if h.framework not in excluded]
             base = cand.sent_start
-            if not hits and cand.ctx_pieces:
-                # A table cell: the framework its column title or row header names.
-                for a, b in reversed(cand.ctx_pieces):
-                    header = [
-                        h for h in self.catalogue.find_frameworks(article.clean[a:b]) if h.framework not in excluded
-                    ]
-                    if header:
-                        add(header[0].framework, a + header[0].start, a + header[0].end)
-                        break
+            if not hits:
+                # A table cell: the framework its column title, row header or caption names.
+                in_cell = self._cell_framework(article, cand, excluded, sure=False)
+                if in_cell is not None:
+                    add(*in_cell)
             if not hits and not subjects:
                 # On a page of a framework's own repository, a figure whose sentence names none (a table
                 # row, a list item) is that framework's, not the last one the text mentioned.
@@ -787,8 +795,9 @@ class Extractor:
         claim_values: Sequence[tuple[int, int]] = (),
         metric: str | None = None,
     ) -> Mention | None:
-        """The claim one kept candidate makes; ``metric``, when given, is the property it measures (a table
-        column's, ``_column_metrics``) instead of the one its own words resolve to."""
+        """The claim one kept candidate makes; ``claim_values`` are the (start, end) of every kept value of the
+        article, sorted; ``metric``, when given, is the property it measures (a table column's,
+        ``_column_metrics``) instead of the one its own words resolve to."""
         assert self.metrics is not None
         subjects, subject_spans, versions = self._subjects(article, cand, out, ctx)
         if not subjects:
@@ -813,8 +822,7 @@ class Extractor:
             found = self._slot_texts(article, cand, out, slot)[:1]
             if slot != "METRIC" and found:
                 whole = self._whole_phrase(article, cand, *found[0][:2])
-                kept = phrase_within(article.clean, whole[0], whole[1], found[0][0])
-                found = [] if kept is None else [(*kept, abs(kept[0] - q.start), article.clean[kept[0] : kept[1]])]
+                found = [] if whole is None else [whole]
             spans[slot.lower()] = [self._span(article, s, e) for s, e, _, _ in found]
             values[slot.lower()] = found[0][3] if found else None
         if not comparative:
@@ -850,11 +858,12 @@ class Extractor:
         # title, else the document's date (never for a date claim, which is its own time).
         # A value the sentence sets against this one later ("about 70% now, compared with 62% back in 2022"):
         # a time after it is that value's. Coordinated values share one ("… stars and … forks, June 2026").
-        later = [
-            v
-            for v in claim_values
-            if q.end <= v[0] and v[1] <= cand.sent_end and _CONTRAST.search(article.clean, q.end, v[0]) is not None
-        ]
+        later = []
+        for v in claim_values[bisect.bisect_left(claim_values, (q.end, -1)) :]:  # the values after this one
+            if v[0] >= cand.sent_end:
+                break
+            if v[1] <= cand.sent_end and _CONTRAST.search(article.clean, q.end, v[0]) is not None:
+                later.append(v)
         period = ctx.period_for(
             cand.sent_start,
             cand.sent_end,

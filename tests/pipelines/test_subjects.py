@@ -221,4 +221,4 @@ def test_a_table_cell_is_the_figure_of_the_framework_its_column_names():
     q, pieces = _table_context(article.clean, q)
     line = article.clean.rfind("\n", 0, q.start) + 1
     cand = Candidate(q, line, article.clean.find("\n", q.end), line, line, pieces)
-    assert Extractor()._cell_framework(article, cand, set()) is None
+    assert Extractor()._cell_framework(article, cand, set(), sure=True) is None

@@ -15,8 +15,8 @@ from typing import Any, TypeVar
 from pipelines.catalogue import default_catalogue
 from pipelines.claims import Claim, Cluster, Comparator, Kind, Unit
 from pipelines.relations.comparative_figures import FigureIndex
+from pipelines.relations.intervals import overlap
 from pipelines.relations.judge import judge_cluster
-from pipelines.relations.numeric_pair import overlap
 from pipelines.relations.periods import claim_period
 from pipelines.serialize import claim_dict, cluster_dict
 from service.store.records import as_enum, to_claim

@@ -6,6 +6,7 @@ Modules say what each does:
 * ``scopes`` — scope phrases normalised and compared (same, different, subset, superset, unknown);
 * ``established`` — whether two claims are established to speak of the same period and population;
 * ``first_release`` — two pages dating one framework's first release to different years (tried first);
+* ``intervals`` — whether two figures' intervals touch, float error aside;
 * ``numeric_pair`` — two figures: agrees, trend, different_scope, conflicts or unresolved;
 * ``one_page`` — two different figures of one page: a change it tells of, else different settings;
 * ``comparative_pair`` — two comparatives about the same pair of subjects;

@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from pipelines.claims import Claim, Relation, RelationKind, Verdict
 from pipelines.relations import first_release
 from pipelines.relations.established import source_key
-from pipelines.relations.numeric_pair import TOLERANCE, below, figure_interval
+from pipelines.relations.intervals import below
+from pipelines.relations.numeric_pair import TOLERANCE, figure_interval
 from pipelines.relations.periods import claim_period, period_key, stated
 from pipelines.relations.scopes import Scope, ScopeRelation, normalise_scope, relate_scope_records
 

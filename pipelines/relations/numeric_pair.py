@@ -23,6 +23,7 @@ import math
 
 from pipelines.claims import Claim, Relation, RelationKind
 from pipelines.relations.established import context_of, same_page
+from pipelines.relations.intervals import EPSILON, overlap
 from pipelines.relations.measurements import ages
 from pipelines.relations.one_page import ONE_PAGE, ONE_SENTENCE, change_between, restated, settings_apart
 from pipelines.relations.periods import DIFFERENT as DIFFERENT_PERIODS
@@ -31,18 +32,8 @@ from pipelines.relations.scopes import DIFFERENT as DIFFERENT_SCOPES
 from pipelines.relations.scopes import ScopeRelation
 from pipelines.relations.wording import described, missing
 
-EPSILON = 1e-9
-"""Relative slack when comparing interval ends: float error, never a real difference of figures."""
 TOLERANCE = 0.05
 """Relative half-width of a hedged figure ("about 80%"), as ``Claim.interval`` takes it."""
-
-
-def below(high: float, low: float) -> bool:
-    """Whether an interval ending at ``high`` lies wholly below one starting at ``low`` (beyond float error)."""
-    if math.isnan(high) or math.isnan(low):
-        return False
-    slack = EPSILON * max(abs(high), abs(low), 1e-12) if not (math.isinf(high) or math.isinf(low)) else 0.0
-    return high + slack < low
 
 
 OPEN = 4.0
@@ -62,11 +53,6 @@ def figure_interval(claim: Claim, tolerance: float = TOLERANCE) -> tuple[float, 
     elif str(claim.comparator) == "<" and not math.isinf(hi):
         hi = v - step
     return lo, hi
-
-
-def overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
-    """Whether two closed intervals share a value, within float error."""
-    return not below(a[1], b[0]) and not below(b[1], a[0])
 
 
 def comparable(a: Claim, b: Claim) -> bool:

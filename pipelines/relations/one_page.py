@@ -36,6 +36,7 @@ from collections.abc import Sequence
 from pipelines.claims import Claim, Comparator
 from pipelines.quantities.patterns import CHANGE_VERBS
 from pipelines.relations.established import place_in, sentences
+from pipelines.relations.intervals import overlap
 from pipelines.relations.measurements import TWO_SETUPS, measured
 
 ONE_PAGE = "both given by one page, for different settings or cases"
@@ -129,8 +130,7 @@ def _holds(interval: tuple[float, float], claim: Claim) -> bool:
     values = [claim.value]
     if claim.comparator is Comparator.RANGE and claim.value_high is not None and not math.isnan(claim.value_high):
         values.append(claim.value_high)
-    slack = 1e-9 * max(abs(claim.value), 1e-12)
-    return all(interval[0] - slack <= v <= interval[1] + slack for v in values)
+    return all(overlap(interval, (v, v)) for v in values)
 
 
 def settings_apart(claim: Claim, others: Sequence[Claim], *, same_document: bool) -> str | None:

@@ -466,14 +466,15 @@ def other_threshold_folds(
         chosen = next(
             (t for t in THRESHOLDS if sum(s >= t for s in apart) <= MAX_FALSE_JOINS * len(apart)), THRESHOLDS[-1]
         )
-        grouped = [s for s, same in test if same]
-        kept = [s for s, same in test if not same]
-        out.append(
-            ThresholdFold(
-                fold=fold,
-                chosen=chosen,
-                joined=Ratio(sum(s >= chosen for s in grouped), len(grouped)),
-                false_joins=Ratio(sum(s >= chosen for s in kept), len(kept)),
-            )
-        )
+        joined, false_joins = joined_at(test, chosen)
+        out.append(ThresholdFold(fold=fold, chosen=chosen, joined=joined, false_joins=false_joins))
     return out
+
+
+def joined_at(pairs: Sequence[tuple[float, bool]], threshold: float) -> tuple[Ratio, Ratio]:
+    """Of (cosine, grouped) pairs, the grouped ones and the kept-apart ones that reach ``threshold``."""
+    grouped = [s for s, same in pairs if same]
+    apart = [s for s, same in pairs if not same]
+    return Ratio(sum(s >= threshold for s in grouped), len(grouped)), Ratio(
+        sum(s >= threshold for s in apart), len(apart)
+    )

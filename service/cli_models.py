@@ -441,7 +441,7 @@ def annotations_groups_threshold(groups_dir: Path | None) -> None:
     kept-apart pairs it joins (wrongly); one JSON object a line, then the totals at the shipped value."""
     from pipelines.cluster import OTHER_SIMILARITY
     from pipelines.extract.pipeline import Extractor
-    from pipelines.graph_eval import other_pairs, other_threshold_folds
+    from pipelines.graph_eval import joined_at, other_pairs, other_threshold_folds
     from pipelines.realtext import FOLDS, fold_of_excerpts
 
     documents, groups = _gold_groups(groups_dir)
@@ -458,11 +458,9 @@ def annotations_groups_threshold(groups_dir: Path | None) -> None:
                 }
             )
         )
-    grouped = [s for _, _, s, same in pairs if same]
-    apart = [s for _, _, s, same in pairs if not same]
-    shipped = {
-        "shipped": OTHER_SIMILARITY,
-        "grouped_joined": {"hits": sum(s >= OTHER_SIMILARITY for s in grouped), "total": len(grouped)},
-        "apart_joined": {"hits": sum(s >= OTHER_SIMILARITY for s in apart), "total": len(apart)},
-    }
-    click.echo(json.dumps(shipped))
+    joined, false_joins = joined_at([(s, same) for _, _, s, same in pairs], OTHER_SIMILARITY)
+    click.echo(
+        json.dumps(
+            {"shipped": OTHER_SIMILARITY, "grouped_joined": joined.as_dict(), "apart_joined": false_joins.as_dict()}
+        )
+    )

@@ -150,8 +150,8 @@ def _read_block(text: str, rows: list[tuple[int, int]], out: dict[int, tuple[_Ta
         caption=_caption(text, rows[0][0]),
     )
     for i in data:
-        if i >= header_index and _is_row(text[slice(*rows[i])]):
-            out[rows[i][0]] = (table, i)  # a line above the header of a Markdown table is not part of it
+        if i >= header_index:  # a line above the header of a Markdown table is not part of it
+            out[rows[i][0]] = (table, i)
 
 
 def table_cell(text: str, offset: int) -> TableCell | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Hashable, Sequence
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pipelines.catalogue import default_catalogue
 from pipelines.claims import Claim, Cluster, Comparator, Kind, Unit
@@ -51,7 +51,7 @@ RATIO_METRICS = frozenset(m.id for m in default_catalogue().metrics.values() if 
 Member = tuple[ClaimRow, DocumentRow, list[MentionRow]]
 
 
-def claim_record(member: Member, *, mentions: str = "place") -> dict:
+def claim_record(member: Member, *, mentions: Literal["place", "full", "none"] = "place") -> dict:
     """A stored claim (with its document and mentions) as every claim list shows it: ``claim_dict`` of the
     converted claim, so its time is the period its cluster's relations are judged on.
 

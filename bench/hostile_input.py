@@ -1,30 +1,35 @@
 """Hostile input stays cheap: timings of pathological texts, and thousands of hostile requests.
 
-Four measurements:
+Five measurements:
 
 1. **timings** — texts of one repeated character (``<``, ``(``, ``"``, ``$``, ``%``, ``7``, a letter, and
    a hostile mix of short runs of affix characters separated by spaces) of 8 KiB, 64 KiB and 1 MiB: the
    text path in this process (``article_from_text`` + ``Extractor.run``) and ``POST /extract`` to a
    ``claimgraph serve`` subprocess, side by side. Each row's growth from 64 KiB to 1 MiB is printed as a
    ratio to the growth of the input (16x): about 1 means linear.
-2. **behind** — a ``claimgraph serve`` subprocess with a short deadline: a long article (minutes of model
+2. **scanner** — the number scanner alone (``pipelines.quantities.find_quantities``) on texts that once made
+   it backtrack for minutes (a long run of digits, number words, "1." or "1-" repeated, letters and digits,
+   "2x" repeated) and on a repeated paragraph of ordinary claims, at 30,000 and 480,000 characters: the
+   growth of its time as a ratio to the growth of the input (16x); about 1 means linear.
+3. **behind** — a ``claimgraph serve`` subprocess with a short deadline: a long article (minutes of model
    work) is posted, then a normal one right behind it; the normal one must be answered (503) no later than
    the deadline, not after the long one.
-3. **sigterm** — SIGTERM to a ``claimgraph serve`` whose model is busy with a long article: seconds until
+4. **sigterm** — SIGTERM to a ``claimgraph serve`` whose model is busy with a long article: seconds until
    the server and its model process are gone.
-4. **fuzz** — schemathesis over every operation of the OpenAPI schema (valid and invalid requests), then
+5. **fuzz** — schemathesis over every operation of the OpenAPI schema (valid and invalid requests), then
    generated hostile requests (JSON with huge integers, deep nesting, NUL, lone surrogates and any value
    in any field; raw bodies in any bytes and encoding; every GET path and query with NUL, huge numbers and
    undecodable escapes; the paste form; repeated API key headers), against the app with the real
    extractor on SQLite and on PostgreSQL. Counted: responses >= 500 (target 0 of >= 5,000 per store).
 
-Usage: ``.venv/bin/python bench/hostile_input.py [timings] [behind] [sigterm] [fuzz] [--requests 5000]``.
+Usage: ``.venv/bin/python bench/hostile_input.py [timings] [scanner] [behind] [sigterm] [fuzz] [--requests 5000]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import random
 import socket
@@ -141,7 +146,49 @@ def timings(chars: tuple[str, ...] = (*CHARS, "mix")) -> list[dict[str, Any]]:
     return rows
 
 
-# --- 2. a normal request behind a hostile one -------------------------------------------------------------
+# --- 2. the number scanner alone ------------------------------------------------------------------------
+
+SCANNER_UNITS = {
+    "digits": "7",
+    "words": "one ",
+    "number words": "twenty ",
+    "dots": "1.",
+    "dashes": "1-",
+    "hyphens": "-",
+    "letters and digits": "ab12",
+    "multipliers": "2x",
+    "claims": (
+        "In 2023, PyTorch reached about 70% of papers (up from 62%), TensorFlow 2.15 fell to 9.3%, "
+        "and JAX ran 1.8x faster on 64 TPUs; see https://example.com/a/1 or call 415-555-0132. "
+    ),
+}
+SCANNER_SIZES = (30_000, 480_000)
+
+
+def scanner(rounds: int = 3) -> list[dict[str, Any]]:
+    from pipelines.quantities import find_quantities
+
+    rows = []
+    for name, unit in SCANNER_UNITS.items():
+        row: dict[str, Any] = {"text": name}
+        for size in SCANNER_SIZES:
+            text = (unit * (size // len(unit) + 1))[:size]
+            find_quantities(text[:1000])  # warm caches
+            best = math.inf
+            for _ in range(rounds):
+                started = time.perf_counter()
+                found = find_quantities(text)
+                best = min(best, time.perf_counter() - started)
+            row[f"s_{size // 1000}k"] = round(best, 4)
+            row[f"found_{size // 1000}k"] = len(found)
+        small, big = (row[f"s_{size // 1000}k"] for size in SCANNER_SIZES)
+        row["growth_per_16x"] = round(big / max(small, 1e-4) / (SCANNER_SIZES[1] / SCANNER_SIZES[0]), 2)
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    return rows
+
+
+# --- 3. a normal request behind a hostile one -------------------------------------------------------------
 
 
 def behind(deadline_s: float = 5.0) -> dict[str, Any]:
@@ -250,7 +297,7 @@ def sigterm() -> dict[str, Any]:
         }
 
 
-# --- 3. fuzz ---------------------------------------------------------------------------------------------
+# --- 5. fuzz ---------------------------------------------------------------------------------------------
 
 KEY = "bench-key"
 FIELDS = ("text", "html", "title", "url", "published", "publisher")
@@ -530,8 +577,8 @@ def main() -> None:
     parser.add_argument(
         "what",
         nargs="*",
-        default=["timings", "behind", "sigterm", "fuzz"],
-        choices=["timings", "behind", "sigterm", "fuzz"],
+        default=["timings", "scanner", "behind", "sigterm", "fuzz"],
+        choices=["timings", "scanner", "behind", "sigterm", "fuzz"],
     )
     parser.add_argument("--requests", type=int, default=5000, help="generated hostile requests per store")
     parser.add_argument("--examples", type=int, default=25, help="schemathesis examples per operation and mode")
@@ -539,6 +586,8 @@ def main() -> None:
     args = parser.parse_args()
     if "timings" in args.what:
         timings()
+    if "scanner" in args.what:
+        scanner()
     if "behind" in args.what:
         print(json.dumps({"behind": behind(args.deadline)}, indent=2), flush=True)
     if "sigterm" in args.what:

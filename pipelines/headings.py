@@ -152,6 +152,11 @@ class HeadingIndex:
             stack.append(h)
             self._paths.append(tuple(stack))
 
+    def holding(self, pos: int) -> Heading | None:
+        """The heading whose own words hold ``pos``, if any."""
+        i = bisect.bisect_right(self._starts, pos) - 1
+        return self.headings[i] if i >= 0 and pos < self.headings[i].end else None
+
     def above(self, pos: int) -> tuple[Heading, ...]:
         """The headings whose sections hold ``pos``, outermost first.
 

@@ -166,3 +166,29 @@ def test_a_tagged_name_cut_short_is_the_name_that_holds_it(extractor):
 
     [mentions] = extractor.run([article_from_text("With pytorch/ao 0.5, float8 training runs 1.9x faster on H100.")])
     assert [(m.subject, m.version) for m in mentions if m.value_text.startswith("1.9x")] == [("torchao", "0.5")]
+
+
+def test_a_figure_takes_the_version_its_context_gives(extractor):
+    """A figure whose own words name no version is about the one its heading, its release-date clause or
+    the title gives (as the annotation guideline reads a subject); a first-release date under a heading
+    naming a later version keeps none, and a version cut short by the tagger is read whole."""
+    from pipelines.ingest import article_from_text
+
+    notes = (
+        "# XGBoost release notes\n\n## v1.4.0 (2021.04.12)\n\n"
+        "XGBoost now builds histograms 2x faster than before on CPU.\n\n"
+        "## v1.3.0 (2020.12.08)\n\nXGBoost GPU training is 1.5x faster than in the previous release.\n"
+    )
+    post = (
+        "# What is coming in TensorFlow 2.0\n\nTensorFlow was first released on November 9, 2015, under the "
+        "Apache License 2.0. Its first public release (version 1.0) came in February 2017. TensorRT 10.2 "
+        "delivers 2,400 tokens/sec for Llama 3 8B on one H100.\n"
+    )
+    found = extractor.run([article_from_text(notes), article_from_text(post)])
+    versions = {m.value_text: (m.subject, m.version) for mentions in found for m in mentions}
+    assert versions.get("2x faster") == ("xgboost", "1.4.0"), versions
+    assert versions.get("1.5x faster") == ("xgboost", "1.3.0"), versions
+    assert versions.get("2021.04.12") == ("xgboost", "1.4.0"), versions  # the date in the heading itself
+    assert versions.get("November 9, 2015") == ("tensorflow", None), versions
+    assert versions.get("February 2017") == ("tensorflow", "1.0"), versions
+    assert versions.get("2,400 tokens/sec") == ("tensorrt", "10.2"), versions

@@ -128,6 +128,59 @@ def version_after(text: str, end: int, value: tuple[int, int] | None = None) -> 
     return m.group("version")
 
 
+def completed_version(text: str, end: int, version: str | None) -> str | None:
+    """A version a tagged name cut short ("TensorRT 10" of "TensorRT 10.2"), completed from the text after
+    the name's end at ``end``."""
+    if version is None:
+        return None
+    rest = _VERSION_REST.match(text, end)
+    return version + rest.group(0) if rest else version
+
+
+_VERSION_REST = re.compile(r"\.(?:\d+|x)(?:\.(?:\d+|x))*(?:[-.]?(?:rc|alpha|beta|dev|post)[-.]?\d*)?(?![\w.])")
+# A heading that is a release's own: a version at its start, written as one ("v1.4.0", "version 2.1") or
+# followed by nothing, a date, a dash or a release word ("10.13.2 GA - 2025-8-18", "1.2.0 (2020-03-03)");
+# never a section number ("1.2 Background").
+_RELEASE_HEADING = re.compile(
+    r"(?i)^\W{0,3}(?:(?:v|version\s+|release\s+)(?P<marked>\d+(?:\.\d+)*)"
+    r"|(?P<bare>\d+\.\d+(?:\.\d+)*)(?=\s*(?:$|[(\[:\-–—]|(?:ga|lts|stable|final|release[sd]?)\b)))"
+    r"(?P<pre>[-.]?(?:rc|alpha|beta|dev|post)[-.]?\d*)?(?![\w.])"
+)
+# A version stated as one in a sentence: "version 1.0", "the latest version is 1.24.1", "Stable version:
+# 1.17.0", "the release of version v4", "release 2.7".
+_STATED_VERSION = re.compile(
+    r"(?i)\b(?:version|release)\s*(?:is\s+|:\s*)?v?(?P<version>\d+(?:\.\d+)*)(?![\w.%]|\s*(?:%|x\b|×|times))"
+)
+
+
+def named_version(text: str, framework: str, catalogue: Catalogue, *, release_heading: bool = True) -> str | None:
+    """The version ``text`` (a heading or a title) gives ``framework``: written after its name ("vLLM v0.6.0:
+    …", "## jaxlib 0.1.49 (June 19, 2020)"), or — with ``release_heading``, when the text names no other
+    framework — a version the text opens with as a release's own heading ("## v1.4.0 (2021.04.12)")."""
+    hits = catalogue.find_frameworks(text)
+    ends = [h.end for h in hits if catalogue.within(framework, h.framework) or catalogue.within(h.framework, framework)]
+    if framework not in catalogue.frameworks:  # a name the catalogue does not know, by its slug's words
+        words = re.escape(framework).replace("_", r"[\W_]+")
+        ends += [m.end() for m in re.finditer(rf"(?i)(?<!\w){words}(?!\w)", text)]
+    for end in sorted(ends):
+        version = version_after(text, end)
+        if version is not None:
+            return completed_version(text, end, version) if "." not in version else version
+    if not release_heading or any(h.framework != framework for h in hits):
+        return None
+    m = _RELEASE_HEADING.match(text)
+    if m is None:
+        return None
+    return (m.group("marked") or m.group("bare")) + (m.group("pre") or "")
+
+
+def stated_version(text: str) -> str | None:
+    """The one version ``text`` (a clause) states as one ("the first public release (version 1.0) …");
+    None when it states none or several."""
+    found = {m.group("version") for m in _STATED_VERSION.finditer(text)}
+    return found.pop() if len(found) == 1 else None
+
+
 # Metrics that differ only in the stage they measure: training, inference (serving), compiling, or none said.
 STAGE_FAMILIES: dict[str, dict[str, str]] = {
     "ratio": {

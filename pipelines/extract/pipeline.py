@@ -22,7 +22,16 @@ from pipelines.catalogue import Catalogue, default_catalogue, inside_url
 from pipelines.comparatives import directed, find_comparatives
 from pipelines.context import DocumentContext, document_context
 from pipelines.embed import Embedder, MiniLMEmbedder
-from pipelines.extract.frame import claim_dimension, stage_family, staged_metric, subject_of, version_after
+from pipelines.extract.frame import (
+    claim_dimension,
+    completed_version,
+    named_version,
+    stage_family,
+    staged_metric,
+    stated_version,
+    subject_of,
+    version_after,
+)
 from pipelines.extract.resolve import MetricResolver
 from pipelines.extract.tagger import PHRASE_BANK, CandidateSpan, ClaimTagger, TaggerOutput, WindowInput
 from pipelines.inference import Inference
@@ -629,6 +638,27 @@ class Extractor:
                 return hits[0].framework, None, None
         return None
 
+    def _context_version(
+        self, article: Article, cand: Candidate, ctx: DocumentContext, subject: str, release_date: bool
+    ) -> str | None:
+        """The version of ``subject`` a claim whose own words give none is about, from its context as the
+        annotation guideline reads a subject: the heading that holds the value, when it names one for the
+        subject or is a release's own ("## v1.4.0 (2021.04.12)"); for a date, its clause stating one ("the
+        first public release (version 1.0) occurred in April 2015"), and nothing further away (a page on
+        TensorFlow 2.0 still dates TensorFlow's first release); for any other figure the nearest heading
+        above it that gives one, else the title ("vLLM v0.6.0: 2.7x Throughput Improvement")."""
+        q = cand.quantity
+        own = ctx.headings.holding(q.start)
+        found = named_version(own.text, subject, self.catalogue) if own is not None else None
+        if found is not None or release_date:
+            c_lo, c_hi = clause_of(article.clean, q.start, q.end, cand.sent_start, cand.sent_end)
+            return found or stated_version(article.clean[c_lo:c_hi])
+        for heading in reversed(ctx.headings_at(cand.sent_start)):
+            found = named_version(heading.text, subject, self.catalogue)
+            if found is not None:
+                return found
+        return named_version(article.title or "", subject, self.catalogue, release_heading=False)
+
     def _subjects(
         self, article: Article, cand: Candidate, out: TaggerOutput, ctx: DocumentContext
     ) -> tuple[list[str], list[Span], list[str | None]]:
@@ -674,7 +704,9 @@ class Extractor:
             subjects.append(framework)
             if start is not None and end is not None:
                 spans.append(self._span(article, start, end))
-                version = version or version_after(article.clean, end, (q.start, q.end))
+                version = completed_version(article.clean, end, version) or version_after(
+                    article.clean, end, (q.start, q.end)
+                )
             versions.append(version)
 
         unknown: tuple[str, int, int, str | None] | None = None
@@ -872,6 +904,8 @@ class Extractor:
             use_document=dimension != "date" and not comparative,
             others=later,
         )
+        if versions and versions[0] is None:
+            versions[0] = self._context_version(article, cand, ctx, subjects[0], dimension == "date")
         time = period.label if period is not None else None
         time_basis = period.basis or "none" if period is not None else "none"
         if period is not None and period.text_start is not None and period.text_end is not None:

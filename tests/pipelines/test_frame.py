@@ -5,12 +5,16 @@ import pytest
 from pipelines.catalogue import default_catalogue
 from pipelines.extract.frame import (
     claim_dimension,
+    completed_version,
+    named_version,
     split_version,
     stage_family,
     staged_metric,
+    stated_version,
     subject_of,
     version_after,
 )
+from pipelines.headings import HeadingIndex, find_headings
 
 
 @pytest.mark.parametrize(
@@ -97,3 +101,67 @@ def test_stages_of_one_measure_are_one_family():
     assert stage_family("training_throughput") == stage_family("inference_throughput") == "rate"
     assert stage_family("compile_time_seconds") == "duration"
     assert stage_family("github_stars") == "github_stars"
+
+
+def test_a_version_cut_short_is_completed_from_the_text():
+    text = "TensorRT 10.2 delivers 2,400 tokens/sec"
+    assert completed_version(text, len("TensorRT 10"), "10") == "10.2"
+    assert completed_version("Keras 3 shipped", len("Keras 3"), "3") == "3"
+    assert completed_version("Keras 3. It shipped", len("Keras 3"), "3") == "3"  # a full stop is no version
+    assert completed_version(text, len("TensorRT"), None) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "framework", "version"),
+    [
+        ("vLLM v0.6.0: 2.7x Throughput Improvement", "vllm", "0.6.0"),
+        ("PyTorch 2.5 Release Blog", "pytorch", "2.5"),
+        ("TensorFlow Lite 2.16 on Android", "tensorflow", "2.16"),  # a sub-product's heading, its framework
+        ("jaxlib 0.1.49 (June 19, 2020)", "jaxlib", "0.1.49"),  # a name the catalogue does not know
+        ("v1.4.0 (2021.04.12)", "xgboost", "1.4.0"),  # a release's own heading
+        ("10.13.2 GA - 2025-8-18", "tensorrt", "10.13.2"),
+        ("1.2.0", "onnx_runtime", "1.2.0"),
+        ("Release 2.7rc1", "cntk", "2.7rc1"),
+        ("1.2 Background", "keras", None),  # a section number
+        ("2.1 Installation", "keras", None),
+        ("TensorFlow 2.0 vs PyTorch 1.3", "pytorch", "1.3"),
+        ("TensorFlow 2.0 vs PyTorch", "pytorch", None),  # another framework's version
+        ("v2.0: PyTorch and TensorFlow", "pytorch", None),  # a bare version, but two frameworks named
+        ("Results", "keras", None),
+        ("PyTorch 70% of papers", "pytorch", None),
+    ],
+)
+def test_a_heading_gives_the_version_it_names_for_the_subject(text, framework, version):
+    assert named_version(text, framework, default_catalogue()) == version
+
+
+def test_a_title_gives_only_a_version_written_after_the_subjects_name():
+    cat = default_catalogue()
+    assert named_version("v1.4.0 (2021.04.12)", "xgboost", cat, release_heading=False) is None
+    assert named_version("Introducing Keras 3", "keras", cat, release_heading=False) == "3"
+
+
+@pytest.mark.parametrize(
+    ("text", "version"),
+    [
+        ("The first public release (version 1.0) occurred in April 2015", "1.0"),
+        ("the latest version is 1.24.1, released on February 6, 2026", "1.24.1"),
+        ("Stable version: 1.17.0 (March 2024)", "1.17.0"),
+        ("since the release of version v4 in November 2020", "4"),
+        ("it was released under the Apache License 2.0 on November 9, 2015", None),
+        ("released in 2016", None),
+        ("version 2 and version 3 shipped that year", None),  # two: neither is the clause's
+        ("release 20% faster", None),
+    ],
+)
+def test_a_clause_states_a_version_as_one(text, version):
+    assert stated_version(text) == version
+
+
+def test_the_heading_holding_a_position():
+    text = "# Release notes\n\n## v1.4.0 (2021.04.12)\n\nFaster histograms.\n"
+    index = HeadingIndex(find_headings(text))
+    date = text.index("2021.04.12")
+    assert index.holding(date).text == "v1.4.0 (2021.04.12)"
+    assert index.holding(text.index("Faster")) is None
+    assert [h.text for h in index.above(text.index("Faster"))] == ["Release notes", "v1.4.0 (2021.04.12)"]

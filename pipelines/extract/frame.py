@@ -143,13 +143,15 @@ _VERSION_REST = re.compile(r"\.(?:\d+|x)(?:\.(?:\d+|x))*(?:[-.]?(?:rc|alpha|beta
 # never a section number ("1.2 Background").
 _RELEASE_HEADING = re.compile(
     r"(?i)^\W{0,3}(?:(?:v|version\s+|release\s+)(?P<marked>\d+(?:\.\d+)*)"
-    r"|(?P<bare>\d+\.\d+(?:\.\d+)*)(?=\s*(?:$|[(\[:\-–—]|(?:ga|lts|stable|final|release[sd]?)\b)))"
+    r"|(?P<bare>\d+\.\d+(?:\.\d+)*)(?=\]?\s*(?:$|[(\[:\-–—]|(?:ga|ea|lts|stable|final|release[sd]?)\b)))"
     r"(?P<pre>[-.]?(?:rc|alpha|beta|dev|post)[-.]?\d*)?(?![\w.])"
 )
 # A version stated as one in a sentence: "version 1.0", "the latest version is 1.24.1", "Stable version:
-# 1.17.0", "the release of version v4", "release 2.7".
+# 1.17.0", "the release of version v4", "release 2.7", "first official version (v1.0)", or a dotted version
+# marked with a v ("the first public release (v0.1 beta)"; never "TPU v4", a machine).
 _STATED_VERSION = re.compile(
-    r"(?i)\b(?:version|release)\s*(?:is\s+|:\s*)?v?(?P<version>\d+(?:\.\d+)*)(?![\w.%]|\s*(?:%|x\b|×|times))"
+    r"(?i)(?:\b(?:version|release)\s*(?:is\s+|:\s*|\(\s*)?v?(?P<worded>\d+(?:\.\d+)*)|(?<![\w.])v(?P<marked>\d+(?:\.\d+)+))"
+    r"(?![\w.%]|\s*(?:%|x\b|×|times))"
 )
 
 
@@ -177,7 +179,7 @@ def named_version(text: str, framework: str, catalogue: Catalogue, *, release_he
 def stated_version(text: str) -> str | None:
     """The one version ``text`` (a clause) states as one ("the first public release (version 1.0) …");
     None when it states none or several."""
-    found = {m.group("version") for m in _STATED_VERSION.finditer(text)}
+    found = {m.group("worded") or m.group("marked") for m in _STATED_VERSION.finditer(text)}
     return found.pop() if len(found) == 1 else None
 
 

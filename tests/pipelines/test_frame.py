@@ -122,6 +122,9 @@ def test_a_version_cut_short_is_completed_from_the_text():
         ("10.13.2 GA - 2025-8-18", "tensorrt", "10.13.2"),
         ("1.2.0", "onnx_runtime", "1.2.0"),
         ("Release 2.7rc1", "cntk", "2.7rc1"),
+        ("9.0.0 EA - 2023-08-06", "tensorrt", "9.0.0"),
+        ("[2.6.4] - 2026-05-20", "pytorch_lightning", "2.6.4"),  # a "Keep a Changelog" heading
+        ("[Unreleased]", "pytorch_lightning", None),
         ("1.2 Background", "keras", None),  # a section number
         ("2.1 Installation", "keras", None),
         ("TensorFlow 2.0 vs PyTorch 1.3", "pytorch", "1.3"),
@@ -148,6 +151,10 @@ def test_a_title_gives_only_a_version_written_after_the_subjects_name():
         ("the latest version is 1.24.1, released on February 6, 2026", "1.24.1"),
         ("Stable version: 1.17.0 (March 2024)", "1.17.0"),
         ("since the release of version v4 in November 2020", "4"),
+        ("the first public release (v0.1 beta) was published in late January 2010", "0.1"),
+        ("its first official version (v1.0) launched in October 2019", "1.0"),
+        ("TPU v4 arrived in 2021", None),  # a machine's generation, not a dotted release
+        ("version 1.0 (v1.0) in 2019", "1.0"),  # one version written twice
         ("it was released under the Apache License 2.0 on November 9, 2015", None),
         ("released in 2016", None),
         ("version 2 and version 3 shipped that year", None),  # two: neither is the clause's

@@ -8,6 +8,7 @@ that names a library the catalogue does not know is still a subject, identified 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pipelines.catalogue import Catalogue
 
@@ -155,6 +156,7 @@ _STATED_VERSION = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def named_version(text: str, framework: str, catalogue: Catalogue, *, release_heading: bool = True) -> str | None:
     """The version ``text`` (a heading or a title) gives ``framework``: written after its name ("vLLM v0.6.0:
     …", "## jaxlib 0.1.49 (June 19, 2020)"), or — with ``release_heading``, when the text names no other

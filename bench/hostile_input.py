@@ -146,7 +146,7 @@ def timings(chars: tuple[str, ...] = (*CHARS, "mix")) -> list[dict[str, Any]]:
     return rows
 
 
-# --- 2. the number scanner alone ------------------------------------------------------------------------
+# --- 2. the number scanner alone -------------------------------------------------------------------------
 
 SCANNER_UNITS = {
     "digits": "7",
@@ -188,7 +188,7 @@ def scanner(rounds: int = 3) -> list[dict[str, Any]]:
     return rows
 
 
-# --- 3. a normal request behind a hostile one -------------------------------------------------------------
+# --- 3. a normal request behind a hostile one ------------------------------------------------------------
 
 
 def behind(deadline_s: float = 5.0) -> dict[str, Any]:
@@ -235,6 +235,9 @@ def behind(deadline_s: float = 5.0) -> dict[str, Any]:
                 }
 
         return asyncio.run(run())
+
+
+# --- 4. SIGTERM while busy -------------------------------------------------------------------------------
 
 
 def sigterm() -> dict[str, Any]:

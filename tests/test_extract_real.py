@@ -184,7 +184,11 @@ def test_a_figure_takes_the_version_its_context_gives(extractor):
         "Apache License 2.0. Its first public release (version 1.0) came in February 2017. TensorRT 10.2 "
         "delivers 2,400 tokens/sec for Llama 3 8B on one H100.\n"
     )
-    found = extractor.run([article_from_text(notes), article_from_text(post)])
+    other = (
+        "# vLLM release notes\n\n## v0.6.0 (2024-09-05)\n\nWith PyTorch 2.4, torch.compile now runs 1.3x faster "
+        "than before on H100 GPUs.\n\nPyTorch compiled graphs also load 2.5x faster from the cache.\n"
+    )
+    found = extractor.run([article_from_text(notes), article_from_text(post), article_from_text(other)])
     versions = {m.value_text: (m.subject, m.version) for mentions in found for m in mentions}
     assert versions.get("2x faster") == ("xgboost", "1.4.0"), versions
     assert versions.get("1.5x faster") == ("xgboost", "1.3.0"), versions
@@ -192,3 +196,5 @@ def test_a_figure_takes_the_version_its_context_gives(extractor):
     assert versions.get("November 9, 2015") == ("tensorflow", None), versions
     assert versions.get("February 2017") == ("tensorflow", "1.0"), versions
     assert versions.get("2,400 tokens/sec") == ("tensorrt", "10.2"), versions
+    # A vLLM changelog's release heading gives a PyTorch figure under it no version of vLLM's.
+    assert versions.get("2.5x faster") == ("pytorch", None), versions

@@ -8,6 +8,7 @@ that names a library the catalogue does not know is still a subject, identified 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from pipelines.catalogue import Catalogue
@@ -131,57 +132,104 @@ def version_after(text: str, end: int, value: tuple[int, int] | None = None) -> 
 
 def completed_version(text: str, end: int, version: str | None) -> str | None:
     """A version a tagged name cut short ("TensorRT 10" of "TensorRT 10.2"), completed from the text after
-    the name's end at ``end``."""
+    the name's end at ``end`` (never into a figure: "Keras 3.5% share")."""
     if version is None:
         return None
     rest = _VERSION_REST.match(text, end)
     return version + rest.group(0) if rest else version
 
 
-_VERSION_REST = re.compile(r"\.(?:\d+|x)(?:\.(?:\d+|x))*(?:[-.]?(?:rc|alpha|beta|dev|post)[-.]?\d*)?(?![\w.])")
-# A heading that is a release's own: a version at its start, written as one ("v1.4.0", "version 2.1") or
-# followed by nothing, a date, a dash or a release word ("10.13.2 GA - 2025-8-18", "1.2.0 (2020-03-03)");
-# never a section number ("1.2 Background").
+_PRE_RELEASE = r"(?:[-.]?(?:rc|alpha|beta|dev|post)[-.]?\d*)?"
+_VERSION_END = r"(?![\w%]|\.\w|\s*(?:%|x\b|×|times\b))"
+_VERSION_REST = re.compile(rf"\.(?:\d+|x)(?:\.(?:\d+|x))*{_PRE_RELEASE}{_VERSION_END}")
+# What may follow a release's own version in its heading: nothing, a release word, or a date after a
+# bracket, a dash or a colon ("10.13.2 GA - 2025-8-18", "[2.6.4] - 2026-05-20", "1.2.0 (2020-03-03)",
+# "v1.4.0 (2021.04.12)"); a word after a section number is its title ("1.2 Background", "3.1: Setup").
+_RELEASE_FOLLOWS = (
+    r"(?=\]?\s*(?:$|(?i:ga|ea|lts|stable|final|release[sd]?)\b|"
+    r"[(\[\-–—:]\s*(?:\d{4}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|[A-Za-z]{3,9}\.?\s+\d)))"
+)
+# A heading that is a release's own: a version at its start, marked as one ("v1.4.0: …", a lower-case v and
+# a dotted number, any title after it) or followed by what ``_RELEASE_FOLLOWS`` allows (a bare "1.2.0",
+# "v4 (2021-05-01)", "Release 2.7rc1"); never a machine ("V100", "v4 TPU pods"), a year ("Release 2024"),
+# a date or an address (a bare version has at most three parts and a first part of at most three digits).
 _RELEASE_HEADING = re.compile(
-    r"(?i)^\W{0,3}(?:(?:v|version\s+|release\s+)(?P<marked>\d+(?:\.\d+)*)"
-    r"|(?P<bare>\d+\.\d+(?:\.\d+)*)(?=\]?\s*(?:$|[(\[:\-–—]|(?:ga|ea|lts|stable|final|release[sd]?)\b)))"
-    r"(?P<pre>[-.]?(?:rc|alpha|beta|dev|post)[-.]?\d*)?(?![\w.])"
+    rf"^\W{{0,3}}(?:v(?P<dotted>\d+(?:\.\d+)+{_PRE_RELEASE}){_VERSION_END}"
+    rf"|(?:v|(?i:version|release)\s+v?)(?P<marked>(?!\d{{4}}(?!\d))\d+(?:\.\d+)*{_PRE_RELEASE}){_VERSION_END}{_RELEASE_FOLLOWS}"
+    rf"|(?P<bare>\d{{1,3}}\.\d+(?:\.\d+)?{_PRE_RELEASE})(?![\w.]){_RELEASE_FOLLOWS})"
 )
 # A version stated as one in a sentence: "version 1.0", "the latest version is 1.24.1", "Stable version:
-# 1.17.0", "the release of version v4", "release 2.7", "first official version (v1.0)", or a dotted version
-# marked with a v ("the first public release (v0.1 beta)"; never "TPU v4", a machine).
+# 1.17.0", "the release of version v4", "release 2.7", "first official version (v1.0)", "as version 0.5.",
+# or a dotted version marked with a v ("the first public release (v0.1 beta)"; never "TPU v4", a machine).
 _STATED_VERSION = re.compile(
-    r"(?i)(?:\b(?:version|release)\s*(?:is\s+|:\s*|\(\s*)?v?(?P<worded>\d+(?:\.\d+)*)|(?<![\w.])v(?P<marked>\d+(?:\.\d+)+))"
-    r"(?![\w.%]|\s*(?:%|x\b|×|times))"
+    rf"(?:(?P<owner>[\w.+-]+)\s+)?(?:\b(?i:version|release)\s*(?:is\s+|:\s*|\(\s*)?v?"
+    rf"(?P<worded>\d+(?:\.\d+)*{_PRE_RELEASE})|(?<![\w.])v(?P<marked>\d+(?:\.\d+)+{_PRE_RELEASE})){_VERSION_END}"
 )
+# Words before "version" that make it some other product's: a language, a toolkit, a machine, a licence.
+_OTHER_OWNERS = frozenset(
+    "python cuda cudnn rocm nccl java node nodejs ubuntu debian windows macos ios android linux tpu gpu "
+    "api license licence apache gpl mit bsd driver firmware kernel compiler gcc clang llvm protobuf".split()
+)
+
+
+def _version_at(text: str, start: int, *, worded: bool = False) -> bool:
+    """Whether the number at ``start`` of ``text`` is a version as the number scanner reads it ("Keras 3
+    benchmarks"), not a figure ("TensorFlow 12 hours", "PyTorch 16 GPUs") or a year; after the word
+    "version" a plain number is one too ("version 1.0")."""
+    from pipelines.quantities import find_quantities
+
+    for q in find_quantities(text):
+        if q.start == start:
+            return q.kind == "version" or (worded and q.kind == "number" and q.unit != "percent")
+        if q.start > start:
+            break
+    return True
+
+
+def named_version(text: str, framework: str, catalogue: Catalogue, *, release_heading: bool = True) -> str | None:
+    """The version ``text`` (a heading or a title) gives ``framework``: written after its own name ("vLLM
+    v0.6.0: …", "## jaxlib 0.1.49 (June 19, 2020)" — never a parent's or a sub-product's, released on their
+    own numbering), or — with ``release_heading``, when the text names no other framework — a version the
+    text opens with as a release's own heading ("## v1.4.0 (2021.04.12)")."""
+    if len(text) > 300:  # no heading or title of a release is this long; not worth a cache entry
+        return _named_version.__wrapped__(text, framework, catalogue, release_heading)
+    return _named_version(text, framework, catalogue, release_heading)
 
 
 @lru_cache(maxsize=4096)
-def named_version(text: str, framework: str, catalogue: Catalogue, *, release_heading: bool = True) -> str | None:
-    """The version ``text`` (a heading or a title) gives ``framework``: written after its name ("vLLM v0.6.0:
-    …", "## jaxlib 0.1.49 (June 19, 2020)"), or — with ``release_heading``, when the text names no other
-    framework — a version the text opens with as a release's own heading ("## v1.4.0 (2021.04.12)")."""
+def _named_version(text: str, framework: str, catalogue: Catalogue, release_heading: bool) -> str | None:
     hits = catalogue.find_frameworks(text)
-    ends = [h.end for h in hits if catalogue.within(framework, h.framework) or catalogue.within(h.framework, framework)]
+    ends = [h.end for h in hits if h.framework == framework]
     if framework not in catalogue.frameworks:  # a name the catalogue does not know, by its slug's words
         words = re.escape(framework).replace("_", r"[\W_]+")
         ends += [m.end() for m in re.finditer(rf"(?i)(?<!\w){words}(?!\w)", text)]
     for end in sorted(ends):
         version = version_after(text, end)
-        if version is not None:
-            return completed_version(text, end, version) if "." not in version else version
+        if version is not None and _version_at(text, text.index(version, end)):
+            return version
     if not release_heading or any(h.framework != framework for h in hits):
         return None
     m = _RELEASE_HEADING.match(text)
     if m is None:
         return None
-    return (m.group("marked") or m.group("bare")) + (m.group("pre") or "")
+    return m.group("dotted") or m.group("marked") or m.group("bare")
 
 
-def stated_version(text: str) -> str | None:
+def stated_version(text: str, names: Iterable[str] = ()) -> str | None:
     """The one version ``text`` (a clause) states as one ("the first public release (version 1.0) …");
-    None when it states none or several."""
-    found = {m.group("worded") or m.group("marked") for m in _STATED_VERSION.finditer(text)}
+    None when it states none or several, or when the word before it makes it another product's ("Python
+    version 3.11", "CUDA v12.1"; ``names`` are the subject's own names, which may stand there)."""
+    own = {n.lower() for n in names}
+    found = set()
+    for m in _STATED_VERSION.finditer(text):
+        owner = (m.group("owner") or "").lower()
+        if owner not in own and (owner in _OTHER_OWNERS or any(ch.isupper() for ch in m.group("owner") or "")):
+            if owner not in ("the", "its", "their", "stable", "latest", "first", "final", "current", "initial"):
+                continue
+        worded = m.group("worded") is not None
+        version = m.group("worded") or m.group("marked")
+        if _version_at(text, m.start("worded" if worded else "marked"), worded=worded):
+            found.add(version)
     return found.pop() if len(found) == 1 else None
 
 

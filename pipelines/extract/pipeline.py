@@ -646,15 +646,27 @@ class Extractor:
         subject or is a release's own ("## v1.4.0 (2021.04.12)"); for a date, its clause stating one ("the
         first public release (version 1.0) occurred in April 2015"), and nothing further away (a page on
         TensorFlow 2.0 still dates TensorFlow's first release); for any other figure the nearest heading
-        above it that gives one, else the title ("vLLM v0.6.0: 2.7x Throughput Improvement")."""
+        above it that gives one, else the title ("vLLM v0.6.0: 2.7x Throughput Improvement"). A release's own
+        heading, which names no framework, gives its version only on the subject's own page: one whose
+        title or headings name the subject, or in the subject's own code repository (never a vLLM changelog's
+        version to a PyTorch figure in it)."""
         q = cand.quantity
         own = ctx.headings.holding(q.start)
-        found = named_version(own.text, subject, self.catalogue) if own is not None else None
+        path = list(reversed(ctx.headings_at(cand.sent_start)))
+        named = {
+            h.framework
+            for t in [article.title or "", *(h.text for h in path)]
+            for h in self.catalogue.find_frameworks(t)
+        }
+        own_page = subject in named or self._repository_framework(article.url, set()) == subject
+        found = named_version(own.text, subject, self.catalogue, release_heading=own_page) if own is not None else None
         if found is not None or release_date:
             c_lo, c_hi = clause_of(article.clean, q.start, q.end, cand.sent_start, cand.sent_end)
-            return found or stated_version(article.clean[c_lo:c_hi])
-        for heading in reversed(ctx.headings_at(cand.sent_start)):
-            found = named_version(heading.text, subject, self.catalogue)
+            fw = self.catalogue.frameworks.get(subject)
+            names = (fw.name, *fw.aliases) if fw is not None else (subject.replace("_", " "),)
+            return found or stated_version(article.clean[c_lo:c_hi], names)
+        for heading in path:
+            found = named_version(heading.text, subject, self.catalogue, release_heading=own_page)
             if found is not None:
                 return found
         return named_version(article.title or "", subject, self.catalogue, release_heading=False)
@@ -905,7 +917,9 @@ class Extractor:
             others=later,
         )
         if versions and versions[0] is None:
-            versions[0] = self._context_version(article, cand, ctx, subjects[0], dimension == "date")
+            from_context = self._context_version(article, cand, ctx, subjects[0], dimension == "date")
+            # Never the version the claim compares with ("1.13" in "2.0 vs 1.13" under a "PyTorch 1.13" heading).
+            versions[0] = from_context if len(versions) < 2 or from_context != versions[1] else None
         time = period.label if period is not None else None
         time_basis = period.basis or "none" if period is not None else "none"
         if period is not None and period.text_start is not None and period.text_end is not None:

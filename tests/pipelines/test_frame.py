@@ -109,6 +109,8 @@ def test_a_version_cut_short_is_completed_from_the_text():
     assert completed_version("Keras 3 shipped", len("Keras 3"), "3") == "3"
     assert completed_version("Keras 3. It shipped", len("Keras 3"), "3") == "3"  # a full stop is no version
     assert completed_version(text, len("TensorRT"), None) is None
+    assert completed_version("TensorRT 10.2. It", len("TensorRT 10"), "10") == "10.2"  # a full stop after it
+    assert completed_version("Keras 3.5% share", len("Keras 3"), "3") == "3"  # never into a figure
 
 
 @pytest.mark.parametrize(
@@ -116,7 +118,6 @@ def test_a_version_cut_short_is_completed_from_the_text():
     [
         ("vLLM v0.6.0: 2.7x Throughput Improvement", "vllm", "0.6.0"),
         ("PyTorch 2.5 Release Blog", "pytorch", "2.5"),
-        ("TensorFlow Lite 2.16 on Android", "tensorflow", "2.16"),  # a sub-product's heading, its framework
         ("jaxlib 0.1.49 (June 19, 2020)", "jaxlib", "0.1.49"),  # a name the catalogue does not know
         ("v1.4.0 (2021.04.12)", "xgboost", "1.4.0"),  # a release's own heading
         ("10.13.2 GA - 2025-8-18", "tensorrt", "10.13.2"),
@@ -132,6 +133,30 @@ def test_a_version_cut_short_is_completed_from_the_text():
         ("v2.0: PyTorch and TensorFlow", "pytorch", None),  # a bare version, but two frameworks named
         ("Results", "keras", None),
         ("PyTorch 70% of papers", "pytorch", None),
+        ("v1.4.0: Faster histograms", "xgboost", "1.4.0"),  # a v and a dotted number: any title after it
+        ("v4 (2021-05-01)", "xgboost", "4"),
+        # Parents and sub-products are released on their own numbering: never one's version for the other.
+        ("PyTorch 2.1 Release Notes", "torchao", None),
+        ("PyTorch Lightning 2.6", "pytorch", None),
+        ("TensorFlow Lite 2.16 on Android", "tensorflow", None),
+        ("JAX 0.4.30", "flax", None),
+        # Machines, section numbers, dates, addresses, years, a guide's own version.
+        ("V100 results", "pytorch", None),
+        ("v4 TPU pods", "jax", None),
+        ("3.1: Experimental setup", "keras", None),
+        ("1.2 - Background", "keras", None),
+        ("2.3 (Optional) GPU setup", "keras", None),
+        ("2.1 — Installing CUDA", "keras", None),
+        ("[1.2] - Background", "keras", None),
+        ("2021.04.12", "keras", None),
+        ("192.168.0.1", "keras", None),
+        ("Release 2024 highlights", "keras", None),
+        ("Version 2 of this guide", "keras", None),
+        # A figure after the name is no version.
+        ("TensorFlow 12 hours on 8 GPUs", "tensorflow", None),
+        ("PyTorch 12 GB of memory", "pytorch", None),
+        ("PyTorch 16 GPUs", "pytorch", None),
+        ("Training with PyTorch 2 weeks", "pytorch", None),
     ],
 )
 def test_a_heading_gives_the_version_it_names_for_the_subject(text, framework, version):
@@ -159,10 +184,18 @@ def test_a_title_gives_only_a_version_written_after_the_subjects_name():
         ("released in 2016", None),
         ("version 2 and version 3 shipped that year", None),  # two: neither is the clause's
         ("release 20% faster", None),
+        ("TensorFlow's first release to support Python version 3.11 came in May 2023", None),  # Python's
+        ("CUDA v12.1 support arrived in June 2023", None),
+        ("its first public release (2015) came on November 9, 2015", None),  # a year
+        ("release 10 days later", None),
+        ("Version 3 years later", None),
+        ("It first shipped in November 2015 as version 0.5.", "0.5"),
+        ("in version 1.0.0-rc1", "1.0.0-rc1"),
+        ("TensorFlow version 2.0 arrived in 2019", "2.0"),  # the subject's own name before it
     ],
 )
 def test_a_clause_states_a_version_as_one(text, version):
-    assert stated_version(text) == version
+    assert stated_version(text, ("TensorFlow", "tensorflow")) == version
 
 
 def test_the_heading_holding_a_position():

@@ -654,11 +654,10 @@ class Extractor:
         own = ctx.headings.holding(q.start)
         path = list(reversed(ctx.headings_at(cand.sent_start)))
         named = {
-            h.framework
+            t: {h.framework for h in self.catalogue.find_frameworks(t)}
             for t in [article.title or "", *(h.text for h in path)]
-            for h in self.catalogue.find_frameworks(t)
         }
-        own_page = subject in named or self._repository_framework(article.url, set()) == subject
+        own_page = subject in set().union(*named.values()) or self._repository_framework(article.url, set()) == subject
         found = named_version(own.text, subject, self.catalogue, release_heading=own_page) if own is not None else None
         if found is not None or release_date:
             c_lo, c_hi = clause_of(article.clean, q.start, q.end, cand.sent_start, cand.sent_end)
@@ -666,9 +665,13 @@ class Extractor:
             names = (fw.name, *fw.aliases) if fw is not None else (subject.replace("_", " "),)
             return found or stated_version(article.clean[c_lo:c_hi], names)
         for heading in path:
+            if heading.level == 1 and len(named[heading.text]) > 1:
+                continue
             found = named_version(heading.text, subject, self.catalogue, release_heading=own_page)
             if found is not None:
                 return found
+        if len(named[article.title or ""]) > 1:
+            return None
         return named_version(article.title or "", subject, self.catalogue, release_heading=False)
 
     def _subjects(

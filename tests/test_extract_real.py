@@ -186,15 +186,17 @@ def test_a_figure_takes_the_version_its_context_gives(extractor):
     )
     other = (
         "# vLLM release notes\n\n## v0.6.0 (2024-09-05)\n\nWith PyTorch 2.4, torch.compile now runs 1.3x faster "
-        "than before on H100 GPUs.\n\nPyTorch compiled graphs also load 2.5x faster from the cache.\n"
+        "than before on H100 GPUs.\n\nPyTorch compiled graphs also load 2.5x faster from the cache.\n\n"
+        "### PyTorch integration\n\nPyTorch eager mode now starts 1.7x faster than in the last release.\n"
     )
     headline = (
         "# Benchmark notes: PyTorch 2.4 vs TensorFlow 2.17\n\nWe keep seeing the claim that PyTorch trains a "
         "convolutional network 31.5% faster than TensorFlow.\n"
     )
-    found = extractor.run(
-        [article_from_text(notes), article_from_text(post), article_from_text(other), article_from_text(headline)]
+    section = (
+        "## PyTorch 2.4 vs TensorFlow 2.17\n\nOne survey says PyTorch runs inference 2.8x faster than TensorFlow.\n"
     )
+    found = extractor.run([article_from_text(t) for t in (notes, post, other, headline, section)])
     versions = {m.value_text: (m.subject, m.version) for mentions in found for m in mentions}
     assert versions.get("2x faster") == ("xgboost", "1.4.0"), versions
     assert versions.get("1.5x faster") == ("xgboost", "1.3.0"), versions
@@ -206,3 +208,5 @@ def test_a_figure_takes_the_version_its_context_gives(extractor):
     assert versions.get("2.5x faster") == ("pytorch", None), versions
     # A headline naming several frameworks says what a benchmark compared, not the version of a quoted claim.
     assert versions.get("31.5% faster") == ("pytorch", None), versions
+    assert versions.get("2.8x faster") == ("pytorch", None), versions  # the outermost heading, not an H1
+    assert versions.get("1.7x faster") == ("pytorch", None), versions  # a sub-heading under vLLM's release

@@ -142,13 +142,15 @@ def completed_version(text: str, end: int, version: str | None) -> str | None:
 _PRE_RELEASE = r"(?:[-.]?(?:rc|alpha|beta|dev|post)[-.]?\d*)?"
 _VERSION_END = r"(?![\w%]|\.\w|\s*(?:%|x\b|×|times\b))"
 _VERSION_REST = re.compile(rf"\.(?:\d+|x)(?:\.(?:\d+|x))*{_PRE_RELEASE}{_VERSION_END}")
-# What may follow a release's own version in its heading: nothing, a release word, or a date after a
-# bracket, a dash or a colon ("10.13.2 GA - 2025-8-18", "[2.6.4] - 2026-05-20", "1.2.0 (2020-03-03)",
-# "v1.4.0 (2021.04.12)"); a word after a section number is its title ("1.2 Background", "3.1: Setup").
-_RELEASE_FOLLOWS = (
-    r"(?=\]?\s*(?:$|(?i:ga|ea|lts|stable|final|release[sd]?)\b|"
-    r"[(\[\-–—:]\s*(?:\d{4}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|[A-Za-z]{3,9}\.?\s+\d)))"
+# What may follow a release's own version in its heading, up to its end: nothing, a release word, a date
+# after a bracket, a dash or a colon, or both ("10.13.2 GA - 2025-8-18", "[2.6.4] - 2026-05-20", "1.2.0
+# (3 March 2020)", "Version 2.1 (March 2024)"); any other word makes a section number's title ("1.2
+# Background", "3.1: March 2020 results", "3.2 Final results").
+_DATE = (
+    r"(?:\d{4}(?:[-/.]\d{1,2}(?:[-/.]\d{1,2})?)?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4}"
+    r"|[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|[A-Za-z]{3,9}\.?\s+\d{4})"
 )
+_RELEASE_FOLLOWS = rf"(?=\]?\s*(?:(?i:ga|ea|lts|stable|final|released?)\s*)?(?:[(\[\-–—:]\s*{_DATE}\s*[)\]]?)?\s*$)"
 # A heading that is a release's own: a version at its start, marked as one ("v1.4.0: …", a lower-case v and
 # a dotted number, any title after it) or followed by what ``_RELEASE_FOLLOWS`` allows (a bare "1.2.0",
 # "v4 (2021-05-01)", "Release 2.7rc1"); never a machine ("V100", "v4 TPU pods"), a year ("Release 2024"),
@@ -162,7 +164,7 @@ _RELEASE_HEADING = re.compile(
 # 1.17.0", "the release of version v4", "release 2.7", "first official version (v1.0)", "as version 0.5.",
 # or a dotted version marked with a v ("the first public release (v0.1 beta)"; never "TPU v4", a machine).
 _STATED_VERSION = re.compile(
-    rf"(?:(?P<owner>[\w.+-]+)\s+)?(?:\b(?i:version|release)\s*(?:is\s+|:\s*|\(\s*)?v?"
+    rf"(?:(?P<owner>[\w.+-]+?)(?:['’]s)?,?\s+)?(?:\b(?i:version|release)\s*(?:is\s+|:\s*|\(\s*)?v?"
     rf"(?P<worded>\d+(?:\.\d+)*{_PRE_RELEASE})|(?<![\w.])v(?P<marked>\d+(?:\.\d+)+{_PRE_RELEASE})){_VERSION_END}"
 )
 # Words before "version" that make it some other product's: a language, a toolkit, a machine, a licence.
@@ -178,12 +180,29 @@ def _version_at(text: str, start: int, *, worded: bool = False) -> bool:
     "version" a plain number is one too ("version 1.0")."""
     from pipelines.quantities import find_quantities
 
+    if _COUNTED.match(text, start):
+        return False
     for q in find_quantities(text):
-        if q.start == start:
+        if q.start <= start < q.end:
             return q.kind == "version" or (worded and q.kind == "number" and q.unit != "percent")
         if q.start > start:
             break
     return True
+
+
+# A small number followed by what it counts is a figure, whatever the scanner's reading ("PyTorch 8 GPUs").
+_COUNTED = re.compile(
+    r"\d+\s+(?i:gpus?|tpus?|cpus?|cores?|nodes?|machines?|servers?|workers?|devices?|chips?|seeds?|runs?|"
+    r"epochs?|layers?|models?|steps?|[a-z]?\d{2,3}s)\b"
+)
+
+
+def versioned_frameworks(text: str, catalogue: Catalogue) -> set[str]:
+    """The frameworks ``text`` (a headline) names with a version ("PyTorch 2.4 vs TensorFlow 2.17")."""
+    return {h.framework for h in catalogue.find_frameworks(text) if named_version(text, h.framework, catalogue)}
+
+
+_LINK = re.compile(r"\[([^\]\n]{0,200})\]\([^)\s]{0,500}\)")
 
 
 def named_version(text: str, framework: str, catalogue: Catalogue, *, release_heading: bool = True) -> str | None:
@@ -191,6 +210,7 @@ def named_version(text: str, framework: str, catalogue: Catalogue, *, release_he
     v0.6.0: …", "## jaxlib 0.1.49 (June 19, 2020)" — never a parent's or a sub-product's, released on their
     own numbering), or — with ``release_heading``, when the text names no other framework — a version the
     text opens with as a release's own heading ("## v1.4.0 (2021.04.12)")."""
+    text = _LINK.sub(r"\1", text)  # "[8.5.1 GA](https://…) - 2022-11-01" is read as its words
     if len(text) > 300:  # no heading or title of a release is this long; not worth a cache entry
         return _named_version.__wrapped__(text, framework, catalogue, release_heading)
     return _named_version(text, framework, catalogue, release_heading)
@@ -215,16 +235,22 @@ def _named_version(text: str, framework: str, catalogue: Catalogue, release_head
     return m.group("dotted") or m.group("marked") or m.group("bare")
 
 
-def stated_version(text: str, names: Iterable[str] = ()) -> str | None:
+def stated_version(text: str, names: Iterable[str] = (), catalogue: Catalogue | None = None) -> str | None:
     """The one version ``text`` (a clause) states as one ("the first public release (version 1.0) …");
-    None when it states none or several, or when the word before it makes it another product's ("Python
-    version 3.11", "CUDA v12.1"; ``names`` are the subject's own names, which may stand there)."""
+    None when it states none or several, or when the word before it makes it another product's: a
+    language, toolkit, machine or licence ("Python version 3.11", "CUDA v12.1", "Apache License, Version
+    2.0"), a framework of ``catalogue`` other than the subject ("numpy version 1.26"), or another name
+    written with a capital inside the sentence; ``names`` are the subject's own names, which may stand there.
+    """
     own = {n.lower() for n in names}
     found = set()
     for m in _STATED_VERSION.finditer(text):
-        owner = (m.group("owner") or "").lower()
-        if owner not in own and (owner in _OTHER_OWNERS or any(ch.isupper() for ch in m.group("owner") or "")):
-            if owner not in ("the", "its", "their", "stable", "latest", "first", "final", "current", "initial"):
+        word = m.group("owner") or ""
+        owner = word.lower()
+        if owner and owner not in own:
+            initial = not text[: m.start("owner")].strip() or text[: m.start("owner")].rstrip()[-1] in '.!?:;("“'
+            other = catalogue is not None and catalogue.framework_of(word) is not None
+            if owner in _OTHER_OWNERS or other or (any(ch.isupper() for ch in word) and not initial):
                 continue
         worded = m.group("worded") is not None
         version = m.group("worded") or m.group("marked")

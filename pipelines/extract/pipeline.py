@@ -31,6 +31,7 @@ from pipelines.extract.frame import (
     stated_version,
     subject_of,
     version_after,
+    versioned_frameworks,
 )
 from pipelines.extract.resolve import MetricResolver
 from pipelines.extract.tagger import PHRASE_BANK, CandidateSpan, ClaimTagger, TaggerOutput, WindowInput
@@ -646,31 +647,42 @@ class Extractor:
         subject or is a release's own ("## v1.4.0 (2021.04.12)"); for a date, its clause stating one ("the
         first public release (version 1.0) occurred in April 2015"), and nothing further away (a page on
         TensorFlow 2.0 still dates TensorFlow's first release); for any other figure the nearest heading
-        above it that gives one, else the title ("vLLM v0.6.0: 2.7x Throughput Improvement"). A release's own
-        heading, which names no framework, gives its version only on the subject's own page: one whose
-        title or headings name the subject, or in the subject's own code repository (never a vLLM changelog's
-        version to a PyTorch figure in it)."""
+        above it that gives one, else the title ("vLLM v0.6.0: 2.7x Throughput Improvement").
+
+        The title and the outermost heading do not count when they give versions to several frameworks: a
+        headline "PyTorch 2.4 vs TensorFlow 2.17" says what a benchmark compared, not the version of a
+        claim the page quotes ("Keras 3 is faster than the reference PyTorch implementations" does count).
+        A release's own heading, which names no framework, is the subject's only when the nearest text
+        above it that names frameworks (a heading or the title) names the subject alone, or when the page
+        is in the subject's own code repository: a vLLM changelog's "## v0.6.0" is never PyTorch's."""
         q = cand.quantity
         own = ctx.headings.holding(q.start)
-        path = list(reversed(ctx.headings_at(cand.sent_start)))
-        named = {
-            t: {h.framework for h in self.catalogue.find_frameworks(t)}
-            for t in [article.title or "", *(h.text for h in path)]
-        }
-        own_page = subject in set().union(*named.values()) or self._repository_framework(article.url, set()) == subject
-        found = named_version(own.text, subject, self.catalogue, release_heading=own_page) if own is not None else None
+        path = list(reversed(ctx.headings_at(cand.sent_start)))  # innermost first
+        texts = [h.text for h in path] + [article.title or ""]
+        named = [{h.framework for h in self.catalogue.find_frameworks(t)} for t in texts]
+        compared = [len(versioned_frameworks(t, self.catalogue)) > 1 for t in texts]
+        in_repository = self._repository_framework(article.url, set()) == subject
+
+        def release_is_subjects(above: int) -> bool:
+            """Whether a release heading with ``texts[above:]`` above it is the subject's release."""
+            nearest = next((frameworks for frameworks in named[above:] if frameworks), None)
+            return nearest == {subject} if nearest is not None else in_repository
+
+        found = None
+        if own is not None:
+            found = named_version(own.text, subject, self.catalogue, release_heading=release_is_subjects(0))
         if found is not None or release_date:
             c_lo, c_hi = clause_of(article.clean, q.start, q.end, cand.sent_start, cand.sent_end)
             fw = self.catalogue.frameworks.get(subject)
             names = (fw.name, *fw.aliases) if fw is not None else (subject.replace("_", " "),)
-            return found or stated_version(article.clean[c_lo:c_hi], names)
-        for heading in path:
-            if heading.level == 1 and len(named[heading.text]) > 1:
+            return found or stated_version(article.clean[c_lo:c_hi], names, self.catalogue)
+        for i, heading in enumerate(path):
+            if (heading.level == 1 or i == len(path) - 1) and compared[i]:
                 continue
-            found = named_version(heading.text, subject, self.catalogue, release_heading=own_page)
+            found = named_version(heading.text, subject, self.catalogue, release_heading=release_is_subjects(i + 1))
             if found is not None:
                 return found
-        if len(named[article.title or ""]) > 1:
+        if compared[-1]:
             return None
         return named_version(article.title or "", subject, self.catalogue, release_heading=False)
 

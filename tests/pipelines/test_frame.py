@@ -13,6 +13,7 @@ from pipelines.extract.frame import (
     stated_version,
     subject_of,
     version_after,
+    versioned_frameworks,
 )
 from pipelines.headings import HeadingIndex, find_headings
 
@@ -157,6 +158,19 @@ def test_a_version_cut_short_is_completed_from_the_text():
         ("PyTorch 12 GB of memory", "pytorch", None),
         ("PyTorch 16 GPUs", "pytorch", None),
         ("Training with PyTorch 2 weeks", "pytorch", None),
+        ("PyTorch 8 GPUs", "pytorch", None),  # a small count the scanner alone would call a version
+        ("JAX 4 TPUs", "jax", None),
+        ("PyTorch -12 hours", "pytorch", None),
+        # Release headings with dates, and section titles that only start like one.
+        ("2.0.0 (2023-03-15)", "xgboost", "2.0.0"),
+        ("1.13.0 - 2022-10-28", "pytorch", "1.13.0"),
+        ("Version 2.1 (March 2024)", "keras", "2.1"),
+        ("1.2.0 (3 March 2020)", "xgboost", "1.2.0"),
+        ("[8.5.1 GA](https://docs.nvidia.com/tensorrt/release-notes/#rel-8-5-1) - 2022-11-01", "tensorrt", "8.5.1"),
+        ("3.2 Final results", "keras", None),
+        ("1.2 Releases", "keras", None),
+        ("3.1: March 2020 results", "keras", None),
+        ("1.2 - May 5 results", "keras", None),
     ],
 )
 def test_a_heading_gives_the_version_it_names_for_the_subject(text, framework, version):
@@ -192,10 +206,19 @@ def test_a_title_gives_only_a_version_written_after_the_subjects_name():
         ("It first shipped in November 2015 as version 0.5.", "0.5"),
         ("in version 1.0.0-rc1", "1.0.0-rc1"),
         ("TensorFlow version 2.0 arrived in 2019", "2.0"),  # the subject's own name before it
+        ("TensorFlow's version 2.0 arrived in 2019", "2.0"),
+        ("Python's version 3.11 came out in October 2022", None),  # another's, possessive or not
+        ("CUDA's v12.1 arrived in June 2023", None),
+        ("PyTorch's version 2.0 shipped in March 2023", None),
+        ("numpy version 1.26 shipped in 2023", None),  # a framework the catalogue knows, not the subject
+        ("under the Apache License, Version 2.0 released 2004", None),
+        ("In version 2.0, the API changed in 2019", "2.0"),  # a capital that only starts the sentence
+        ("Since version 1.0 in 2017", "1.0"),
+        ("Version 1.0 of TensorFlow was released in 2015", "1.0"),
     ],
 )
 def test_a_clause_states_a_version_as_one(text, version):
-    assert stated_version(text, ("TensorFlow", "tensorflow")) == version
+    assert stated_version(text, ("TensorFlow", "tensorflow"), default_catalogue()) == version
 
 
 def test_the_heading_holding_a_position():
@@ -205,3 +228,13 @@ def test_the_heading_holding_a_position():
     assert index.holding(date).text == "v1.4.0 (2021.04.12)"
     assert index.holding(text.index("Faster")) is None
     assert [h.text for h in index.above(text.index("Faster"))] == ["Release notes", "v1.4.0 (2021.04.12)"]
+
+
+def test_a_headline_comparing_versions_names_them_all():
+    cat = default_catalogue()
+    assert versioned_frameworks("Benchmark notes: PyTorch 2.4 vs TensorFlow 2.17 vs JAX 0.4.31", cat) == {
+        "pytorch",
+        "tensorflow",
+        "jax",
+    }
+    assert versioned_frameworks("Keras 3 is faster than the reference PyTorch implementations", cat) == {"keras"}

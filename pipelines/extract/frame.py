@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from pipelines.catalogue import Catalogue
+from pipelines.quantities import find_quantities
 
 # A version after a framework name: "TensorFlow 2.0", "Keras 3", "PyTorch v2.1", "TF 2.x", "JAX 0.4.30",
 # "Transformers v5.0.0rc".
@@ -178,8 +179,6 @@ def _version_at(text: str, start: int, *, worded: bool = False) -> bool:
     """Whether the number at ``start`` of ``text`` is a version as the number scanner reads it ("Keras 3
     benchmarks"), not a figure ("TensorFlow 12 hours", "PyTorch 16 GPUs") or a year; after the word
     "version" a plain number is one too ("version 1.0")."""
-    from pipelines.quantities import find_quantities
-
     if _COUNTED.match(text, start):
         return False
     for q in find_quantities(text):
@@ -211,9 +210,13 @@ def named_version(text: str, framework: str, catalogue: Catalogue, *, release_he
     own numbering), or — with ``release_heading``, when the text names no other framework — a version the
     text opens with as a release's own heading ("## v1.4.0 (2021.04.12)")."""
     text = _LINK.sub(r"\1", text)  # "[8.5.1 GA](https://…) - 2022-11-01" is read as its words
-    if len(text) > 300:  # no heading or title of a release is this long; not worth a cache entry
-        return _named_version.__wrapped__(text, framework, catalogue, release_heading)
+    if len(text) > MAX_HEADLINE_CHARS:
+        return None
     return _named_version(text, framework, catalogue, release_heading)
+
+
+MAX_HEADLINE_CHARS = 300
+"""No heading or title that names a release is longer: a longer one gives no version (nor a cache entry)."""
 
 
 @lru_cache(maxsize=4096)
@@ -248,7 +251,8 @@ def stated_version(text: str, names: Iterable[str] = (), catalogue: Catalogue | 
         word = m.group("owner") or ""
         owner = word.lower()
         if owner and owner not in own:
-            initial = not text[: m.start("owner")].strip() or text[: m.start("owner")].rstrip()[-1] in '.!?:;("“'
+            before = text[: m.start("owner")].rstrip()
+            initial = not before or before[-1] in '.!?:;("“'
             other = catalogue is not None and catalogue.framework_of(word) is not None
             if owner in _OTHER_OWNERS or other or (any(ch.isupper() for ch in word) and not initial):
                 continue

@@ -238,3 +238,9 @@ def test_a_headline_comparing_versions_names_them_all():
         "jax",
     }
     assert versioned_frameworks("Keras 3 is faster than the reference PyTorch implementations", cat) == {"keras"}
+
+
+def test_a_text_longer_than_any_headline_gives_no_version():
+    cat = default_catalogue()
+    assert named_version("PyTorch 2.1 " + "word " * 40, "pytorch", cat) == "2.1"
+    assert named_version("PyTorch 2.1 " + "word " * 80, "pytorch", cat) is None

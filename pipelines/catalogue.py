@@ -213,6 +213,11 @@ class Catalogue:
         framework, leads = found
         return framework if any(_names(text, lead) for lead in leads) else None
 
+    def names_of(self, framework: str) -> tuple[str, ...]:
+        """A listed framework's name and aliases; empty for an id the catalogue does not list."""
+        fw = self.frameworks.get(framework)
+        return (fw.name, *fw.aliases) if fw is not None else ()
+
     def framework_of(self, phrase: str) -> str | None:
         """The framework a phrase names (its first alias hit), or None."""
         hits = self.find_frameworks(phrase)

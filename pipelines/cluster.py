@@ -195,12 +195,8 @@ def metric_text(catalogue: Catalogue, frame: ClaimFrame) -> str:
 @lru_cache(maxsize=65536)
 def _metric_text(catalogue: Catalogue, phrase: str, subjects: tuple[str, ...], versions: tuple[str | None, ...]) -> str:
     text = phrase
-    names: list[str] = []
-    for sid in subjects:
-        fw = catalogue.frameworks.get(sid)
-        if fw is not None:
-            names += [fw.name, *fw.aliases]
-    for name in sorted(set(names), key=len, reverse=True):
+    names = {name for sid in subjects for name in catalogue.names_of(sid)}
+    for name in sorted(names, key=len, reverse=True):
         text = re.sub(rf"(?i)(?<![\w.]){re.escape(name)}(?!\w){_POSSESSIVE}", " ", text)
     for hit in reversed(catalogue.find_frameworks(text)):
         tail = re.match(_POSSESSIVE, text[hit.end :])

@@ -660,7 +660,6 @@ class Extractor:
         path = list(reversed(ctx.headings_at(cand.sent_start)))  # innermost first
         texts = [h.text for h in path] + [article.title or ""]
         named = [{h.framework for h in self.catalogue.find_frameworks(t)} for t in texts]
-        compared = [len(versioned_frameworks(t, self.catalogue)) > 1 for t in texts]
         in_repository = self._repository_framework(article.url, set()) == subject
 
         def release_is_subjects(above: int) -> bool:
@@ -673,16 +672,20 @@ class Extractor:
             found = named_version(own.text, subject, self.catalogue, release_heading=release_is_subjects(0))
         if found is not None or release_date:
             c_lo, c_hi = clause_of(article.clean, q.start, q.end, cand.sent_start, cand.sent_end)
-            fw = self.catalogue.frameworks.get(subject)
-            names = (fw.name, *fw.aliases) if fw is not None else (subject.replace("_", " "),)
+            names = self.catalogue.names_of(subject) or (subject.replace("_", " "),)
             return found or stated_version(article.clean[c_lo:c_hi], names, self.catalogue)
+
+        def compared(i: int) -> bool:
+            """Whether ``texts[i]`` gives versions to several frameworks ("PyTorch 2.4 vs TensorFlow 2.17")."""
+            return len(named[i]) > 1 and len(versioned_frameworks(texts[i], self.catalogue)) > 1
+
         for i, heading in enumerate(path):
-            if (heading.level == 1 or i == len(path) - 1) and compared[i]:
+            if (heading.level == 1 or i == len(path) - 1) and compared(i):
                 continue
             found = named_version(heading.text, subject, self.catalogue, release_heading=release_is_subjects(i + 1))
             if found is not None:
                 return found
-        if compared[-1]:
+        if compared(len(texts) - 1):
             return None
         return named_version(article.title or "", subject, self.catalogue, release_heading=False)
 
@@ -913,6 +916,10 @@ class Extractor:
                     value = converted
                     if q.value_high is not None:
                         value_high = value_as(dataclasses.replace(q, value=q.value_high), dimension)
+        if versions and versions[0] is None:
+            from_context = self._context_version(article, cand, ctx, subjects[0], dimension == "date")
+            # Never the version the claim compares with ("1.13" in "2.0 vs 1.13" under a "PyTorch 1.13" heading).
+            versions[0] = from_context if len(versions) < 2 or from_context != versions[1] else None
         # The period: stated in the sentence, else in a table header, an earlier sentence, a heading or the
         # title, else the document's date (never for a date claim, which is its own time).
         # A value the sentence sets against this one later ("about 70% now, compared with 62% back in 2022"):
@@ -931,10 +938,6 @@ class Extractor:
             use_document=dimension != "date" and not comparative,
             others=later,
         )
-        if versions and versions[0] is None:
-            from_context = self._context_version(article, cand, ctx, subjects[0], dimension == "date")
-            # Never the version the claim compares with ("1.13" in "2.0 vs 1.13" under a "PyTorch 1.13" heading).
-            versions[0] = from_context if len(versions) < 2 or from_context != versions[1] else None
         time = period.label if period is not None else None
         time_basis = period.basis or "none" if period is not None else "none"
         if period is not None and period.text_start is not None and period.text_end is not None:

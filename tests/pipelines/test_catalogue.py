@@ -138,3 +138,9 @@ def test_a_web_address_is_found_wherever_it_starts(text):
     assert default_catalogue().find_frameworks(f"JAX leads. {text}") == default_catalogue().find_frameworks(
         "JAX leads."
     )
+
+
+def test_names_of_a_framework():
+    cat = default_catalogue()
+    assert cat.names_of("keras")[0] == "Keras" and "keras" in cat.names_of("keras")
+    assert cat.names_of("no_such_library") == ()
